@@ -1,0 +1,45 @@
+# Svar: `make run` starts the whole assistant; `make test` proves it. Everything the project
+# installs or caches stays inside this folder (.venv/, .state/, .rasa/).
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STATE     := .state
+INSTALLED := $(VENV)/.installed
+export PIP_CACHE_DIR := $(CURDIR)/$(STATE)/pip-cache
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test validate model setup browser lint clean
+
+run: setup  ## set up, train if needed, start everything
+	$(PY) -m stack
+
+test: setup browser lint validate  ## lint, type-check, content check, and the whole test suite
+	$(PY) -m pytest
+
+validate: setup  ## for content editors: Rasa's data check and the plain-language check
+	cd . && TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m rasa data validate --config config.yml --domain domain.yml --data data
+	$(PY) -m bot.content.check
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+model: setup  ## train the Rasa model if its inputs changed
+	$(PY) -m stack.train
+
+setup: $(INSTALLED)
+
+$(INSTALLED): requirements.txt
+	@python310="$$(stack/find_python310.sh)" || exit 1; \
+	  test -x $(PY) || "$$python310" -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+# Browser tests use Debian's Chromium (Playwright's own download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+clean:  ## remove the environment, models and all local state
+	rm -rf $(VENV) $(STATE) .rasa

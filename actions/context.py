@@ -1,0 +1,30 @@
+"""What every action needs from outside Rasa: the company profile, its calendar, the clock.
+
+rasa-sdk creates the action objects itself, so this is loaded once, on first use, from the
+environment the action server was started with.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+from bot.calendar import BusinessCalendar
+from bot.clock import Clock, clock_from_env
+from bot.company import CompanyProfile
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    profile: CompanyProfile
+    calendar: BusinessCalendar
+    now: Clock
+
+
+@cache
+def context() -> ActionContext:
+    settings = Settings.from_env()
+    profile = CompanyProfile.load(settings.content_dir / "company.yml")
+    return ActionContext(profile, profile.calendar(), clock_from_env(os.environ))

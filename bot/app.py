@@ -1,0 +1,101 @@
+"""The front door's application factory: assembles routes and resources, nothing more."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import aiohttp
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot import health, nlg
+from bot.channels import webchat
+from bot.company import CompanyProfile
+from bot.content.answers import AnswerBook
+from bot.content.facts import company_facts
+from bot.content.locale import Locale
+from bot.keys import (
+    ANSWERS,
+    FACTS,
+    HTTP,
+    LANGUAGES,
+    LOCALES,
+    PROFILE,
+    RASA,
+    REDIS,
+    ROUTER,
+    SETTINGS,
+)
+from bot.language import LanguageDetector
+from bot.messages import MessageError, MessageTooLong
+from bot.rasa_client import RasaClient
+from bot.router import Router
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[errors_as_json])
+    app[SETTINGS] = settings
+    load_content(app, settings)
+    app.cleanup_ctx.extend([_redis, _http, _router])
+    health.setup_routes(app)
+    nlg.setup_routes(app)
+    webchat.setup_routes(app)
+    return app
+
+
+def load_content(app: web.Application, settings: Settings) -> None:
+    """Company profile, answers and language model: read once, at start-up."""
+    profile = CompanyProfile.load(settings.content_dir / "company.yml")
+    locales = Locale.load_all(settings.content_dir / "locale.yml")
+    app[PROFILE] = profile
+    app[LOCALES] = locales
+    app[ANSWERS] = AnswerBook.load(settings.content_dir / "answers")
+    app[FACTS] = {lang: company_facts(profile, locales[lang]) for lang in profile.languages}
+    app[LANGUAGES] = LanguageDetector.from_training_data(profile.languages, settings.nlu_dir)
+
+
+@web.middleware
+async def errors_as_json(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Clear JSON errors for API callers; the unexpected is logged with its traceback."""
+    try:
+        return await handler(request)
+    except MessageTooLong as error:
+        return web.json_response({"error": str(error)}, status=413)
+    except MessageError as error:
+        return web.json_response({"error": str(error)}, status=400)
+    except web.HTTPRequestEntityTooLarge:
+        return web.json_response({"error": "the request is too large"}, status=413)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        return web.json_response({"error": error.reason}, status=error.status)
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return web.json_response({"error": "internal error"}, status=500)
+
+
+async def _redis(app: web.Application) -> AsyncIterator[None]:
+    app[REDIS] = Redis.from_url(
+        app[SETTINGS].redis_url, decode_responses=True, health_check_interval=10
+    )
+    yield
+    await app[REDIS].close()
+
+
+async def _http(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    app[HTTP] = aiohttp.ClientSession()
+    app[RASA] = RasaClient(app[HTTP], settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+    yield
+    await app[HTTP].close()
+
+
+async def _router(app: web.Application) -> AsyncIterator[None]:
+    app[ROUTER] = Router(app[REDIS], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS])
+    yield

@@ -1,0 +1,127 @@
+"""The company profile (`content/company.yml`): the one place that holds company facts.
+
+Loaded once at start-up and passed to whatever needs it, so that another company adopts Svar
+by editing that file alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.calendar import BusinessCalendar, OpeningHours
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Recurring closed days (MM-DD) are expanded over this span; far beyond any deadline asked.
+_RECURRING_YEARS = range(2000, 2101)
+
+
+class ProfileError(ValueError):
+    """The company profile is missing a field or has a malformed one."""
+
+
+@dataclass(frozen=True)
+class Promises:
+    phone_answer_minutes: int
+    email_answer_workdays: int
+    letter_answer_workdays: int
+    complaint_answer_workdays: int
+    callback_workdays: int
+
+
+@dataclass(frozen=True)
+class QueuePolicy:
+    long_wait_minutes: int
+    extra_high_load_waiting: int
+
+
+@dataclass(frozen=True)
+class CompanyProfile:
+    name: str
+    assistant_name: str
+    phone: str
+    on_call_phone: str
+    email: str
+    post_address: str
+    web: str
+    my_page: str
+    country: str
+    timezone: str
+    languages: tuple[str, ...]
+    customer_number_digits: int
+    weekly: dict[int, OpeningHours | None]
+    closed_days: tuple[date, ...]
+    promises: Promises
+    queue: QueuePolicy
+    outage_feed: Path
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    @classmethod
+    def load(cls, path: Path) -> CompanyProfile:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        try:
+            return _parse(raw, base=path.parent.parent)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ProfileError(f"{path}: {error!r}") from error
+
+    def calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(
+            timezone=self.timezone,
+            country=self.country,
+            weekly=self.weekly,
+            closed_days=self.closed_days,
+        )
+
+
+def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
+    company = raw["company"]
+    languages = tuple(str(code) for code in company["languages"])
+    if not languages:
+        raise ValueError("company.languages must name at least one language")
+    return CompanyProfile(
+        name=company["name"],
+        assistant_name=company["assistant_name"],
+        phone=company["phone"],
+        on_call_phone=company["on_call_phone"],
+        email=company["email"],
+        post_address=company["post_address"],
+        web=company["web"],
+        my_page=company["my_page"],
+        country=str(company["country"]),
+        timezone=company["timezone"],
+        languages=languages,
+        customer_number_digits=int(company["customer_number_digits"]),
+        weekly={i: _hours(raw["opening_hours"][day]) for i, day in enumerate(WEEKDAYS)},
+        closed_days=tuple(_closed_days(raw.get("closed_days") or [])),
+        promises=Promises(**{k: int(v) for k, v in raw["promises"].items()}),
+        queue=QueuePolicy(**{k: int(v) for k, v in raw["queue"].items()}),
+        outage_feed=base / raw["outage_feed"],
+    )
+
+
+def _hours(spec: str) -> OpeningHours | None:
+    """'08:00-16:00' -> OpeningHours; 'closed' -> None."""
+    if spec.strip().lower() == "closed":
+        return None
+    opens, closes = (time.fromisoformat(part.strip()) for part in spec.split("-"))
+    if closes <= opens:
+        raise ValueError(f"opening hours {spec!r} close before they open")
+    return OpeningHours(opens, closes)
+
+
+def _closed_days(specs: list[str]) -> list[date]:
+    days: list[date] = []
+    for spec in specs:
+        if len(spec) == 5:  # MM-DD: every year
+            month, day = (int(part) for part in spec.split("-"))
+            days.extend(date(year, month, day) for year in _RECURRING_YEARS)
+        else:
+            days.append(date.fromisoformat(spec))
+    return days

@@ -1,0 +1,85 @@
+"""How each language writes dates, times and durations (`content/locale.yml`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.calendar import OpeningHours
+
+
+@dataclass(frozen=True)
+class Locale:
+    language: str
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+    patterns: Mapping[str, Any]
+
+    @classmethod
+    def load_all(cls, path: Path) -> dict[str, Locale]:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {
+            language: cls(language, tuple(spec["weekdays"]), tuple(spec["months"]), spec)
+            for language, spec in raw.items()
+        }
+
+    def time(self, value: dt.time | dt.datetime) -> str:
+        return str(self.patterns["time"]).format(hour=value.hour, minute=value.minute)
+
+    def date(self, value: dt.date) -> str:
+        return str(self.patterns["date"]).format(**self._date_parts(value))
+
+    def date_time(self, value: dt.datetime) -> str:
+        return str(self.patterns["date_time"]).format(
+            time=self.time(value), **self._date_parts(value)
+        )
+
+    def minutes(self, n: int) -> str:
+        return self._count("minutes", n)
+
+    def workdays(self, n: int) -> str:
+        return self._count("workdays", n)
+
+    def weekly_hours(self, weekly: Mapping[int, OpeningHours | None]) -> str:
+        """'Monday to Friday, 08:00–16:00': runs of weekdays with the same hours, joined."""
+        runs: list[tuple[int, int, OpeningHours]] = []
+        for day in range(7):
+            hours = weekly.get(day)
+            if hours is None:
+                continue
+            if runs and runs[-1][1] == day - 1 and runs[-1][2] == hours:
+                runs[-1] = (runs[-1][0], day, hours)
+            else:
+                runs.append((day, day, hours))
+        parts = [
+            str(self.patterns["hours"]).format(
+                days=self._day_range(first, last),
+                opens=self.time(hours.opens),
+                closes=self.time(hours.closes),
+            )
+            for first, last, hours in runs
+        ]
+        return str(self.patterns["list_and"]).join(parts)
+
+    def _day_range(self, first: int, last: int) -> str:
+        if first == last:
+            return self.weekdays[first]
+        return str(self.patterns["day_range"]).format(
+            first=self.weekdays[first], last=self.weekdays[last]
+        )
+
+    def _date_parts(self, value: dt.date) -> dict[str, Any]:
+        return {
+            "weekday": self.weekdays[value.weekday()],
+            "day": value.day,
+            "month": self.months[value.month - 1],
+        }
+
+    def _count(self, unit: str, n: int) -> str:
+        forms = self.patterns[unit]
+        return str(forms["one"] if n == 1 else forms["other"]).format(n=n)

@@ -1,0 +1,26 @@
+"""Typed keys for everything the front door's application shares between handlers."""
+
+from __future__ import annotations
+
+import aiohttp
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.company import CompanyProfile
+from bot.content.answers import AnswerBook
+from bot.content.locale import Locale
+from bot.language import LanguageDetector
+from bot.rasa_client import RasaClient
+from bot.router import Router
+from bot.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+PROFILE = web.AppKey("profile", CompanyProfile)
+ANSWERS = web.AppKey("answers", AnswerBook)
+FACTS = web.AppKey("facts", dict[str, dict[str, str]])
+LOCALES = web.AppKey("locales", dict[str, Locale])
+LANGUAGES = web.AppKey("languages", LanguageDetector)
+REDIS = web.AppKey("redis", Redis)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+RASA = web.AppKey("rasa", RasaClient)
+ROUTER = web.AppKey("router", Router)

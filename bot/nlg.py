@@ -1,0 +1,78 @@
+"""Rasa's NLG endpoint: Rasa asks for an answer by name; we render it from the answer book.
+
+Rasa sends `{"response": name, "arguments": {...}, "tracker": {...}, "channel": {...}}` for
+every answer (endpoints.yml `nlg:`); we reply `{"text": ..., "buttons": [...]}` in the
+conversation's language with the company facts filled in.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from bot.content.answers import AnswerBook, Rendered
+from bot.content.locale import Locale
+from bot.content.values import written_out
+from bot.keys import ANSWERS, FACTS, LOCALES, PROFILE, SETTINGS
+
+log = logging.getLogger(__name__)
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_routes([web.post("/nlg", generate)])
+
+
+async def generate(request: web.Request) -> web.Response:
+    token = request.app[SETTINGS].nlg_token
+    if not token or not hmac.compare_digest(request.query.get("token", ""), token):
+        raise web.HTTPForbidden(text="wrong or missing token")
+    body = await request.json()
+    languages = request.app[PROFILE].languages
+    language = conversation_language(body.get("tracker") or {}, languages)
+    try:
+        rendered = render(
+            request.app[ANSWERS],
+            str(body.get("response")),
+            language,
+            request.app[FACTS][language],
+            request.app[LOCALES][language],
+            body.get("arguments") or {},
+            (body.get("tracker") or {}).get("slots") or {},
+            fallback_language=languages[0],
+        )
+    except ValueError:  # a ContentError, or a malformed value from an action
+        log.exception("cannot render answer %r", body.get("response"))
+        raise web.HTTPInternalServerError(text="answer cannot be rendered") from None
+    return web.json_response(rendered.to_dict())
+
+
+def conversation_language(tracker: Mapping[str, Any], languages: tuple[str, ...]) -> str:
+    """The language the front door decided for the latest message, else the slot, else the default."""
+    metadata = (tracker.get("latest_message") or {}).get("metadata") or {}
+    for candidate in (metadata.get("language"), (tracker.get("slots") or {}).get("language")):
+        if candidate in languages:
+            return str(candidate)
+    return languages[0]
+
+
+def render(
+    answers: AnswerBook,
+    name: str,
+    language: str,
+    facts: Mapping[str, str],
+    locale: Locale,
+    arguments: Mapping[str, Any],
+    slots: Mapping[str, Any],
+    fallback_language: str,
+) -> Rendered:
+    # Arguments from the action win over slots, slots over company facts.
+    values = {
+        **facts,
+        **{k: v for k, v in slots.items() if v is not None},
+        **written_out(arguments, locale),
+    }
+    return answers.render(name, language, values, fallback_language)

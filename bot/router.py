@@ -1,0 +1,76 @@
+"""The router: decides who answers a customer message, and keeps the transcript.
+
+In mode `bot` the message goes to Rasa; while a conversation is queued or with an agent it
+goes to the desk instead. Whatever happens, the customer's message is stored first, so a
+Rasa outage loses nothing and the customer still gets a polite answer in their language.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from redis.asyncio import Redis
+
+from bot.content.answers import AnswerBook
+from bot.language import LanguageDetector
+from bot.messages import Inbound, Outbound
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.store import keys
+from bot.store.conversations import Conversations, Mode
+from bot.store.transcripts import Entry, Transcripts
+
+log = logging.getLogger(__name__)
+
+
+class Router:
+    def __init__(
+        self,
+        redis: Redis,
+        rasa: RasaClient,
+        languages: LanguageDetector,
+        answers: AnswerBook,
+        facts: dict[str, dict[str, str]],
+    ) -> None:
+        self._redis = redis
+        self._rasa = rasa
+        self._languages = languages
+        self._answers = answers
+        self._facts = facts
+        self.conversations = Conversations(redis)
+        self.transcripts = Transcripts(redis)
+
+    async def handle(self, message: Inbound) -> list[Outbound]:
+        """Route one customer message and return what the bot answers right away."""
+        conversation = await self.conversations.touch(message.conversation_id, message.channel)
+        language = self._languages.detect(message.text, conversation.language)
+        if language != conversation.language:
+            await self.conversations.set_language(conversation.id, language)
+        await self.transcripts.append(conversation.id, Entry("customer", message.text))
+        if conversation.mode in (Mode.QUEUED, Mode.AGENT):
+            # The desk reads the transcript; the bot stays silent while a person is on it.
+            return []
+        if conversation.mode is Mode.CLOSED:
+            await self.conversations.set_mode(conversation.id, Mode.BOT)
+        metadata = {"language": language, "channel": message.channel}
+        try:
+            replies = await self._rasa.send(conversation.id, message.rasa_text, metadata)
+        except RasaUnavailable as error:
+            log.warning("conversation %s: %s", conversation.id, error)
+            replies = [self.system_message("utter_unavailable", language)]
+        await self.transcripts.append(
+            conversation.id,
+            *(Entry(r.sender, r.text, buttons=tuple(b.title for b in r.buttons)) for r in replies),
+        )
+        return replies
+
+    def system_message(self, name: str, language: str) -> Outbound:
+        """An answer the front door gives by itself, without Rasa."""
+        rendered = self._answers.render(
+            name, language, self._facts[language], self._languages.languages[0]
+        )
+        return Outbound.from_rendered(rendered, sender="bot")
+
+    async def publish(self, conversation_id: str, message: Outbound) -> None:
+        """Send a message to the customer's open sockets, on whichever front door holds them."""
+        await self._redis.publish(keys.outbox(conversation_id), json.dumps(message.to_dict()))

