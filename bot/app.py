@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
+import yaml
 from aiohttp import web
 from redis.asyncio import Redis
 
@@ -26,6 +27,7 @@ from bot.keys import (
     REDIS,
     ROUTER,
     SETTINGS,
+    TOPICS,
 )
 from bot.language import LanguageDetector
 from bot.messages import MessageError, MessageTooLong
@@ -54,6 +56,7 @@ def load_content(app: web.Application, settings: Settings) -> None:
     app[PROFILE] = profile
     app[LOCALES] = locales
     app[ANSWERS] = AnswerBook.load(settings.content_dir / "answers")
+    app[TOPICS] = yaml.safe_load((settings.content_dir / "topics.yml").read_text(encoding="utf-8"))
     app[FACTS] = {lang: company_facts(profile, locales[lang]) for lang in profile.languages}
     app[LANGUAGES] = LanguageDetector.from_training_data(profile.languages, settings.nlu_dir)
 

@@ -53,6 +53,8 @@ class CompanyProfile:
     timezone: str
     languages: tuple[str, ...]
     customer_number_digits: int
+    postal_code_digits: int
+    postal_code_example: str
     weekly: dict[int, OpeningHours | None]
     closed_days: tuple[date, ...]
     promises: Promises
@@ -98,6 +100,8 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         timezone=company["timezone"],
         languages=languages,
         customer_number_digits=int(company["customer_number_digits"]),
+        postal_code_digits=int(company["postal_code_digits"]),
+        postal_code_example=str(company["postal_code_example"]),
         weekly={i: _hours(raw["opening_hours"][day]) for i, day in enumerate(WEEKDAYS)},
         closed_days=tuple(_closed_days(raw.get("closed_days") or [])),
         promises=Promises(**{k: int(v) for k, v in raw["promises"].items()}),

@@ -19,6 +19,8 @@ PROFILE = web.AppKey("profile", CompanyProfile)
 ANSWERS = web.AppKey("answers", AnswerBook)
 FACTS = web.AppKey("facts", dict[str, dict[str, str]])
 LOCALES = web.AppKey("locales", dict[str, Locale])
+# Button titles per intent and language (content/topics.yml).
+TOPICS = web.AppKey("topics", dict[str, dict[str, str]])
 LANGUAGES = web.AppKey("languages", LanguageDetector)
 REDIS = web.AppKey("redis", Redis)
 HTTP = web.AppKey("http", aiohttp.ClientSession)

@@ -14,10 +14,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.content.answers import AnswerBook, Rendered
+from bot.content.answers import AnswerBook, Button, Rendered
 from bot.content.locale import Locale
 from bot.content.values import written_out
-from bot.keys import ANSWERS, FACTS, LOCALES, PROFILE, SETTINGS
+from bot.keys import ANSWERS, FACTS, LOCALES, PROFILE, SETTINGS, TOPICS
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ async def generate(request: web.Request) -> web.Response:
         raise web.HTTPForbidden(text="wrong or missing token")
     body = await request.json()
     languages = request.app[PROFILE].languages
+    topic_titles = request.app[TOPICS]
     language = conversation_language(body.get("tracker") or {}, languages)
     try:
         rendered = render(
@@ -42,6 +43,7 @@ async def generate(request: web.Request) -> web.Response:
             request.app[LOCALES][language],
             body.get("arguments") or {},
             (body.get("tracker") or {}).get("slots") or {},
+            topic_titles,
             fallback_language=languages[0],
         )
     except ValueError:  # a ContentError, or a malformed value from an action
@@ -67,6 +69,7 @@ def render(
     locale: Locale,
     arguments: Mapping[str, Any],
     slots: Mapping[str, Any],
+    topic_titles: Mapping[str, Mapping[str, str]],
     fallback_language: str,
 ) -> Rendered:
     # Arguments from the action win over slots, slots over company facts.
@@ -75,4 +78,11 @@ def render(
         **{k: v for k, v in slots.items() if v is not None},
         **written_out(arguments, locale),
     }
-    return answers.render(name, language, values, fallback_language)
+    rendered = answers.render(name, language, values, fallback_language)
+    # An action may name topics to offer as buttons (the fallback's likeliest intents).
+    topic_buttons = tuple(
+        Button(titles[language], f"/{topic}")
+        for topic in arguments.get("topics") or ()
+        if (titles := topic_titles.get(str(topic))) and language in titles
+    )
+    return Rendered(rendered.text, rendered.buttons + topic_buttons)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
 
@@ -21,6 +22,9 @@ from bot.store.conversations import Conversations, Mode
 from bot.store.transcripts import Entry, Transcripts
 
 log = logging.getLogger(__name__)
+
+# Sends one message to a customer on one channel (the web chat's sockets, Messenger, Telegram).
+Deliverer = Callable[[str, Outbound], Awaitable[None]]
 
 
 class Router:
@@ -39,6 +43,11 @@ class Router:
         self._facts = facts
         self.conversations = Conversations(redis)
         self.transcripts = Transcripts(redis)
+        self._deliverers: dict[str, Deliverer] = {}
+
+    def register_channel(self, channel: str, deliver: Deliverer) -> None:
+        """How to reach customers of `channel` with messages that start on our side."""
+        self._deliverers[channel] = deliver
 
     async def handle(self, message: Inbound) -> list[Outbound]:
         """Route one customer message and return what the bot answers right away."""
@@ -70,6 +79,18 @@ class Router:
             name, language, self._facts[language], self._languages.languages[0]
         )
         return Outbound.from_rendered(rendered, sender="bot")
+
+    async def deliver(self, conversation_id: str, message: Outbound) -> None:
+        """Send a message that starts on our side (an agent's reply, a queue update) and keep it
+        in the transcript."""
+        conversation = await self.conversations.get(conversation_id)
+        if conversation is None:
+            raise KeyError(f"no conversation {conversation_id!r}")
+        await self.transcripts.append(
+            conversation_id,
+            Entry(message.sender, message.text, buttons=tuple(b.title for b in message.buttons)),
+        )
+        await self._deliverers[conversation.channel](conversation_id, message)
 
     async def publish(self, conversation_id: str, message: Outbound) -> None:
         """Send a message to the customer's open sockets, on whichever front door holds them."""

@@ -141,6 +141,7 @@ def _check_origin(request: web.Request) -> None:
 
 async def _outbox_listener(app: web.Application) -> AsyncIterator[None]:
     """Forward published messages to the sockets this front door holds."""
+    app[ROUTER].register_channel(CHANNEL, app[ROUTER].publish)
     task = asyncio.create_task(_forward_outbox(app))
     yield
     task.cancel()

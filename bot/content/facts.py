@@ -19,6 +19,8 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
         "web": profile.web,
         "my_page": profile.my_page,
         "opening_hours": locale.weekly_hours(profile.weekly),
+        "postal_code_digits": str(profile.postal_code_digits),
+        "postal_code_example": profile.postal_code_example,
         "phone_answer_time": locale.minutes(promises.phone_answer_minutes),
         "email_answer_time": locale.workdays(promises.email_answer_workdays),
         "letter_answer_time": locale.workdays(promises.letter_answer_workdays),

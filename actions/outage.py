@@ -1,0 +1,70 @@
+"""Power cuts: get the customer's postal code, then say what is known about their area."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.context import context
+from bot.content.values import date_time_value
+from bot.outages import Outage, find_outage
+
+_NON_DIGIT = re.compile(r"\D")
+
+
+class ValidateOutageForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_outage_form"
+
+    async def validate_postal_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        code = normalise_postal_code(value, context().profile.postal_code_digits)
+        if code is None:
+            dispatcher.utter_message(response="utter_invalid_postal_code")
+        return {"postal_code": code}
+
+
+class ActionOutageLookup(Action):
+    def name(self) -> str:
+        return "action_outage_lookup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        ctx = context()
+        postal_code = str(tracker.get_slot("postal_code") or "")
+        language = str(tracker.get_slot("language") or ctx.profile.default_language)
+        outage = find_outage(ctx.profile.outage_feed, ctx.profile.timezone, postal_code, ctx.now())
+        response, values = outage_answer(outage, postal_code, language)
+        dispatcher.utter_message(response=response, **values)
+        return []
+
+
+def normalise_postal_code(value: Any, digits: int) -> str | None:
+    """'0550', ' 0550 ', '0550 Oslo' -> '0550'; anything without exactly `digits` digits -> None."""
+    if value is None:
+        return None
+    first_word = str(value).strip().split(" ")[0]
+    code = _NON_DIGIT.sub("", first_word)
+    return code if len(code) == digits else None
+
+
+def outage_answer(
+    outage: Outage | None, postal_code: str, language: str
+) -> tuple[str, dict[str, Any]]:
+    """Which answer tells the customer what is known, with its values."""
+    if outage is None:
+        return "utter_outage_none", {"postal_code": postal_code}
+    values: dict[str, Any] = {
+        "area": outage.area,
+        "started": date_time_value(outage.started),
+        "cause": outage.cause.get(language) or next(iter(outage.cause.values()), ""),
+    }
+    if outage.expected_end is None:
+        return "utter_outage_found_no_end", values
+    return "utter_outage_found", {**values, "expected_end": date_time_value(outage.expected_end)}

@@ -1,0 +1,109 @@
+"""How well the assistant understands customers it has never seen: the held-out set.
+
+Parses every message of benchmarks/nlu_heldout/<lang>.yml (written without seeing the training
+data, never used for training) with the model `make run` uses, and prints per language: intent
+accuracy, macro F1, how often the bot asked to rephrase (fallback), accuracy when it did answer,
+entity F1, language identification accuracy, the commonest confusions, and parse latency.
+
+    .venv/bin/python -m benchmarks.nlu_accuracy [--model .state/models/svar-….tar.gz]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HELDOUT = ROOT / "benchmarks" / "nlu_heldout"
+FALLBACK = "nlu_fallback"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="default: the model for the project as it is")
+    args = parser.parse_args()
+    asyncio.run(run(args.model))
+
+
+async def run(model: Path | None) -> None:
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.company import CompanyProfile
+    from bot.language import LanguageDetector
+    from stack.train import ensure_model
+
+    model = model or ensure_model(ROOT, ROOT / ".state")
+    agent = Agent.load(str(model))
+    profile = CompanyProfile.load(ROOT / "content" / "company.yml")
+    detector = LanguageDetector.from_training_data(profile.languages, ROOT / "data" / "nlu")
+    print(f"model: {model.name}")
+    for language in profile.languages:
+        examples = load_data(str(HELDOUT / f"{language}.yml")).intent_examples
+        truths, predictions, latencies = [], [], []
+        entity_hits = entity_truths = entity_predictions = 0
+        language_hits = 0
+        for example in examples:
+            text = example.get("text")
+            started = time.perf_counter()
+            parsed = await agent.parse_message(text)
+            latencies.append(time.perf_counter() - started)
+            truths.append(example.get("intent"))
+            predictions.append(parsed["intent"]["name"])
+            expected = {(e["entity"], e["value"]) for e in example.get("entities") or []}
+            found = {(e["entity"], str(e["value"])) for e in parsed.get("entities") or []}
+            entity_hits += len(expected & found)
+            entity_truths += len(expected)
+            entity_predictions += len(found)
+            language_hits += detector.detect(text, None) == language
+        _report(language, truths, predictions, latencies)
+        precision = entity_hits / entity_predictions if entity_predictions else 0.0
+        recall = entity_hits / entity_truths if entity_truths else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        print(
+            f"  entities: F1 {f1:.3f} (precision {precision:.3f}, recall {recall:.3f}, "
+            f"{entity_truths} annotated)"
+        )
+        print(f"  language identified per message, no context: {language_hits / len(examples):.3f}")
+
+
+def _report(
+    language: str, truths: list[str], predictions: list[str], latencies: list[float]
+) -> None:
+    n = len(truths)
+    correct = sum(t == p for t, p in zip(truths, predictions, strict=True))
+    answered = [(t, p) for t, p in zip(truths, predictions, strict=True) if p != FALLBACK]
+    answered_correct = sum(t == p for t, p in answered)
+    print(f"\n[{language}] {n} held-out messages")
+    print(f"  intent accuracy: {correct / n:.3f}   macro F1: {_macro_f1(truths, predictions):.3f}")
+    print(
+        f"  fallback (asked to rephrase): {(n - len(answered)) / n:.3f}   "
+        f"accuracy when answering: {answered_correct / max(len(answered), 1):.3f}"
+    )
+    print(
+        f"  parse latency: median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p95 {sorted(latencies)[int(0.95 * (n - 1))] * 1000:.1f} ms"
+    )
+    confusions = Counter((t, p) for t, p in zip(truths, predictions, strict=True) if t != p)
+    print(
+        "  commonest confusions: "
+        + ", ".join(f"{t}→{p} ×{c}" for (t, p), c in confusions.most_common(6))
+    )
+
+
+def _macro_f1(truths: list[str], predictions: list[str]) -> float:
+    scores = []
+    for label in sorted(set(truths)):
+        tp = sum(t == p == label for t, p in zip(truths, predictions, strict=True))
+        fp = sum(p == label != t for t, p in zip(truths, predictions, strict=True))
+        fn = sum(t == label != p for t, p in zip(truths, predictions, strict=True))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return statistics.mean(scores)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""The actions of the everyday dialogue, run as the action server runs them, without Rasa."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import context
+from actions.fallback import ActionFallback, fallback_answer
+from actions.invoice import ActionInvoicePart, invoice_part_answer
+from actions.language import ActionSetLanguage
+from actions.opening_hours import ActionOpeningHours, opening_hours_answer
+from actions.outage import normalise_postal_code, outage_answer
+from bot.outages import find_outage
+
+OSLO = ZoneInfo("Europe/Oslo")
+FEED = Path(__file__).resolve().parents[2] / "content" / "outages.yml"
+
+
+def tracker(
+    slots: dict[str, Any] | None = None,
+    latest: dict[str, Any] | None = None,
+    events: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    return Tracker("web:t1", slots or {}, latest or {}, events or [], False, None, None, "action_listen")
+
+
+def oslo(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=OSLO)
+
+
+def test_opening_hours_while_open_say_when_we_close() -> None:
+    calendar = context().calendar
+    assert opening_hours_answer(calendar, oslo("2026-11-23 10:00")) == (
+        "utter_opening_hours_open",
+        {"closes": {"type": "time", "value": "2026-11-23T16:00:00+01:00"}},
+    )
+
+
+def test_opening_hours_on_christmas_eve_say_when_we_open_after_the_holidays() -> None:
+    response, values = opening_hours_answer(context().calendar, oslo("2026-12-24 11:00"))
+    assert response == "utter_opening_hours_closed"
+    assert values["next_opening"]["value"] == "2026-12-28T08:00:00+01:00"
+
+
+async def test_opening_hours_action_sends_the_answer_with_its_values() -> None:
+    dispatcher = CollectingDispatcher()
+    assert await ActionOpeningHours().run(dispatcher, tracker(), {}) == []
+    assert dispatcher.messages[0]["response"] in {
+        "utter_opening_hours_open",
+        "utter_opening_hours_closed",
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0550", "0550"), (" 0550 ", "0550"), ("0550 Oslo", "0550"), ("550", None),
+     ("12345", None), ("hei", None), (None, None)],
+)
+def test_postal_codes_are_normalised_or_refused(value: Any, expected: str | None) -> None:
+    assert normalise_postal_code(value, digits=4) == expected
+
+
+def test_a_known_outage_is_described_with_its_times_and_cause_in_the_language() -> None:
+    outage = find_outage(FEED, "Europe/Oslo", "0552", oslo("2026-11-22 09:00"))
+    assert outage is not None
+    response, values = outage_answer(outage, "0552", "en")
+    assert response == "utter_outage_found"
+    assert values["area"] == "Grünerløkka and Sofienberg"
+    assert values["cause"] == "a fault on a power cable"
+    assert values["expected_end"] == {"type": "date_time", "value": "2026-11-22T12:00:00+01:00"}
+
+
+def test_an_outage_without_an_expected_end_says_so() -> None:
+    outage = find_outage(FEED, "Europe/Oslo", "5262", oslo("2026-11-22 09:00"))
+    assert outage_answer(outage, "5262", "nb")[0] == "utter_outage_found_no_end"
+
+
+def test_an_outage_that_has_ended_or_another_area_is_not_reported() -> None:
+    assert find_outage(FEED, "Europe/Oslo", "0552", oslo("2026-11-22 12:00")) is None
+    assert find_outage(FEED, "Europe/Oslo", "7030", oslo("2026-11-22 09:00")) is None
+    assert outage_answer(None, "7030", "nb") == ("utter_outage_none", {"postal_code": "7030"})
+
+
+def test_first_miss_offers_the_likeliest_topics_without_small_talk() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 1.0},
+        {"name": "greet", "confidence": 0.3},
+        {"name": "invoice_explain", "confidence": 0.25},
+        {"name": "moving", "confidence": 0.2},
+        {"name": "price_plans", "confidence": 0.1},
+        {"name": "login_help", "confidence": 0.06},
+        {"name": "complaint", "confidence": 0.01},
+    ]
+    assert fallback_answer(ranking, ["greet", "nlu_fallback"]) == (
+        "utter_ask_rephrase",
+        {"topics": ["invoice_explain", "moving", "price_plans"]},
+    )
+
+
+async def test_second_miss_in_a_row_offers_a_person_instead_of_asking_again() -> None:
+    events = [
+        {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+        {"event": "bot", "text": "?"},
+        {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+    ]
+    dispatcher = CollectingDispatcher()
+    await ActionFallback().run(dispatcher, tracker(events=events), {})
+    assert dispatcher.messages[0]["response"] == "utter_fallback_offer_human"
+
+
+@pytest.mark.parametrize(
+    ("part", "answer"),
+    [("energy", "utter_invoice_part_energy"), ("grid_rent", "utter_invoice_part_grid_rent"),
+     ("fees", "utter_invoice_part_fees"), ("high", "utter_invoice_high"),
+     ("bogus", "utter_invoice_explain"), (None, "utter_invoice_explain")],
+)
+def test_each_part_of_the_bill_has_its_answer(part: Any, answer: str) -> None:
+    assert invoice_part_answer(part) == answer
+
+
+async def test_invoice_part_action_answers_from_the_slot() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionInvoicePart().run(dispatcher, tracker(slots={"invoice_part": "grid_rent"}), {})
+    assert dispatcher.messages[0]["response"] == "utter_invoice_part_grid_rent"
+
+
+async def test_language_slot_follows_the_front_doors_decision_and_only_on_change() -> None:
+    action = ActionSetLanguage()
+    dispatcher = CollectingDispatcher()
+    switched = await action.run(
+        dispatcher, tracker({"language": "nb"}, {"metadata": {"language": "en"}}), {}
+    )
+    assert switched == [{"event": "slot", "timestamp": None, "name": "language", "value": "en"}]
+    same = await action.run(dispatcher, tracker({"language": "en"}, {"metadata": {"language": "en"}}), {})
+    assert same == []
