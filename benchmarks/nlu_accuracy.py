@@ -46,7 +46,8 @@ async def run(model: Path | None) -> None:
         examples = load_data(str(HELDOUT / f"{language}.yml")).intent_examples
         truths, predictions, latencies = [], [], []
         entity_hits = entity_truths = entity_predictions = 0
-        language_hits = 0
+        language_hits = kept_from_other = 0
+        other = next((lang for lang in profile.languages if lang != language), language)
         for example in examples:
             text = example.get("text")
             started = time.perf_counter()
@@ -60,6 +61,7 @@ async def run(model: Path | None) -> None:
             entity_truths += len(expected)
             entity_predictions += len(found)
             language_hits += detector.detect(text, None) == language
+            kept_from_other += detector.detect(text, other) == other
         _report(language, truths, predictions, latencies)
         precision = entity_hits / entity_predictions if entity_predictions else 0.0
         recall = entity_hits / entity_truths if entity_truths else 0.0
@@ -68,7 +70,10 @@ async def run(model: Path | None) -> None:
             f"  entities: F1 {f1:.3f} (precision {precision:.3f}, recall {recall:.3f}, "
             f"{entity_truths} annotated)"
         )
-        print(f"  language identified per message, no context: {language_hits / len(examples):.3f}")
+        print(
+            f"  language of a first message: {language_hits / len(examples):.3f} right; "
+            f"mid-conversation in {other}: {1 - kept_from_other / len(examples):.3f} switched"
+        )
 
 
 def _report(

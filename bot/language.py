@@ -27,10 +27,12 @@ _LINGUA = {
 }
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
-# How sure each opinion must be before the conversation's language changes.
+# How sure each opinion must be to change a conversation's language ("ok" must not), and to set
+# it on a conversation's first message, where any evidence beats the company's default.
 WORDS_CERTAINTY = 0.95
 LINGUA_CERTAINTY = 0.9
 LINGUA_MIN_WORDS = 3
+FIRST_MESSAGE_CERTAINTY = 0.6
 
 
 class LanguageDetector:
@@ -62,16 +64,18 @@ class LanguageDetector:
 
     def detect(self, text: str, current: str | None = None) -> str:
         """The language of `text`, or the conversation's `current` one when unsure."""
-        keep = current if current in self.languages else self.languages[0]
+        first = current not in self.languages
+        keep = self.languages[0] if first else str(current)
         words = list(_words([text]))
         if not words or self._lingua is None:
             return keep
         best, certainty = self._word_opinion(words)
-        if certainty >= WORDS_CERTAINTY:
+        if certainty >= (FIRST_MESSAGE_CERTAINTY if first else WORDS_CERTAINTY):
             return best
-        if len(words) >= LINGUA_MIN_WORDS:
+        if first or len(words) >= LINGUA_MIN_WORDS:
             values = self._lingua.compute_language_confidence_values(text)
-            if values and values[0].value >= LINGUA_CERTAINTY:
+            needed = FIRST_MESSAGE_CERTAINTY if first else LINGUA_CERTAINTY
+            if values and values[0].value >= needed:
                 return _code(values[0].language)
         return keep
 

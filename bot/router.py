@@ -13,12 +13,14 @@ from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
 
+from bot import frustration
 from bot.content.answers import AnswerBook
 from bot.language import LanguageDetector
 from bot.messages import Inbound, Outbound
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.store import keys
 from bot.store.conversations import Conversations, Mode
+from bot.store.handoffs import Handoffs, message_event
 from bot.store.transcripts import Entry, Transcripts
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class Router:
         self._facts = facts
         self.conversations = Conversations(redis)
         self.transcripts = Transcripts(redis)
+        self.handoffs = Handoffs(redis)
         self._deliverers: dict[str, Deliverer] = {}
 
     def register_channel(self, channel: str, deliver: Deliverer) -> None:
@@ -55,15 +58,21 @@ class Router:
         language = self._languages.detect(message.text, conversation.language)
         if language != conversation.language:
             await self.conversations.set_language(conversation.id, language)
-        await self.transcripts.append(conversation.id, Entry("customer", message.text))
+        entry = Entry("customer", message.text)
+        await self.transcripts.append(conversation.id, entry)
         if conversation.mode in (Mode.QUEUED, Mode.AGENT):
-            # The desk reads the transcript; the bot stays silent while a person is on it.
+            # The bot stays silent while a person is on it; every open desk sees the message.
+            await self.handoffs.announce(message_event(conversation.id, entry))
             return []
         if conversation.mode is Mode.CLOSED:
             await self.conversations.set_mode(conversation.id, Mode.BOT)
         metadata = {"language": language, "channel": message.channel}
+        text = message.rasa_text
+        if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):
+            log.info("conversation %s: the customer sounds frustrated", conversation.id)
+            text = frustration.PAYLOAD
         try:
-            replies = await self._rasa.send(conversation.id, message.rasa_text, metadata)
+            replies = await self._rasa.send(conversation.id, text, metadata)
         except RasaUnavailable as error:
             log.warning("conversation %s: %s", conversation.id, error)
             replies = [self.system_message("utter_unavailable", language)]
@@ -72,6 +81,14 @@ class Router:
             *(Entry(r.sender, r.text, buttons=tuple(b.title for b in r.buttons)) for r in replies),
         )
         return replies
+
+    async def _sounds_frustrated(self, conversation_id: str, text: str) -> bool:
+        """bot/frustration.py's rule over this message and the customer's ones before it."""
+        recent = await self.transcripts.read(
+            conversation_id, 4 * (frustration.EARLIER_MESSAGES + 1)
+        )
+        earlier = [e.text for e in recent if e.role == "customer"][:-1]  # the last is this one
+        return frustration.is_frustrated(text, earlier)
 
     def system_message(self, name: str, language: str) -> Outbound:
         """An answer the front door gives by itself, without Rasa."""

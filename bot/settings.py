@@ -24,6 +24,18 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     # Origins allowed to open the web-chat WebSocket besides the front door's own.
     allowed_origins: frozenset[str] = field(default_factory=frozenset)
+    # Messenger is on when all three secrets are set; Telegram when its bot token is: by
+    # webhook with a public URL (and its secret), else by long polling (README: "Connect ...").
+    messenger_page_token: str = field(default="", repr=False)
+    messenger_app_secret: str = field(default="", repr=False)
+    messenger_verify_token: str = field(default="", repr=False)
+    graph_api_url: str = "https://graph.facebook.com/v19.0"
+    telegram_token: str = field(default="", repr=False)
+    telegram_webhook_secret: str = field(default="", repr=False)
+    telegram_public_url: str = ""
+    telegram_api_url: str = "https://api.telegram.org"
+    # A webhook delivery may batch many events: more than one chat message, still bounded.
+    max_webhook_bytes: int = 1024 * 1024
     root: Path = ROOT
 
     @property
@@ -51,5 +63,14 @@ class Settings:
             allowed_origins=frozenset(
                 o.strip() for o in env.get("SVAR_ALLOWED_ORIGINS", "").split(",") if o.strip()
             ),
+            messenger_page_token=env.get("MESSENGER_PAGE_TOKEN", ""),
+            messenger_app_secret=env.get("MESSENGER_APP_SECRET", ""),
+            messenger_verify_token=env.get("MESSENGER_VERIFY_TOKEN", ""),
+            graph_api_url=env.get("GRAPH_API_URL", default.graph_api_url).rstrip("/"),
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN", ""),
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_public_url=env.get("TELEGRAM_PUBLIC_URL", "").rstrip("/"),
+            telegram_api_url=env.get("TELEGRAM_API_URL", default.telegram_api_url).rstrip("/"),
+            max_webhook_bytes=int(env.get("SVAR_MAX_WEBHOOK_BYTES", default.max_webhook_bytes)),
             root=Path(env.get("SVAR_ROOT", str(ROOT))),
         )

@@ -6,7 +6,8 @@ PREFIX = "svar"
 
 
 def conversation(conversation_id: str) -> str:
-    """Hash: mode, language, channel, created and updated times."""
+    """Hash: mode, language, channel, created and updated times; `last_inbound` (epoch seconds
+    of the customer's last Messenger message: Messenger's 24-hour window counts from it)."""
     return f"{PREFIX}:conv:{conversation_id}"
 
 
@@ -18,3 +19,108 @@ def transcript(conversation_id: str) -> str:
 def outbox(conversation_id: str) -> str:
     """Pub/sub channel: messages for the customer, to every front door that holds their socket."""
     return f"{PREFIX}:conv:{conversation_id}:out"
+
+
+def seen(channel: str, event_id: str) -> str:
+    """String with a TTL: a webhook event id already accepted (platforms deliver some twice)."""
+    return f"{PREFIX}:{channel}:seen:{event_id}"
+
+
+def inbox(channel: str) -> str:
+    """Stream (consumer group `frontdoor`): accepted webhook events waiting to be processed."""
+    return f"{PREFIX}:{channel}:inbox"
+
+
+def button_payload(channel: str, digest: str) -> str:
+    """String with a TTL: a button payload too long for the channel, by its digest."""
+    return f"{PREFIX}:{channel}:button:{digest}"
+
+
+def callback(callback_id: str) -> str:
+    """String (JSON): one callback promise and its history."""
+    return f"{PREFIX}:callback:{callback_id}"
+
+
+def callbacks_by_deadline() -> str:
+    """Sorted set: callback ids scored by their promised deadline (Unix time)."""
+    return f"{PREFIX}:callbacks:by-deadline"
+
+
+def callbacks_log() -> str:
+    """Stream: append-only log of every callback event, for reports."""
+    return f"{PREFIX}:callbacks:log"
+
+
+# --- Handoff to the agent desk (docs/handoff.md) -----------------------------------------
+
+
+def handoff(handoff_id: str) -> str:
+    """Hash: one handoff's record: state, conversation, card (JSON), agent, times, outcome, rating."""
+    return f"{PREFIX}:handoff:{handoff_id}"
+
+
+def handoff_notes(handoff_id: str) -> str:
+    """List of an agent's internal notes on one handoff (JSON), oldest first."""
+    return f"{PREFIX}:handoff:{handoff_id}:notes"
+
+
+def handoff_queue() -> str:
+    """Stream (consumer group `desk`): new context cards, announced to every open desk."""
+    return f"{PREFIX}:handoffs:queue"
+
+
+def handoffs_waiting() -> str:
+    """Sorted set: unclaimed handoff ids scored by the time they were queued (the queue order)."""
+    return f"{PREFIX}:handoffs:waiting"
+
+
+def handoffs_claimed() -> str:
+    """Sorted set: claimed, not yet closed handoff ids scored by the time they were queued."""
+    return f"{PREFIX}:handoffs:claimed"
+
+
+def handoffs_log() -> str:
+    """Stream: append-only log of every handoff event (queued with its card, claimed,
+    transferred, note, closed, rated), for reports."""
+    return f"{PREFIX}:handoffs:log"
+
+
+def handoff_waits() -> str:
+    """List: seconds waited per place in the queue by the latest claimed customers, newest first."""
+    return f"{PREFIX}:handoffs:waits"
+
+
+def desk_events() -> str:
+    """Pub/sub channel: live events for every open desk (new card, claim, message, close)."""
+    return f"{PREFIX}:desk:events"
+
+
+def desk_ticker() -> str:
+    """String with a TTL: held by the one front door that sends the queue's wait updates."""
+    return f"{PREFIX}:desk:ticker"
+
+
+def agent(username: str) -> str:
+    """Hash: one desk agent: display name and scrypt password hash."""
+    return f"{PREFIX}:agent:{username}"
+
+
+def agents() -> str:
+    """Set: the usernames of every desk agent."""
+    return f"{PREFIX}:agents"
+
+
+def desk_session(token_digest: str) -> str:
+    """Hash with a TTL: one logged-in desk session (agent, CSRF token), by the SHA-256 of its
+    cookie so that a copy of Redis holds no usable session."""
+    return f"{PREFIX}:desk:session:{token_digest}"
+
+
+def desk_login_failures(username: str) -> str:
+    """Counter with a TTL: failed desk logins for one username (slows down password guessing)."""
+    return f"{PREFIX}:desk:login-failures:{username}"
+
+
+def complaints() -> str:
+    """Stream: every complaint registered in a chat, with its written-answer deadline."""
+    return f"{PREFIX}:complaints"

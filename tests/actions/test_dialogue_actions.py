@@ -28,7 +28,9 @@ def tracker(
     latest: dict[str, Any] | None = None,
     events: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    return Tracker("web:t1", slots or {}, latest or {}, events or [], False, None, None, "action_listen")
+    return Tracker(
+        "web:t1", slots or {}, latest or {}, events or [], False, None, None, "action_listen"
+    )
 
 
 def oslo(text: str) -> datetime:
@@ -60,8 +62,15 @@ async def test_opening_hours_action_sends_the_answer_with_its_values() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("0550", "0550"), (" 0550 ", "0550"), ("0550 Oslo", "0550"), ("550", None),
-     ("12345", None), ("hei", None), (None, None)],
+    [
+        ("0550", "0550"),
+        (" 0550 ", "0550"),
+        ("0550 Oslo", "0550"),
+        ("550", None),
+        ("12345", None),
+        ("hei", None),
+        (None, None),
+    ],
 )
 def test_postal_codes_are_normalised_or_refused(value: Any, expected: str | None) -> None:
     assert normalise_postal_code(value, digits=4) == expected
@@ -117,9 +126,14 @@ async def test_second_miss_in_a_row_offers_a_person_instead_of_asking_again() ->
 
 @pytest.mark.parametrize(
     ("part", "answer"),
-    [("energy", "utter_invoice_part_energy"), ("grid_rent", "utter_invoice_part_grid_rent"),
-     ("fees", "utter_invoice_part_fees"), ("high", "utter_invoice_high"),
-     ("bogus", "utter_invoice_explain"), (None, "utter_invoice_explain")],
+    [
+        ("energy", "utter_invoice_part_energy"),
+        ("grid_rent", "utter_invoice_part_grid_rent"),
+        ("fees", "utter_invoice_part_fees"),
+        ("high", "utter_invoice_high"),
+        ("bogus", "utter_invoice_explain"),
+        (None, "utter_invoice_explain"),
+    ],
 )
 def test_each_part_of_the_bill_has_its_answer(part: Any, answer: str) -> None:
     assert invoice_part_answer(part) == answer
@@ -138,5 +152,7 @@ async def test_language_slot_follows_the_front_doors_decision_and_only_on_change
         dispatcher, tracker({"language": "nb"}, {"metadata": {"language": "en"}}), {}
     )
     assert switched == [{"event": "slot", "timestamp": None, "name": "language", "value": "en"}]
-    same = await action.run(dispatcher, tracker({"language": "en"}, {"metadata": {"language": "en"}}), {})
+    same = await action.run(
+        dispatcher, tracker({"language": "en"}, {"metadata": {"language": "en"}}), {}
+    )
     assert same == []

@@ -1,0 +1,99 @@
+"""How often the callback promise was kept: `python -m bot.callback_report --from D --to D`.
+
+Counts callbacks whose promised deadline falls in the period. A promise is kept when the
+customer was reached by the deadline; callbacks not yet due are listed apart, not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from redis.asyncio import Redis
+
+from bot.clock import clock_from_env
+from bot.company import CompanyProfile
+from bot.settings import Settings
+from bot.store.callbacks import Callback, Callbacks
+
+
+@dataclass(frozen=True)
+class PromiseReport:
+    due: int  # deadline passed within the period
+    kept: int  # reached by the deadline
+    late: int  # reached after the deadline
+    missed_open: int  # deadline passed, still not reached
+    not_yet_due: int
+    attempts: int
+
+    @property
+    def kept_rate(self) -> float | None:
+        return self.kept / self.due if self.due else None
+
+
+def summarise(callbacks: Iterable[Callback], now: float) -> PromiseReport:
+    due = kept = late = missed_open = not_yet_due = attempts = 0
+    for callback in callbacks:
+        attempts += len(callback.attempts)
+        if callback.deadline > now and not callback.promise_kept():
+            not_yet_due += 1
+            continue
+        due += 1
+        if callback.promise_kept():
+            kept += 1
+        elif callback.done_at is not None:
+            late += 1
+        else:
+            missed_open += 1
+    return PromiseReport(due, kept, late, missed_open, not_yet_due, attempts)
+
+
+def render(report: PromiseReport, start: date, end: date) -> str:
+    rate = "n/a" if report.kept_rate is None else f"{report.kept_rate:.1%}"
+    return "\n".join(
+        [
+            f"Callback promises due {start} to {end}",
+            f"  due:                 {report.due}",
+            f"  kept (in time):      {report.kept}",
+            f"  reached late:        {report.late}",
+            f"  overdue, not reached:{report.missed_open:>3}",
+            f"  not yet due:         {report.not_yet_due}",
+            f"  call attempts:       {report.attempts}",
+            f"  promise-kept rate:   {rate}",
+        ]
+    )
+
+
+async def report(settings: Settings, start: date, end: date, now: datetime) -> str:
+    profile = CompanyProfile.load(settings.content_dir / "company.yml")
+    zone = ZoneInfo(profile.timezone)
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    try:
+        callbacks = await Callbacks(redis).all_between(
+            datetime.combine(start, time(), zone).timestamp(),
+            datetime.combine(end + timedelta(days=1), time(), zone).timestamp(),
+        )
+    finally:
+        await redis.close()
+    return render(summarise(callbacks, now.timestamp()), start, end)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    today = date.today()
+    parser.add_argument(
+        "--from", dest="start", type=date.fromisoformat, default=today.replace(day=1)
+    )
+    parser.add_argument("--to", dest="end", type=date.fromisoformat, default=today)
+    args = parser.parse_args()
+    now = clock_from_env(os.environ)()
+    print(asyncio.run(report(Settings.from_env(), args.start, args.end, now)))
+
+
+if __name__ == "__main__":
+    main()

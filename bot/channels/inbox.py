@@ -1,0 +1,224 @@
+"""A durable inbox for webhook events: accepted once, processed at least once, in order.
+
+A platform retries a delivery that is not answered 200 quickly, so a webhook only checks the
+request, drops event ids it has already accepted, and appends the new events to a Redis
+stream, all in one atomic step per event; then it answers. Every front door reads the stream
+through one consumer group and processes the events in the background, one at a time per
+conversation, several conversations at once. An event is removed from the stream only once it
+is processed, so events a stopped front door had read are claimed again by a running one
+after a while; a restart loses nothing that was accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from bot.store import keys
+
+log = logging.getLogger(__name__)
+
+GROUP = "frontdoor"
+# Platforms redeliver for hours at most; a day and a half covers every retry.
+SEEN_TTL_SECONDS = 36 * 3600
+# Longer than any processing takes (Rasa's timeout plus the send retries).
+CLAIM_AFTER_SECONDS = 120.0
+CLAIM_EVERY_SECONDS = 15.0
+CONCURRENCY = 32
+STOP_GRACE_SECONDS = 10.0
+
+# Adds the event unless its id was accepted before; returns the stream id or nil.
+_ACCEPT = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  return redis.call('XADD', KEYS[2], '*', 'conversation', ARGV[2], 'event', ARGV[3])
+end
+return false
+"""
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One platform event, as the platform sent it, with what the inbox needs to know of it."""
+
+    id: str  # the platform's own id: a Messenger message id, a Telegram update id
+    conversation_id: str  # events of one conversation are processed in order
+    data: dict[str, Any]
+
+
+class Inbox:
+    def __init__(
+        self,
+        redis: Redis,
+        channel: str,
+        handle: Handler,
+        *,
+        concurrency: int = CONCURRENCY,
+        claim_after: float = CLAIM_AFTER_SECONDS,
+    ) -> None:
+        self._redis = redis
+        self._channel = channel
+        self._stream = keys.inbox(channel)
+        self._handle = handle
+        self._concurrency = concurrency
+        self._claim_after_ms = int(claim_after * 1000)
+        self._consumer = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._accept = redis.register_script(_ACCEPT)
+        self._running: dict[str, asyncio.Task[None]] = {}  # by stream entry id
+        self._order = _KeyedLocks()
+        self._reader: asyncio.Task[None] | None = None
+
+    async def accept(self, events: Sequence[Event]) -> int:
+        """Store each event not seen before; returns how many were new."""
+        if not events:
+            return 0
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for event in events:
+                await self._accept(
+                    keys=[keys.seen(self._channel, event.id), self._stream],
+                    args=[
+                        SEEN_TTL_SECONDS,
+                        event.conversation_id,
+                        json.dumps(event.data, ensure_ascii=False),
+                    ],
+                    client=pipe,
+                )
+            results = await pipe.execute()
+        return sum(1 for result in results if result)
+
+    async def start(self) -> None:
+        try:
+            await self._redis.xgroup_create(self._stream, GROUP, id="0", mkstream=True)
+        except ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+        self._reader = asyncio.create_task(self._read_forever())
+
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Stop reading; give the events in hand `grace` seconds, then leave the rest pending
+        for another front door to claim."""
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+        if self._running:
+            _, late = await asyncio.wait(set(self._running.values()), timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        with contextlib.suppress(RedisError, OSError):
+            await self._redis.xgroup_delconsumer(self._stream, GROUP, self._consumer)
+
+    async def pending(self) -> int:
+        """Events accepted and not yet processed (for tests and benchmarks)."""
+        return int(await self._redis.xlen(self._stream))
+
+    async def _read_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_claim = 0.0
+        while True:
+            try:
+                free = self._concurrency - len(self._running)
+                if loop.time() >= next_claim:
+                    next_claim = loop.time() + CLAIM_EVERY_SECONDS
+                    await self._keep_in_hand()
+                    for entry in await self._claim_stale(max(free, 1)):
+                        self._start(*entry)
+                    continue
+                if free <= 0:
+                    await asyncio.wait(
+                        set(self._running.values()),
+                        timeout=1,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    continue
+                answer = await self._redis.xreadgroup(
+                    GROUP, self._consumer, {self._stream: ">"}, count=free, block=1000
+                )
+                for _, entries in answer or []:
+                    for entry in entries:
+                        self._start(*entry)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a Redis restart must not end processing for good
+                log.exception("%s inbox: reading failed; retrying", self._channel)
+                await asyncio.sleep(1)
+
+    async def _keep_in_hand(self) -> None:
+        """Reset the idle time of the events this front door holds (some wait behind earlier
+        messages of their conversation), so that no other front door claims them."""
+        if self._running:
+            await self._redis.xclaim(
+                self._stream, GROUP, self._consumer, 0, list(self._running), justid=True
+            )
+
+    async def _claim_stale(self, count: int) -> list[tuple[str, dict[str, str]]]:
+        """Events another front door read and never finished (it stopped or crashed)."""
+        answer = await self._redis.xautoclaim(
+            self._stream, GROUP, self._consumer, self._claim_after_ms, "0-0", count=count
+        )
+        claimed: list[tuple[str, dict[str, str]]] = [
+            (entry_id, fields)
+            for entry_id, fields in answer[1]
+            if fields and entry_id not in self._running
+        ]
+        if claimed:
+            log.warning("%s inbox: took over %d unfinished events", self._channel, len(claimed))
+        return claimed
+
+    def _start(self, entry_id: str, fields: dict[str, str]) -> None:
+        if entry_id in self._running:
+            return
+        task = asyncio.create_task(self._process(entry_id, fields))
+        self._running[entry_id] = task
+        task.add_done_callback(lambda _: self._running.pop(entry_id, None))
+
+    async def _process(self, entry_id: str, fields: dict[str, str]) -> None:
+        conversation_id = fields.get("conversation", "")
+        try:
+            async with self._order.hold(conversation_id):
+                await self._handle(json.loads(fields["event"]))
+        except asyncio.CancelledError:
+            raise  # left pending: claimed again later
+        except Exception:
+            # Not retried: the same event would most likely fail the same way again.
+            log.exception("%s inbox: event %s failed", self._channel, entry_id)
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.xack(self._stream, GROUP, entry_id)
+                pipe.xdel(self._stream, entry_id)  # the customer's words do not linger here
+                await pipe.execute()
+        except (RedisError, OSError):
+            log.exception("%s inbox: could not mark event %s done", self._channel, entry_id)
+
+
+class _KeyedLocks:
+    """One FIFO lock per key, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)

@@ -1,0 +1,407 @@
+"""The Telegram channel, with python-telegram-bot: updates in by webhook or long polling.
+
+With TELEGRAM_PUBLIC_URL set, Telegram posts each update to `/webhooks/telegram` with the
+secret we registered in `X-Telegram-Bot-Api-Secret-Token`; a request without it is refused
+with 403 before its body is read. Accepted updates go through the durable inbox (as
+Messenger's do) to `Application.process_update`, so Telegram gets its 200 at once and a
+restart loses nothing. Without a public URL, PTB's Updater long-polls Telegram instead, for a
+laptop without a public address (`make run`). Conversations are `tg:<chat id>`; only
+private chats are served.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, Literal, TypeVar
+
+from aiohttp import web
+from redis.asyncio import Redis
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.inbox import Event, Inbox
+from bot.channels.text import split_text
+from bot.channels.webhook import ChannelConfigError, json_object, read_limited, secret_matches
+from bot.content.answers import Button
+from bot.keys import LANGUAGES, REDIS, ROUTER, SETTINGS
+from bot.messages import Inbound, Outbound
+from bot.router import Router
+from bot.settings import Settings
+from bot.store import keys
+from bot.store.conversations import Mode
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+PREFIX = "tg:"
+PATH = "/webhooks/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# Telegram counts UTF-16 code units up to 4096; leave room for characters that take two.
+TEXT_LIMIT = 4000
+CALLBACK_DATA_BYTES = 64
+LONG_PAYLOAD_TTL_SECONDS = 30 * 24 * 3600
+SEND_ATTEMPTS = 4
+START_RETRY_SECONDS = 30.0
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Languages close enough that a Scandinavian reads one of them more easily than English.
+_SCANDINAVIAN = ("nb", "nn", "sv", "da")
+
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+T = TypeVar("T")
+
+
+def mode(settings: Settings) -> Literal["webhook", "polling"] | None:
+    """How updates arrive: by webhook with a public URL, else by long polling; None: off."""
+    if not settings.telegram_token:
+        if settings.telegram_public_url or settings.telegram_webhook_secret:
+            raise ChannelConfigError("Telegram settings are set but TELEGRAM_BOT_TOKEN is not")
+        return None
+    if not settings.telegram_public_url:
+        return "polling"
+    if not _SECRET.match(settings.telegram_webhook_secret):
+        raise ChannelConfigError(
+            "a Telegram webhook (TELEGRAM_PUBLIC_URL) needs TELEGRAM_WEBHOOK_SECRET: "
+            "1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return "webhook"
+
+
+def setup_routes(app: web.Application) -> None:
+    how = mode(app[SETTINGS])
+    if how is None:
+        return
+    app.cleanup_ctx.append(_telegram)
+    if how == "webhook":
+        app.router.add_routes([web.post(PATH, webhook)])
+
+
+async def webhook(request: web.Request) -> web.Response:
+    """Check Telegram's secret header, accept the update if it is new, answer at once."""
+    settings = request.app[SETTINGS]
+    given = request.headers.get(SECRET_HEADER)
+    if not secret_matches(given, settings.telegram_webhook_secret):
+        log.warning(
+            "telegram: refused an update with a %s secret from %s",
+            "missing" if given is None else "wrong",
+            request.remote,
+        )
+        raise web.HTTPForbidden(reason="the secret token is missing or wrong")
+    update = json_object(await read_limited(request, settings.max_webhook_bytes))
+    update_id = update.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        raise web.HTTPBadRequest(reason="an update needs an integer update_id")
+    chat = _chat_id(update)
+    order = f"{PREFIX}{chat}" if chat is not None else f"update:{update_id}"
+    await request.app[TELEGRAM].inbox.accept([Event(str(update_id), order, update)])
+    return web.Response(text="ok")
+
+
+def build_application(settings: Settings, *, webhook: bool) -> TelegramApp:
+    """PTB's Application against the configured Bot API; without an Updater for webhooks."""
+    builder = (
+        Application.builder()
+        .token(settings.telegram_token)
+        .base_url(f"{settings.telegram_api_url}/bot")
+        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .job_queue(None)
+    )
+    if webhook:
+        builder = builder.updater(None)
+    return builder.build()
+
+
+def telegram_language(code: str | None, languages: Sequence[str]) -> str:
+    """Our language for a Telegram `language_code` ("nb", "no", "en-GB", ...)."""
+    base = (code or "").lower().replace("_", "-").split("-")[0]
+    base = "nb" if base == "no" else base
+    if not base:
+        return languages[0]
+    if base in languages:
+        return base
+    if base in _SCANDINAVIAN:
+        for language in languages:
+            if language in _SCANDINAVIAN:
+                return language
+    return "en" if "en" in languages else languages[0]
+
+
+class Telegram:
+    def __init__(
+        self,
+        application: TelegramApp,
+        redis: Redis,
+        router: Router,
+        languages: Sequence[str],
+        max_chars: int,
+    ) -> None:
+        self.application = application
+        self._redis = redis
+        self._router = router
+        self._languages = tuple(languages)
+        self._max_chars = max_chars
+        self.inbox = Inbox(redis, CHANNEL, self.process)
+        private = filters.ChatType.PRIVATE
+        application.add_handlers(
+            [
+                CommandHandler(
+                    "start", self.on_start, filters=private & filters.UpdateType.MESSAGE
+                ),
+                CallbackQueryHandler(self.on_button),
+                MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, self.on_text),
+                MessageHandler(private, self.on_unsupported),
+            ]
+        )
+        application.add_error_handler(self.on_error)
+
+    async def process(self, data: dict[str, Any]) -> None:
+        """Hand one update from the inbox to PTB's handlers."""
+        await self.application.process_update(Update.de_json(data, self.application.bot))
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Greet the customer with the bot's greeting, in their Telegram app's language."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None:
+            return
+        conversation_id = f"{PREFIX}{chat.id}"
+        language = telegram_language(user.language_code if user else None, self._languages)
+        await self._router.conversations.touch(conversation_id, CHANNEL)
+        await self._router.conversations.set_language(conversation_id, language)
+        await self._answer(Inbound(conversation_id, CHANNEL, "/start", "/greet"))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Route a text message and send what the bot answers."""
+        chat, message = update.effective_chat, update.effective_message
+        if chat is None or message is None or not message.text:
+            return
+        text = message.text.replace("\x00", "").strip()
+        if text.startswith("/"):
+            # Other commands are read as words ("/help" -> "help"): Rasa would take a leading
+            # slash for an intent name.
+            text = text[1:].split("@", 1)[0] if " " not in text else text[1:]
+        text = text[: self._max_chars].strip()
+        if text:
+            await self._answer(Inbound(f"{PREFIX}{chat.id}", CHANNEL, text))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A tap on an inline keyboard button: its payload goes to Rasa, its title to the
+        transcript."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None:
+            return
+        await self._quietly(query.answer())  # ends the spinner on the customer's button
+        if chat is None or chat.type != ChatType.PRIVATE or not query.data:
+            return
+        payload = await self._payload(query.data)
+        if payload is None or not payload.startswith("/") or len(payload) > self._max_chars:
+            return
+        title = _button_title(query.message, query.data) or payload
+        await self._answer(Inbound(f"{PREFIX}{chat.id}", CHANNEL, title, payload))
+
+    async def on_unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A sticker, photo, voice message or edit: say politely that only new text is read."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None:
+            return
+        conversation_id = f"{PREFIX}{chat.id}"
+        conversation = await self._router.conversations.touch(conversation_id, CHANNEL)
+        language = conversation.language or telegram_language(
+            user.language_code if user else None, self._languages
+        )
+        answer = self._router.system_message("utter_unsupported_content", language)
+        await self._router.deliver(conversation_id, answer)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log a failed update by its id (not its text), with the error's traceback."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram: update %s failed", update_id, exc_info=context.error)
+
+    async def deliver(self, conversation_id: str, message: Outbound) -> None:
+        """Send one message to a Telegram customer, buttons as an inline keyboard."""
+        chat_id = int(conversation_id.removeprefix(PREFIX))
+        parts = split_text(message.text, TEXT_LIMIT)
+        markup = await self._keyboard(message.buttons)
+        bot = self.application.bot
+        for number, part in enumerate(parts, start=1):
+            await self._call(
+                functools.partial(
+                    bot.send_message,
+                    chat_id,
+                    part,
+                    reply_markup=markup if number == len(parts) else None,
+                )
+            )
+
+    async def _answer(self, message: Inbound) -> None:
+        chat_id = int(message.conversation_id.removeprefix(PREFIX))
+        conversation = await self._router.conversations.get(message.conversation_id)
+        typing = None
+        if conversation is None or conversation.mode in (Mode.BOT, Mode.CLOSED):
+            typing = asyncio.create_task(
+                self._quietly(self.application.bot.send_chat_action(chat_id, ChatAction.TYPING))
+            )
+        replies = await self._router.handle(message)
+        if typing is not None:
+            await typing
+        for reply in replies:
+            try:
+                await self.deliver(message.conversation_id, reply)
+            except TelegramError as error:
+                log.error(
+                    "telegram: a reply to %s was not sent: %r", message.conversation_id, error
+                )
+
+    async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
+        """A Bot API call, retried on flood control (as long as Telegram asks) and on network
+        errors (with backoff); other errors are raised at once."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return await call()
+            except RetryAfter as error:
+                delay = _seconds(error.retry_after)
+            except BadRequest:
+                raise
+            except NetworkError:
+                delay = 0.5 * 2 ** (attempt - 1)
+                if attempt == SEND_ATTEMPTS:
+                    raise
+            if attempt == SEND_ATTEMPTS:
+                raise TelegramError(f"still flood-controlled after {attempt} attempts")
+            log.warning(
+                "telegram: attempt %d of %d failed; retrying in %.1f s",
+                attempt,
+                SEND_ATTEMPTS,
+                delay,
+            )
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _keyboard(self, buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+        rows = [
+            [InlineKeyboardButton(b.title, callback_data=await self._callback_data(b.payload))]
+            for b in buttons
+            if b.title.strip() and b.payload
+        ]
+        return InlineKeyboardMarkup(rows) if rows else None
+
+    async def _callback_data(self, payload: str) -> str:
+        """The payload itself, or (over Telegram's 64 bytes) a key to it kept in Redis."""
+        if len(payload.encode()) <= CALLBACK_DATA_BYTES:
+            return payload
+        digest = hashlib.sha256(payload.encode()).hexdigest()[:32]
+        await self._redis.set(
+            keys.button_payload(CHANNEL, digest), payload, ex=LONG_PAYLOAD_TTL_SECONDS
+        )
+        return f"#{digest}"
+
+    async def _payload(self, data: str) -> str | None:
+        if not data.startswith("#"):
+            return data
+        value = await self._redis.get(keys.button_payload(CHANNEL, data[1:]))
+        return str(value) if value is not None else None
+
+    @staticmethod
+    async def _quietly(call: Awaitable[object]) -> None:
+        """Best-effort calls (typing indicator, spinner): a failure is only logged."""
+        try:
+            await call
+        except TelegramError as error:
+            log.warning("telegram: %r", error)
+
+
+TELEGRAM = web.AppKey("telegram", Telegram)
+
+
+async def _telegram(app: web.Application) -> AsyncIterator[None]:
+    """PTB's Application, started in the background (Telegram may be unreachable for a
+    while: the rest of the front door does not wait), and Telegram as a router channel."""
+    settings = app[SETTINGS]
+    webhook_mode = mode(settings) == "webhook"
+    application = build_application(settings, webhook=webhook_mode)
+    telegram = Telegram(
+        application, app[REDIS], app[ROUTER], app[LANGUAGES].languages, settings.max_message_chars
+    )
+    app[TELEGRAM] = telegram
+    app[ROUTER].register_channel(CHANNEL, telegram.deliver)
+    starting = asyncio.create_task(_start(telegram, settings, webhook_mode))
+    yield
+    starting.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await starting
+    if webhook_mode:
+        await telegram.inbox.stop()
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+async def _start(telegram: Telegram, settings: Settings, webhook_mode: bool) -> None:
+    application = telegram.application
+    delay = 1.0
+    while True:
+        try:
+            await application.initialize()
+            break
+        except TelegramError as error:
+            log.error("telegram: cannot reach the Bot API (%r); retrying in %.0f s", error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, START_RETRY_SECONDS)
+    await application.start()
+    if webhook_mode:
+        await telegram.inbox.start()
+        url = f"{settings.telegram_public_url}{PATH}"
+        try:
+            await application.bot.set_webhook(
+                url, secret_token=settings.telegram_webhook_secret, allowed_updates=ALLOWED_UPDATES
+            )
+            log.info("telegram: webhook registered at %s", url)
+        except TelegramError as error:
+            log.error("telegram: could not register the webhook at %s: %r", url, error)
+    else:
+        assert application.updater is not None
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        log.info("telegram: long polling (no TELEGRAM_PUBLIC_URL set)")
+
+
+def _chat_id(update: dict[str, Any]) -> int | None:
+    for kind in ("message", "edited_message"):
+        chat = (update.get(kind) or {}).get("chat") or {}
+        if isinstance(chat.get("id"), int):
+            return int(chat["id"])
+    query = update.get("callback_query") or {}
+    chat = ((query.get("message") or {}).get("chat")) or {}
+    sender = query.get("from") or {}
+    value = chat.get("id", sender.get("id"))
+    return value if isinstance(value, int) else None
+
+
+def _button_title(message: object, data: str) -> str | None:
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return None
+    for row in message.reply_markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == data:
+                return button.text
+    return None
+
+
+def _seconds(value: int | float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)

@@ -1,0 +1,72 @@
+"""Messenger's messaging window: when a Page may still write to a customer, and how.
+
+A Page may answer freely for 24 hours after the customer's last message. After that, only a
+person (not the bot) may still answer, for up to 7 days after that message, and only with the
+HUMAN_AGENT message tag. Later, nothing may be sent until the customer writes again.
+The front door keeps the time of the customer's last message in the conversation's hash;
+the desk can show `messenger_window(...)` next to the reply box.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from redis.asyncio import Redis
+
+from bot.store import keys
+
+STANDARD_WINDOW_SECONDS = 24 * 3600
+HUMAN_AGENT_WINDOW_SECONDS = 7 * 24 * 3600
+FIELD = "last_inbound"
+
+Window = Literal["open", "human_agent", "closed"]
+
+# Keeps the later of the stored and the given time: events may be processed out of order.
+_RECORD = """
+local known = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+if tonumber(ARGV[2]) > known then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+return 1
+"""
+
+
+class WindowClosed(RuntimeError):
+    """The message may not be sent on Messenger now (see `messenger_window`)."""
+
+    def __init__(self, conversation_id: str, window: Window, sender: str) -> None:
+        self.conversation_id = conversation_id
+        self.window = window
+        if window == "human_agent":
+            why = (
+                "the customer last wrote over 24 hours ago: only an agent may answer now, "
+                "up to 7 days after their last message"
+            )
+        else:
+            why = "the customer last wrote over 7 days ago (or never): wait until they write"
+        super().__init__(f"cannot send a {sender} message to {conversation_id}: {why}")
+
+
+def messenger_window(last_inbound: float | None, now: float) -> Window:
+    """What may be sent to a Messenger customer whose last message was at `last_inbound`
+    (epoch seconds): "open" (anything), "human_agent" (an agent's message, with the
+    HUMAN_AGENT tag) or "closed" (nothing)."""
+    if last_inbound is None:
+        return "closed"
+    age = now - last_inbound
+    if age <= STANDARD_WINDOW_SECONDS:
+        return "open"
+    if age <= HUMAN_AGENT_WINDOW_SECONDS:
+        return "human_agent"
+    return "closed"
+
+
+async def record_inbound(redis: Redis, conversation_id: str, at: float) -> None:
+    """Remember that the customer wrote at `at` (epoch seconds)."""
+    await redis.eval(_RECORD, 1, keys.conversation(conversation_id), FIELD, repr(float(at)))
+
+
+async def last_inbound(redis: Redis, conversation_id: str) -> float | None:
+    """When the customer last wrote, or None if never (on Messenger)."""
+    value = await redis.hget(keys.conversation(conversation_id), FIELD)
+    return float(value) if value else None

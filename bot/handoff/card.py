@@ -1,0 +1,256 @@
+"""The context card: everything an agent needs to take over a conversation at once.
+
+Built by plain functions from what the action server sees (the tracker's events and slots) and
+the masked transcript the front door keeps. Every free text on the card passes through
+`bot.pii.mask`, so no national ID, card or bank account number reaches the desk or the log.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.pii import mask
+from bot.store.transcripts import Entry
+
+# Intents that say how the customer talks, not what about: never the card's topic.
+NOT_TOPICS = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "thank",
+        "affirm",
+        "deny",
+        "inform",
+        "out_of_scope",
+        "bot_challenge",
+        "request_human",
+        "request_callback",
+        "nlu_fallback",
+        "frustrated",
+        "rate",
+        "handoff_closed",
+    }
+)
+# Slots that are the bot's bookkeeping, not facts about the customer's case.
+NOT_FACTS = frozenset({"requested_slot", "language", "rating", "session_started_metadata"})
+TRANSCRIPT_ENTRIES = 50
+QUOTE_CHARS = 120
+
+
+class Reason(str, enum.Enum):
+    """Why the bot handed the conversation to a person."""
+
+    ASKED = "asked"  # the customer asked for a person
+    NOT_UNDERSTOOD = "not_understood"  # missed three times in a row, after offering a person
+    COMPLAINT = "complaint"
+    PAYMENT_PLAN = "payment_plan"  # a payment plan needs a person's decision
+    FRUSTRATED = "frustrated"  # bot/frustration.py fired
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One answer the bot gave before the handoff: its name in content/answers/ and its text."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ContextCard:
+    conversation_id: str
+    channel: str
+    language: str  # the customer's
+    reason: Reason
+    topic: str | None  # the latest topic intent, e.g. "payment_plan"
+    topic_title: str | None  # its title in the agent's language
+    intents: tuple[str, ...]  # the intent path, oldest first
+    slots: dict[str, str]
+    entities: dict[str, str]  # the latest value of each entity the customer gave
+    answered: tuple[Answered, ...]
+    summary: tuple[str, str]  # two lines in the agent's language
+    transcript: tuple[Entry, ...]
+    created: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "conversation_id": self.conversation_id,
+            "channel": self.channel,
+            "language": self.language,
+            "reason": self.reason.value,
+            "topic": self.topic,
+            "topic_title": self.topic_title,
+            "intents": list(self.intents),
+            "slots": dict(self.slots),
+            "entities": dict(self.entities),
+            "answered": [{"name": a.name, "text": a.text} for a in self.answered],
+            "summary": list(self.summary),
+            "transcript": [e.to_dict() for e in self.transcript],
+            "created": self.created,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ContextCard:
+        first, second = (str(line) for line in data["summary"])
+        return cls(
+            conversation_id=str(data["conversation_id"]),
+            channel=str(data["channel"]),
+            language=str(data["language"]),
+            reason=Reason(data["reason"]),
+            topic=data.get("topic"),
+            topic_title=data.get("topic_title"),
+            intents=tuple(str(i) for i in data.get("intents") or ()),
+            slots={str(k): str(v) for k, v in (data.get("slots") or {}).items()},
+            entities={str(k): str(v) for k, v in (data.get("entities") or {}).items()},
+            answered=tuple(
+                Answered(str(a["name"]), str(a["text"])) for a in data.get("answered") or ()
+            ),
+            summary=(first, second),
+            transcript=tuple(Entry.from_dict(e) for e in data.get("transcript") or ()),
+            created=float(data["created"]),
+        )
+
+
+def build_card(
+    *,
+    conversation_id: str,
+    channel: str,
+    language: str,
+    events: Sequence[Mapping[str, Any]],
+    slots: Mapping[str, Any],
+    transcript: Sequence[Entry],
+    topic_titles: Mapping[str, Mapping[str, str]],
+    agent_language: str,
+    now: float,
+) -> ContextCard:
+    """The card for a handoff happening now, from the tracker's events and slots."""
+    intents = intent_path(events)
+    topic = latest_topic(intents)
+    titles = topic_titles.get(topic or "") or {}
+    topic_title = titles.get(agent_language) or next(iter(titles.values()), None)
+    reason = handoff_reason(intents)
+    masked = tuple(
+        Entry(e.role, mask(e.text), e.at, e.buttons) for e in transcript[-TRANSCRIPT_ENTRIES:]
+    )
+    return ContextCard(
+        conversation_id=conversation_id,
+        channel=channel,
+        language=language,
+        reason=reason,
+        topic=topic,
+        topic_title=topic_title,
+        intents=intents,
+        slots={
+            name: mask(str(value))
+            for name, value in slots.items()
+            if value is not None and name not in NOT_FACTS
+        },
+        entities=latest_entities(events),
+        answered=answered(events),
+        summary=summary(reason, topic_title, language, masked, agent_language),
+        transcript=masked,
+        created=now,
+    )
+
+
+def intent_path(events: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The intent of every customer message so far, oldest first."""
+    return tuple(
+        str(name)
+        for event in events
+        if event.get("event") == "user"
+        and (name := ((event.get("parse_data") or {}).get("intent") or {}).get("name"))
+    )
+
+
+def latest_topic(intents: Sequence[str]) -> str | None:
+    return next((i for i in reversed(intents) if i not in NOT_TOPICS), None)
+
+
+def handoff_reason(intents: Sequence[str]) -> Reason:
+    """Why now: the latest intent says it, and a payment plan asked about before says more."""
+    latest = intents[-1] if intents else None
+    if latest == "complaint":
+        return Reason.COMPLAINT
+    if latest == "frustrated":
+        return Reason.FRUSTRATED
+    if latest == "nlu_fallback":
+        return Reason.NOT_UNDERSTOOD
+    if latest_topic(intents) == "payment_plan":
+        return Reason.PAYMENT_PLAN
+    return Reason.ASKED
+
+
+def latest_entities(events: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The latest value of each entity the customer gave, masked."""
+    found: dict[str, str] = {}
+    for event in events:
+        if event.get("event") != "user":
+            continue
+        for entity in (event.get("parse_data") or {}).get("entities") or ():
+            if entity.get("entity") and entity.get("value") is not None:
+                found[str(entity["entity"])] = mask(str(entity["value"]))
+    return found
+
+
+def answered(events: Iterable[Mapping[str, Any]]) -> tuple[Answered, ...]:
+    """The answers the bot gave, by name, with their (masked) text."""
+    return tuple(
+        Answered(str((event.get("metadata") or {}).get("utter_action") or ""), mask(text))
+        for event in events
+        if event.get("event") == "bot" and (text := str(event.get("text") or ""))
+    )
+
+
+def summary(
+    reason: Reason,
+    topic_title: str | None,
+    language: str,
+    transcript: Sequence[Entry],
+    agent_language: str,
+) -> tuple[str, str]:
+    """Two lines for the agent: why and about what; what the customer wrote last."""
+    words = _WORDS.get(agent_language, _WORDS["en"])
+    first = f"{words[reason.value]} {words['topic']}: {topic_title or words['no_topic']}."
+    if language != agent_language:
+        names = _LANGUAGE_NAMES.get(agent_language, _LANGUAGE_NAMES["en"])
+        first += " " + words["writes_in"].format(language=names.get(language, language))
+    last = next((e.text for e in reversed(transcript) if e.role == "customer"), "")
+    if len(last) > QUOTE_CHARS:
+        last = last[: QUOTE_CHARS - 1].rstrip() + "…"
+    second = f"{words['last']}: «{last}»" if last else words["nothing_written"]
+    return first, second
+
+
+_WORDS: dict[str, dict[str, str]] = {
+    "nb": {
+        "asked": "Kunden ba om å få snakke med en person.",
+        "not_understood": "Boten forsto ikke kunden tre ganger på rad.",
+        "complaint": "Kunden vil klage.",
+        "payment_plan": "Kunden trenger en avgjørelse om betaling.",
+        "frustrated": "Kunden virker frustrert.",
+        "topic": "Tema",
+        "no_topic": "ukjent",
+        "writes_in": "Kunden skriver på {language}.",
+        "last": "Sist skrev kunden",
+        "nothing_written": "Kunden har ikke skrevet noe ennå.",
+    },
+    "en": {
+        "asked": "The customer asked to talk to a person.",
+        "not_understood": "The bot did not understand the customer three times in a row.",
+        "complaint": "The customer wants to complain.",
+        "payment_plan": "The customer needs a decision about paying.",
+        "frustrated": "The customer seems frustrated.",
+        "topic": "Topic",
+        "no_topic": "unknown",
+        "writes_in": "The customer writes in {language}.",
+        "last": "The customer last wrote",
+        "nothing_written": "The customer has not written anything yet.",
+    },
+}
+_LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "nb": {"nb": "norsk", "nn": "nynorsk", "en": "engelsk", "sv": "svensk", "fi": "finsk"},
+    "en": {"nb": "Norwegian", "nn": "Norwegian", "en": "English", "sv": "Swedish", "fi": "Finnish"},
+}
