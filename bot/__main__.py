@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from aiohttp import web
 
@@ -19,6 +20,10 @@ def main() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         handlers=[handler],
     )
+    # httpx (python-telegram-bot's HTTP client) logs each request URL, which holds the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # python-telegram-bot: time periods as timedelta already (our code reads both kinds).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     settings = Settings.from_env()
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
 

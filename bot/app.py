@@ -10,8 +10,8 @@ import yaml
 from aiohttp import web
 from redis.asyncio import Redis
 
-from bot import health, nlg
-from bot.channels import webchat
+from bot import desk, health, nlg
+from bot.channels import messenger, telegram, webchat
 from bot.company import CompanyProfile
 from bot.content.answers import AnswerBook
 from bot.content.facts import company_facts
@@ -46,6 +46,9 @@ def create_app(settings: Settings) -> web.Application:
     health.setup_routes(app)
     nlg.setup_routes(app)
     webchat.setup_routes(app)
+    messenger.setup_routes(app)
+    telegram.setup_routes(app)
+    desk.setup_routes(app)
     return app
 
 

@@ -99,4 +99,4 @@ def is_shouting(text: str) -> bool:
     letters = _LETTER.findall(text)
     if len(letters) < SHOUT_MIN_LETTERS or len(_WORD.findall(text)) < SHOUT_MIN_WORDS:
         return False
-    return sum(c.isupper() for c in letters) / len(letters) >= SHOUT_UPPER_SHARE
+    return bool(sum(c.isupper() for c in letters) / len(letters) >= SHOUT_UPPER_SHARE)

@@ -75,6 +75,10 @@ class Router:
             replies = await self._rasa.send(conversation.id, text, metadata)
         except RasaUnavailable as error:
             log.warning("conversation %s: %s", conversation.id, error)
+            replies = []
+        if not replies:
+            # Every turn in bot mode answers; silence means an action failed (the action
+            # server is down) or Rasa did, and the customer is told so politely.
             replies = [self.system_message("utter_unavailable", language)]
         await self.transcripts.append(
             conversation.id,

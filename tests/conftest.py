@@ -108,10 +108,17 @@ def stack(
     redis_server: str, trained_model: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningStack]:
     """The whole stack started as `make run` starts it, on free ports and the tests' Redis."""
-    logs = tmp_path_factory.mktemp("stack-logs")
+    yield from start_stack(redis_server, STACK_DB, tmp_path_factory.mktemp("stack-logs"), {})
+
+
+def start_stack(
+    redis_server: str, db: int, logs: Path, extra_env: dict[str, str]
+) -> Iterator[RunningStack]:
+    """Run `python -m stack` until the generator is closed; then Ctrl-C it and check that
+    nothing is left running."""
     port, rasa_port, actions_port = free_port(), free_port(), free_port()
     token = secrets.token_urlsafe(16)
-    redis_url = f"{redis_server}/{STACK_DB}"
+    redis_url = f"{redis_server}/{db}"
     redis.Redis.from_url(redis_url).flushdb()
     env = {
         **os.environ,
@@ -121,6 +128,7 @@ def stack(
         "ACTIONS_PORT": str(actions_port),
         "SVAR_LOGS": str(logs),
         "RASA_TOKEN": token,
+        **extra_env,
     }
     output = (logs / "stack.log").open("wb")
     process = subprocess.Popen(

@@ -139,7 +139,7 @@ class GraphClient:
             )
 
     def _delay(self, attempt: int, error: GraphError | None) -> float:
-        wait = min(self._max_backoff, self._backoff * 2 ** (attempt - 1))
+        wait: float = min(self._max_backoff, self._backoff * 2 ** (attempt - 1))
         wait *= random.uniform(0.5, 1.0)  # jitter: many conversations do not retry in step
         told = error.retry_after if error is not None else None
         return max(wait, min(told, self._max_backoff)) if told is not None else wait

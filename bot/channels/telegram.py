@@ -192,9 +192,10 @@ class Telegram:
             return
         text = message.text.replace("\x00", "").strip()
         if text.startswith("/"):
-            # Other commands are read as words ("/help" -> "help"): Rasa would take a leading
-            # slash for an intent name.
-            text = text[1:].split("@", 1)[0] if " " not in text else text[1:]
+            # Other commands are read as words ("/help@SvarBot" -> "help"): Rasa would take a
+            # leading slash for an intent name.
+            command, _, rest = text[1:].partition(" ")
+            text = f"{command.split('@', 1)[0]} {rest}"
         text = text[: self._max_chars].strip()
         if text:
             await self._answer(Inbound(f"{PREFIX}{chat.id}", CHANNEL, text))
@@ -273,23 +274,23 @@ class Telegram:
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 return await call()
-            except RetryAfter as error:
-                delay = _seconds(error.retry_after)
             except BadRequest:
                 raise
-            except NetworkError:
-                delay = 0.5 * 2 ** (attempt - 1)
+            except (RetryAfter, NetworkError) as error:
                 if attempt == SEND_ATTEMPTS:
                     raise
-            if attempt == SEND_ATTEMPTS:
-                raise TelegramError(f"still flood-controlled after {attempt} attempts")
-            log.warning(
-                "telegram: attempt %d of %d failed; retrying in %.1f s",
-                attempt,
-                SEND_ATTEMPTS,
-                delay,
-            )
-            await asyncio.sleep(delay)
+                if isinstance(error, RetryAfter):
+                    delay = _seconds(error.retry_after)
+                else:
+                    delay = 0.5 * 2 ** (attempt - 1)
+                log.warning(
+                    "telegram: %r; attempt %d of %d, retrying in %.1f s",
+                    error,
+                    attempt,
+                    SEND_ATTEMPTS,
+                    delay,
+                )
+                await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
     async def _keyboard(self, buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
@@ -382,15 +383,19 @@ async def _start(telegram: Telegram, settings: Settings, webhook_mode: bool) -> 
 
 
 def _chat_id(update: dict[str, Any]) -> int | None:
+    """The chat an update belongs to (its updates are processed in order)."""
     for kind in ("message", "edited_message"):
-        chat = (update.get(kind) or {}).get("chat") or {}
-        if isinstance(chat.get("id"), int):
-            return int(chat["id"])
-    query = update.get("callback_query") or {}
-    chat = ((query.get("message") or {}).get("chat")) or {}
-    sender = query.get("from") or {}
-    value = chat.get("id", sender.get("id"))
+        value = _dict(_dict(update.get(kind)).get("chat")).get("id")
+        if isinstance(value, int):
+            return value
+    query = _dict(update.get("callback_query"))
+    chat = _dict(_dict(query.get("message")).get("chat"))
+    value = chat.get("id", _dict(query.get("from")).get("id"))
     return value if isinstance(value, int) else None
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _button_title(message: object, data: str) -> str | None:

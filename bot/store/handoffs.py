@@ -68,6 +68,7 @@ class Handoff:
     closed_at: float | None = None
     outcome: str | None = None
     rating: int | None = None
+    updated_at: float | None = None  # when the waiting customer was last told their place
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +84,7 @@ class Handoff:
             "closed_at": self.closed_at,
             "outcome": self.outcome,
             "rating": self.rating,
+            "updated_at": self.updated_at,
         }
 
     @classmethod
@@ -100,6 +102,7 @@ class Handoff:
             closed_at=_float(data.get("closed_at")),
             outcome=data.get("outcome") or None,
             rating=int(data["rating"]) if data.get("rating") else None,
+            updated_at=_float(data.get("updated_at")),
         )
 
     @classmethod
@@ -385,9 +388,6 @@ class Handoffs:
     async def mark_updated(self, handoff_id: str, now: float) -> None:
         """Remember when the waiting customer was last told their place in the queue."""
         await self._redis.hset(keys.handoff(handoff_id), "updated_at", repr(now))
-
-    async def updated_at(self, handoff_id: str) -> float | None:
-        return _float(await self._redis.hget(keys.handoff(handoff_id), "updated_at"))
 
     # --- Notes ---------------------------------------------------------------------------
 

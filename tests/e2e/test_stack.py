@@ -26,14 +26,20 @@ LOCALES = Locale.load_all(_settings.content_dir / "locale.yml")
 
 
 def answer(name: str, language: str) -> str:
+    return render_answer(name, language)
+
+
+def render_answer(name: str, language: str, **values: str) -> str:
+    """An answer as the bot gives it: company facts and `values` filled in."""
     facts = company_facts(PROFILE, LOCALES[language])
-    return ANSWERS.render(name, language, facts, "nb").text
+    return ANSWERS.render(name, language, {**facts, **values}, "nb").text
 
 
-async def post(stack: RunningStack, sender: str, text: str) -> dict:  # type: ignore[type-arg]
+async def post(stack: RunningStack, sender: str, text: str, payload: str | None = None) -> dict:  # type: ignore[type-arg]
+    body = {"sender": sender, "text": text} | ({"payload": payload} if payload else {})
     async with (
         aiohttp.ClientSession() as http,
-        http.post(f"{stack.url}/api/messages", json={"sender": sender, "text": text}) as response,
+        http.post(f"{stack.url}/api/messages", json=body) as response,
     ):
         assert response.status == 200
         return await response.json()  # type: ignore[no-any-return]
@@ -101,6 +107,15 @@ async def test_killing_rasa_gives_the_fallback_and_503_then_the_conversation_con
         events = (await response.json())["events"]
     said = [e["text"] for e in events if e["event"] == "user"]
     assert said[0] == "hei" and said[-1] == "takk for hjelpen", "the tracker kept the earlier turns"
+
+
+async def test_action_server_down_gives_the_fallback_not_silence(stack: RunningStack) -> None:
+    os.kill(stack.pid("actions"), signal.SIGKILL)
+    body = await post(stack, "rest-actions-down", "når har dere åpent?")
+    assert [m["text"] for m in body["messages"]] == [answer("utter_unavailable", "nb")]
+    await _wait_healthy(stack, seconds=120)
+    body = await post(stack, "rest-actions-down", "når har dere åpent?")
+    assert body["messages"][0]["text"] != answer("utter_unavailable", "nb")
 
 
 async def _wait_healthy(stack: RunningStack, seconds: float) -> None:

@@ -1,0 +1,204 @@
+"""Handing the conversation to a person at the agent desk, and the rating afterwards.
+
+`action_handoff` builds the context card, queues it and pauses the conversation; the customer
+hears their place in the queue and the estimated wait. When the desk is closed, or the wait is
+long, the bot offers a callback instead (a button to the callback form), unless the customer
+has just chosen to wait. `action_save_rating` keeps the customer's 1-5 rating with the handoff.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.context import context
+from bot.calendar import BusinessCalendar
+from bot.company import QueuePolicy
+from bot.content.values import date_time_value
+from bot.handoff.card import build_card
+from bot.settings import Settings
+from bot.store.handoffs import Handoffs
+from bot.store.transcripts import Transcripts
+
+BUSY_OFFER = "utter_handoff_busy_offer_callback"
+
+
+@dataclass(frozen=True)
+class HandoffRequest:
+    """What the action needs from the tracker."""
+
+    conversation_id: str
+    channel: str
+    language: str
+    events: Sequence[Mapping[str, Any]]
+    slots: Mapping[str, Any]
+
+    @classmethod
+    def from_tracker(cls, tracker: Tracker, default_language: str) -> HandoffRequest:
+        metadata = tracker.latest_message.get("metadata") or {}
+        conversation_id = str(tracker.sender_id)
+        return cls(
+            conversation_id=conversation_id,
+            channel=str(metadata.get("channel") or conversation_id.partition(":")[0]),
+            language=str(
+                metadata.get("language") or tracker.get_slot("language") or default_language
+            ),
+            events=list(tracker.events),
+            slots=dict(tracker.current_slot_values()),
+        )
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to give, its values, and whether the conversation is now in the queue."""
+
+    response: str
+    values: dict[str, Any] = field(default_factory=dict)
+    queued: bool = False
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        ctx = context()
+        request = HandoffRequest.from_tracker(tracker, ctx.profile.default_language)
+        async with ctx.redis() as redis:
+            reply = await hand_off(
+                request,
+                Handoffs(redis),
+                Transcripts(redis),
+                calendar=ctx.calendar,
+                now=ctx.now(),
+                policy=ctx.profile.queue,
+                minutes_per_place=ctx.profile.promises.phone_answer_minutes,
+                agent_language=ctx.profile.default_language,
+                topic_titles=topic_titles(),
+            )
+        dispatcher.utter_message(response=reply.response, **reply.values)
+        return [ConversationPaused()] if reply.queued else []
+
+
+async def hand_off(
+    request: HandoffRequest,
+    store: Handoffs,
+    transcripts: Transcripts,
+    *,
+    calendar: BusinessCalendar,
+    now: datetime,
+    policy: QueuePolicy,
+    minutes_per_place: float,
+    agent_language: str,
+    topic_titles: Mapping[str, Mapping[str, str]],
+) -> Reply:
+    """Queue the conversation for a person, or offer a callback when no one can come soon."""
+    if not calendar.is_open(now):
+        return Reply(
+            "utter_handoff_closed_offer_callback",
+            {"next_opening": date_time_value(calendar.next_opening(now))},
+        )
+    waiting = await store.waiting_count()
+    wait = await store.wait_minutes(waiting + 1, minutes_per_place)
+    if is_busy(waiting, wait, policy) and not chose_to_wait(request.events):
+        return Reply(BUSY_OFFER, {"wait_minutes": wait})
+    card = build_card(
+        conversation_id=request.conversation_id,
+        channel=request.channel,
+        language=request.language,
+        events=request.events,
+        slots=request.slots,
+        transcript=await transcripts.read(request.conversation_id),
+        topic_titles=topic_titles,
+        agent_language=agent_language,
+        now=time.time(),  # the real time, also when SVAR_CLOCK shifts the calendar's
+    )
+    queued = await store.enqueue(card)
+    wait = await store.wait_minutes(queued.position, minutes_per_place)
+    return Reply(
+        "utter_handoff_queued", {"position": queued.position, "wait_minutes": wait}, queued=True
+    )
+
+
+def is_busy(waiting: int, wait_minutes: int, policy: QueuePolicy) -> bool:
+    """A long wait, or so many waiting that it counts as extra high load: offer a callback."""
+    return wait_minutes > policy.long_wait_minutes or waiting >= policy.extra_high_load_waiting
+
+
+def chose_to_wait(events: Iterable[Mapping[str, Any]]) -> bool:
+    """The bot's latest answer offered a callback for a long wait, and the customer wants to
+    wait for a person anyway ("I'll wait" is `/request_human`)."""
+    said = [e for e in events if e.get("event") == "bot"]
+    return bool(said) and (said[-1].get("metadata") or {}).get("utter_action") == BUSY_OFFER
+
+
+@cache
+def topic_titles() -> dict[str, dict[str, str]]:
+    """Topic titles per intent and language (content/topics.yml), for the card."""
+    path = Settings.from_env().content_dir / "topics.yml"
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+
+
+# --- The rating ---------------------------------------------------------------------------
+
+
+class ActionSaveRating(Action):
+    def name(self) -> str:
+        return "action_save_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        rating = parse_rating(
+            next(tracker.get_latest_entity_values("rating"), None),
+            tracker.latest_message.get("text"),
+        )
+        if rating is None:
+            dispatcher.utter_message(response="utter_ask_rating")
+            return []
+        async with context().redis() as redis:
+            await Handoffs(redis).rate(tracker.sender_id, rating)
+        dispatcher.utter_message(response="utter_thank_rating")
+        return [SlotSet("rating", None)]
+
+
+_NUMBER_WORDS = {
+    **dict.fromkeys(("en", "ei", "ett", "én", "ener", "one"), 1),
+    **dict.fromkeys(("to", "toer", "two"), 2),
+    **dict.fromkeys(("tre", "treer", "three"), 3),
+    **dict.fromkeys(("fire", "firer", "four"), 4),
+    **dict.fromkeys(("fem", "femmer", "five"), 5),
+}
+_OUT_OF_FIVE = re.compile(r"(?:\bout\s+of|\bav|\bof|/)\s*(?:5|fem|five)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"(?<![\d.,])[1-5](?![\d.,])")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def parse_rating(entity: object, text: object) -> int | None:
+    """A 1-5 rating from the entity NLU found, else from the text: "4", "fem stjerner",
+    "I'd give it 3", "4 out of 5". None when there is none."""
+    for candidate in (entity, text):
+        if candidate is None:
+            continue
+        said = _OUT_OF_FIVE.sub(" ", str(candidate).lower())
+        digit = _DIGIT.search(said)
+        if digit:
+            return int(digit.group())
+        # The last number word: "en treer" is a three, "I want to give five" a five.
+        words = [_NUMBER_WORDS[w] for w in _WORD.findall(said) if w in _NUMBER_WORDS]
+        if words:
+            return words[-1]
+    return None

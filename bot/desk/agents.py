@@ -1,0 +1,70 @@
+"""Manage desk agents: `python -m bot.desk.agents add kari --name "Kari"` (and `list`,
+`remove`). The password is asked for without echo, or read from stdin when it is not a
+terminal (`printf '%s\n' "$PASSWORD" | python -m bot.desk.agents add kari --name Kari`).
+Uses the Redis of REDIS_URL, like the front door.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from redis.asyncio import Redis
+
+from bot.settings import Settings
+from bot.store.agents import AgentError, Agents, check_password
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.desk.agents", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("add", help="create an agent, or set a new name and password")
+    add.add_argument("username")
+    add.add_argument("--name", default="", help="the name customers see, e.g. Kari")
+    commands.add_parser("list", help="list the agents")
+    remove = commands.add_parser("remove", help="remove an agent")
+    remove.add_argument("username")
+    args = parser.parse_args(argv)
+    try:
+        return asyncio.run(_run(args, Settings.from_env().redis_url))
+    except AgentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+async def _run(args: argparse.Namespace, redis_url: str) -> int:
+    if args.command == "add":
+        password = _read_password()  # before connecting: a typo costs no Redis round trip
+    redis = Redis.from_url(redis_url, decode_responses=True)
+    try:
+        agents = Agents(redis)
+        if args.command == "add":
+            agent = await agents.add(args.username, args.name, password)
+            print(f"agent {agent.username} ({agent.name}) can log in at /desk")
+        elif args.command == "list":
+            for agent in await agents.all():
+                print(f"{agent.username}\t{agent.name}")
+        elif args.command == "remove":
+            if not await agents.remove(args.username):
+                print(f"error: no agent {args.username}", file=sys.stderr)
+                return 1
+            print(f"agent {args.username} removed")
+        return 0
+    finally:
+        await redis.close()
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("Password: ")
+    check_password(password)
+    if getpass.getpass("Again: ") != password:
+        raise AgentError("the passwords differ")
+    return password
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""The desk's JSON API: claim a card, chat, write notes, transfer, close.
+
+Every change needs the agent's session and its CSRF token (bot/desk/auth.py); what changed is
+announced to every open desk (bot/desk/ws.py) through Redis, whichever front door serves it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from bot.desk import relay
+from bot.desk.auth import current_session, json_body
+from bot.keys import RASA, REDIS, ROUTER, SETTINGS
+from bot.messages import Outbound, check_text
+from bot.rasa_client import RasaUnavailable
+from bot.store.agents import Agents
+from bot.store.handoffs import Conflict, Handoff, NotFound, State
+
+log = logging.getLogger(__name__)
+
+# How a chat ended, as the agent picks it when closing (the log and reports keep it).
+OUTCOMES = ("resolved", "follow_up", "customer_left")
+# The intent that lets the bot speak first after the desk (data/handoff.yml).
+CLOSED_INTENT = "handoff_closed"
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def domain_errors(handler: Handler) -> Handler:
+    """Turn the store's and the channels' errors into HTTP answers, at the edge."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except NotFound as error:
+            raise web.HTTPNotFound(reason=str(error)) from None
+        except Conflict as error:
+            raise web.HTTPConflict(reason=str(error)) from None
+        except relay.ChannelUnavailable as error:
+            log.warning("desk: %s", error)
+            raise web.HTTPBadGateway(reason="the customer's channel cannot be reached") from None
+
+    return wrapped
+
+
+async def queue(request: web.Request) -> web.Response:
+    await current_session(request, csrf=False)
+    return web.json_response(await relay.snapshot(request.app))
+
+
+@domain_errors
+async def handoff(request: web.Request) -> web.Response:
+    """One handoff with its live transcript and the agents' notes."""
+    await current_session(request, csrf=False)
+    found = await _handoff(request)
+    router = request.app[ROUTER]
+    names = {a.username: a.name for a in await Agents(request.app[REDIS]).all()}
+    return web.json_response(
+        {
+            "handoff": relay.view(found, names, await router.handoffs.position(found.id)),
+            "transcript": [
+                e.to_dict() for e in await router.transcripts.read(found.conversation_id)
+            ],
+            "notes": [n.to_dict() for n in await router.handoffs.notes(found.id)],
+        }
+    )
+
+
+@domain_errors
+async def claim(request: web.Request) -> web.Response:
+    """Take a waiting card. Of two agents clicking at once, one gets it; the other a 409."""
+    session = await current_session(request, csrf=True)
+    handoff_id = request.match_info["id"]
+    store = request.app[ROUTER].handoffs
+    result = await store.claim(handoff_id, session.agent.username)
+    if not result.won and not (
+        result.state is State.CLAIMED and result.agent == session.agent.username
+    ):
+        holder = await Agents(request.app[REDIS]).get(result.agent or "")
+        raise web.HTTPConflict(
+            reason=f"{holder.name} has it already" if holder else "it is not waiting any more"
+        )
+    found = await _handoff(request)
+    if result.won:
+        log.info("desk: %s claimed handoff %s", session.agent.username, handoff_id)
+        names = {session.agent.username: session.agent.name}
+        await store.announce({"type": "claimed", "handoff": relay.view(found, names)})
+        await relay.say(
+            request.app, found, "utter_agent_joined", {"agent_name": session.agent.name}
+        )
+    return web.json_response(
+        {"handoff": relay.view(found, {session.agent.username: session.agent.name})}
+    )
+
+
+@domain_errors
+async def send_message(request: web.Request) -> web.Response:
+    """The agent writes to the customer, through whatever channel the customer uses."""
+    session = await current_session(request, csrf=True)
+    found = await _held(request, session.agent.username)
+    text = _text(await json_body(request), request.app[SETTINGS].max_message_chars)
+    await relay.to_customer(
+        request.app,
+        found.conversation_id,
+        Outbound(text, sender="agent"),
+        agent=session.agent.name,
+    )
+    return web.json_response({"ok": True})
+
+
+@domain_errors
+async def add_note(request: web.Request) -> web.Response:
+    """An internal note on the handoff: for agents and reports, never for the customer."""
+    session = await current_session(request, csrf=True)
+    found = await _handoff(request)
+    text = _text(await json_body(request), request.app[SETTINGS].max_message_chars)
+    store = request.app[ROUTER].handoffs
+    note = await store.add_note(found.id, session.agent.username, text)
+    event = {"type": "note", "handoff_id": found.id, "note": note.to_dict()}
+    await store.announce({**event, "agent_name": session.agent.name})
+    return web.json_response({"note": note.to_dict()})
+
+
+@domain_errors
+async def transfer(request: web.Request) -> web.Response:
+    """Give the chat to another agent; the customer is told who has it now."""
+    session = await current_session(request, csrf=True)
+    body = await json_body(request)
+    to = await Agents(request.app[REDIS]).get(str(body.get("to") or ""))
+    if to is None:
+        raise web.HTTPBadRequest(reason="no such agent")
+    found = await _handoff(request)
+    store = request.app[ROUTER].handoffs
+    await store.transfer(found.id, session.agent.username, to.username)
+    if to.username != session.agent.username:
+        log.info("desk: %s gave handoff %s to %s", session.agent.username, found.id, to.username)
+        await store.announce(
+            {
+                "type": "transferred",
+                "handoff_id": found.id,
+                "from": session.agent.username,
+                "to": to.username,
+                "agent_name": to.name,
+            }
+        )
+        await relay.say(request.app, found, "utter_agent_joined", {"agent_name": to.name})
+    return web.json_response({"ok": True})
+
+
+@domain_errors
+async def close(request: web.Request) -> web.Response:
+    """End the chat: the bot takes the conversation back, thanks the customer and asks for a
+    rating. When Rasa does not answer, the chat stays with the agent (503; try again)."""
+    session = await current_session(request, csrf=True)
+    body = await json_body(request)
+    outcome = str(body.get("outcome") or OUTCOMES[0])
+    if outcome not in OUTCOMES:
+        raise web.HTTPBadRequest(reason=f"outcome must be one of {', '.join(OUTCOMES)}")
+    found = await _handoff(request)
+    store = request.app[ROUTER].handoffs
+    me = session.agent.username
+    await store.begin_close(found.id, me)
+    try:
+        replies = await request.app[RASA].resume(found.conversation_id, intent=CLOSED_INTENT)
+    except RasaUnavailable as error:
+        log.warning("desk: cannot close handoff %s: %s", found.id, error)
+        await store.abort_close(found.id, me)
+        raise web.HTTPServiceUnavailable(
+            reason="the bot is not answering, so the chat stays with you; try again"
+        ) from None
+    await store.finish_close(found.id, me, outcome)
+    log.info("desk: %s closed handoff %s (%s)", me, found.id, outcome)
+    await store.announce({"type": "closed", "handoff_id": found.id, "outcome": outcome})
+    for reply in replies:
+        await relay.to_customer(request.app, found.conversation_id, reply)
+    return web.json_response({"ok": True})
+
+
+async def _handoff(request: web.Request) -> Handoff:
+    found = await request.app[ROUTER].handoffs.get(request.match_info["id"])
+    if found is None:
+        raise NotFound("no such handoff")
+    return found
+
+
+async def _held(request: web.Request, agent: str) -> Handoff:
+    found = await _handoff(request)
+    if found.state is not State.CLAIMED or found.agent != agent:
+        raise Conflict("claim the chat before you write to the customer")
+    return found
+
+
+def _text(body: dict[str, Any], max_chars: int) -> str:
+    """The text to send; a MessageError becomes a 400 or 413 in bot.app's error middleware."""
+    return check_text(body.get("text"), max_chars)

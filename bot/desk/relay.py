@@ -1,0 +1,82 @@
+"""What the desk says to customers and shows to agents: messages through the customer's
+channel, answers from the answer book, and the queue as the desk page sees it."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from bot.keys import ANSWERS, FACTS, PROFILE, REDIS, ROUTER
+from bot.messages import Outbound
+from bot.store.agents import Agents
+from bot.store.handoffs import Handoff, message_event
+from bot.store.transcripts import Entry
+
+log = logging.getLogger(__name__)
+
+
+class ChannelUnavailable(RuntimeError):
+    """The customer's channel cannot be reached from this front door."""
+
+
+async def to_customer(
+    app: web.Application, conversation_id: str, message: Outbound, agent: str | None = None
+) -> None:
+    """Send `message` through the customer's channel, keep it in the transcript, and show it
+    on every open desk."""
+    try:
+        await app[ROUTER].deliver(conversation_id, message)
+    except KeyError as error:
+        raise ChannelUnavailable(f"cannot reach {conversation_id}: {error}") from error
+    event = message_event(
+        conversation_id,
+        Entry(message.sender, message.text, time.time(), tuple(b.title for b in message.buttons)),
+    )
+    if agent:
+        event["agent"] = agent
+    await app[ROUTER].handoffs.announce(event)
+
+
+async def say(
+    app: web.Application, handoff: Handoff, answer: str, values: Mapping[str, Any]
+) -> None:
+    """Send one answer from content/answers/ in the customer's language."""
+    conversation = await app[ROUTER].conversations.get(handoff.conversation_id)
+    profile = app[PROFILE]
+    language = (conversation.language if conversation else None) or handoff.card.language
+    if language not in profile.languages:
+        language = profile.default_language
+    rendered = app[ANSWERS].render(
+        answer, language, {**app[FACTS][language], **values}, profile.default_language
+    )
+    await to_customer(app, handoff.conversation_id, Outbound.from_rendered(rendered, "bot"))
+
+
+async def snapshot(app: web.Application) -> dict[str, Any]:
+    """The queue and the chats in progress, as one desk page shows them."""
+    store = app[ROUTER].handoffs
+    names = {a.username: a.name for a in await Agents(app[REDIS]).all()}
+    waiting = await store.waiting()
+    claimed = await store.claimed()
+    minutes_per_place = app[PROFILE].promises.phone_answer_minutes
+    return {
+        "type": "snapshot",
+        "now": time.time(),
+        "waiting": [view(h, names, position) for position, h in enumerate(waiting, 1)],
+        "claimed": [view(h, names) for h in claimed],
+        "agents": [{"username": u, "name": n} for u, n in sorted(names.items())],
+        "next_wait_minutes": await store.wait_minutes(len(waiting) + 1, minutes_per_place),
+    }
+
+
+def view(handoff: Handoff, names: Mapping[str, str], position: int | None = None) -> dict[str, Any]:
+    """A handoff as the desk page gets it: the record, its place in the queue, who has it."""
+    return {
+        **handoff.to_dict(),
+        "place": position,
+        "agent_name": names.get(handoff.agent or "", handoff.agent),
+    }

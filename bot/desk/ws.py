@@ -1,0 +1,154 @@
+"""The desk's live side: the desk WebSocket, and the front door's background work for it.
+
+- Every front door forwards the desk events published in Redis to the desk sockets it holds.
+- Every front door reads new context cards from the handoff queue stream through the consumer
+  group `desk` and announces each one; cards another front door read but did not announce
+  (it stopped) are claimed and announced after a while.
+- One front door at a time (a short Redis lock per round) tells waiting customers their place
+  in the queue now and then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from aiohttp import WSMsgType, web
+
+from bot.desk import relay
+from bot.desk.auth import check_origin, current_session
+from bot.keys import PROFILE, REDIS, ROUTER
+from bot.store import keys
+from bot.store.agents import Agents
+from bot.store.handoffs import State
+
+log = logging.getLogger(__name__)
+
+DESK_SOCKETS = web.AppKey("desk_sockets", set[web.WebSocketResponse])
+READ_BLOCK_MS = 5000
+ANNOUNCE_STALE_AFTER_MS = 30_000
+TICK_SECONDS = 15.0
+WAIT_UPDATE_EVERY_SECONDS = 120.0
+
+
+async def desk_socket(request: web.Request) -> web.WebSocketResponse:
+    """A logged-in agent's live view: a snapshot on connect, then every desk event."""
+    check_origin(request)  # a page of another site must not ride on the agent's cookie
+    await current_session(request, csrf=False)
+    ws = web.WebSocketResponse(heartbeat=25)
+    await ws.prepare(request)
+    await ws.send_json(await relay.snapshot(request.app))
+    sockets = request.app[DESK_SOCKETS]
+    sockets.add(ws)
+    try:
+        async for frame in ws:
+            if frame.type is WSMsgType.TEXT and frame.data == "snapshot":
+                await ws.send_json(await relay.snapshot(request.app))
+    finally:
+        sockets.discard(ws)
+    return ws
+
+
+async def background(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: the desk's background tasks, for as long as the front door runs."""
+    app[DESK_SOCKETS] = set()
+    tasks = [
+        asyncio.create_task(_forever(app, name, job))
+        for name, job in (
+            ("desk event forwarder", _forward_events),
+            ("card announcer", _announce_cards),
+            ("wait updates", _wait_updates),
+        )
+    ]
+    yield
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    sockets = app[DESK_SOCKETS]
+    for ws in list(sockets):
+        await ws.close(code=1001, message=b"the server is restarting")
+
+
+async def _forever(
+    app: web.Application, name: str, job: Callable[[web.Application], Awaitable[None]]
+) -> None:
+    """Run `job` again after a failure (a Redis restart must not end it for good)."""
+    while True:
+        try:
+            await job(app)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s failed; retrying", name)
+            await asyncio.sleep(1)
+
+
+async def _forward_events(app: web.Application) -> None:
+    async with app[REDIS].pubsub() as pubsub:
+        await pubsub.subscribe(keys.desk_events())
+        async for item in pubsub.listen():
+            if item.get("type") != "message":
+                continue
+            data = item["data"]
+            sockets = app[DESK_SOCKETS]
+            for ws in list(sockets):
+                with contextlib.suppress(ConnectionResetError):  # a desk closing just now
+                    await ws.send_str(data)
+
+
+async def _announce_cards(app: web.Application) -> None:
+    store = app[ROUTER].handoffs
+    consumer = socket.gethostname()
+    await store.ensure_group()
+    while True:
+        entries = await store.reclaim_stale(consumer, ANNOUNCE_STALE_AFTER_MS)
+        entries += await store.read_new(consumer, READ_BLOCK_MS)
+        for entry_id, handoff_id in entries:
+            found = await store.get(handoff_id) if handoff_id else None
+            if found is not None and found.state is State.QUEUED:
+                names = {a.username: a.name for a in await Agents(app[REDIS]).all()}
+                position = await store.position(found.id)
+                await store.announce(
+                    {"type": "queued", "handoff": relay.view(found, names, position)}
+                )
+            await store.ack(entry_id)
+
+
+async def _wait_updates(app: web.Application) -> None:
+    while True:
+        await asyncio.sleep(TICK_SECONDS)
+        # One front door per round: the lock lapses a little before the next round.
+        if await app[REDIS].set(
+            keys.desk_ticker(), socket.gethostname(), nx=True, px=int(TICK_SECONDS * 900)
+        ):
+            await send_wait_updates(app, time.time())
+
+
+async def send_wait_updates(app: web.Application, now: float) -> int:
+    """Tell each waiting customer not told for a while their place and the wait; returns how
+    many were told."""
+    store = app[ROUTER].handoffs
+    minutes_per_place = app[PROFILE].promises.phone_answer_minutes
+    told = 0
+    for position, waiting in enumerate(await store.waiting(), 1):
+        if now - (waiting.updated_at or waiting.queued_at) < WAIT_UPDATE_EVERY_SECONDS:
+            continue
+        wait = await store.wait_minutes(position, minutes_per_place)
+        try:
+            await relay.say(
+                app,
+                waiting,
+                "utter_handoff_wait_update",
+                {"position": position, "wait_minutes": wait},
+            )
+        except relay.ChannelUnavailable as error:
+            log.warning("desk: no wait update for %s: %s", waiting.id, error)
+        await store.mark_updated(waiting.id, now)
+        told += 1
+    return told

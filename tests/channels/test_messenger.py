@@ -1,0 +1,506 @@
+"""The Messenger channel against a fake Graph API that speaks Facebook's wire format.
+
+Rasa is down in these tests unless marked `stack` (then the stack's real Rasa answers): a
+customer message then gets the polite "not working right now" answer, which is enough to see
+that it went all the way through and back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient
+from redis.asyncio import Redis
+
+from bot.app import create_app
+from bot.channels.graph import GraphError
+from bot.channels.messenger import MESSENGER
+from bot.channels.window import WindowClosed, messenger_window, record_inbound
+from bot.content.answers import Button
+from bot.keys import FACTS, ROUTER
+from bot.messages import Outbound
+from bot.settings import Settings
+from bot.store import keys
+from bot.store.conversations import Mode
+from tests.channels.conftest import (
+    APP_SECRET,
+    VERIFY_TOKEN,
+    drained,
+    post_delivery,
+    with_messenger,
+    with_stack_rasa,
+)
+from tests.conftest import RunningStack
+from tests.fakes import graph_api as fb
+from tests.fakes.graph_api import FakeGraphAPI
+
+HOUR = 3600.0
+
+
+def answer(client: TestClient, name: str, language: str) -> str:
+    from bot.keys import ANSWERS
+
+    return client.app[ANSWERS].render(name, language, client.app[FACTS][language], "nb").text
+
+
+def psid() -> str:
+    return str(uuid.uuid4().int)[:16]
+
+
+# --- The verification handshake ---------------------------------------------------------
+
+
+async def test_verification_handshake_echoes_the_challenge_for_the_right_token(
+    messenger: TestClient,
+) -> None:
+    response = await messenger.get(
+        "/webhooks/messenger",
+        params={
+            "hub.mode": "subscribe",
+            "hub.verify_token": VERIFY_TOKEN,
+            "hub.challenge": "1158201444",
+        },
+    )
+    assert response.status == 200
+    assert await response.text() == "1158201444"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+        {"hub.mode": "subscribe", "hub.challenge": "1"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1"},
+    ],
+    ids=["wrong-token", "no-token", "wrong-mode"],
+)
+async def test_verification_handshake_with_a_wrong_token_is_refused(
+    messenger: TestClient, params: dict[str, str]
+) -> None:
+    response = await messenger.get("/webhooks/messenger", params=params)
+    assert response.status == 403
+
+
+# --- Signatures -------------------------------------------------------------------------
+
+
+async def test_signed_message_is_answered_through_the_send_api_with_typing_first(
+    messenger: TestClient, graph_api: FakeGraphAPI, redis_client: Redis
+) -> None:
+    customer = psid()
+    response = await post_delivery(messenger, fb.delivery([fb.text_event(customer, "hei")]))
+    assert response.status == 200
+    assert await response.text() == "EVENT_RECEIVED"
+
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 1)
+    calls = [c for c in graph_api.calls if c.psid == customer]
+    assert calls[0].body == {"recipient": {"id": customer}, "sender_action": "typing_on"}
+    assert calls[1].body["messaging_type"] == "RESPONSE"
+    assert calls[1].text == answer(messenger, "utter_unavailable", "nb")
+    conversation = await messenger.app[ROUTER].conversations.get(f"fb:{customer}")
+    assert conversation is not None and conversation.channel == "messenger"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Hub-Signature-256": "sha256=" + "0" * 64},
+        {"X-Hub-Signature-256": "sha256=not-hex"},
+        {"X-Hub-Signature-256": "sha1=0123456789abcdef0123456789abcdef01234567"},
+        {"X-Hub-Signature": "sha1=0123456789abcdef0123456789abcdef01234567"},
+        "signed-with-another-secret",
+        "signature-of-another-body",
+    ],
+    ids=[
+        "missing",
+        "wrong",
+        "garbage",
+        "sha1-in-the-256-header",
+        "only-the-old-sha1-header",
+        "other-secret",
+        "other-body",
+    ],
+)
+async def test_wrong_or_missing_signature_is_refused_and_reaches_nobody(
+    messenger: TestClient,
+    graph_api: FakeGraphAPI,
+    redis_client: Redis,
+    caplog: pytest.LogCaptureFixture,
+    headers: dict[str, str] | str,
+) -> None:
+    secret_text = "mitt fødselsnummer er hemmelig, og strømmen er borte"
+    body = json.dumps(fb.delivery([fb.text_event(psid(), secret_text)])).encode()
+    if headers == "signed-with-another-secret":
+        headers = {"X-Hub-Signature-256": fb.signature(body, "not-the-app-secret")}
+    elif headers == "signature-of-another-body":
+        headers = {"X-Hub-Signature-256": fb.signature(body + b" ", APP_SECRET)}
+    assert isinstance(headers, dict)
+    caplog.set_level(logging.DEBUG)
+
+    response = await messenger.post(
+        "/webhooks/messenger", data=body, headers={"Content-Type": "application/json", **headers}
+    )
+
+    assert response.status == 403
+    await _nothing_stored(redis_client)
+    assert graph_api.calls == [] and graph_api.refused == []
+    assert "refused a delivery" in caplog.text
+    assert "strømmen" not in caplog.text and "hemmelig" not in caplog.text
+
+
+async def test_oversized_delivery_is_refused_with_413_and_reaches_nobody(
+    aiohttp_client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    graph_api: FakeGraphAPI,
+    redis_client: Redis,
+) -> None:
+    small = with_messenger(settings, graph_api)
+    client = await aiohttp_client(create_app(small))
+    events = [fb.text_event(psid(), "x" * 1000) for _ in range(small.max_webhook_bytes // 1000)]
+    response = await post_delivery(client, fb.delivery(events))
+    assert response.status == 413
+    await _nothing_stored(redis_client)
+    assert graph_api.calls == []
+
+
+# --- Batches, duplicates, what is ignored ------------------------------------------------
+
+
+async def test_every_entry_and_event_of_a_batched_delivery_is_processed(
+    messenger: TestClient, graph_api: FakeGraphAPI, redis_client: Redis
+) -> None:
+    kari, ola, per = psid(), psid(), psid()
+    delivery = fb.delivery(
+        [fb.text_event(kari, "hei"), fb.text_event(ola, "strømmen er borte")],
+        [
+            fb.echo_event(kari, "an answer of ours, reported back"),
+            fb.delivery_receipt(kari),
+            fb.read_receipt(ola),
+            fb.text_event(per, "hvor er fakturaen min?"),
+            fb.text_event(kari, "er dere der?"),
+        ],
+    )
+    response = await post_delivery(messenger, delivery)
+    assert response.status == 200
+
+    await graph_api.wait_for(
+        lambda: [len(graph_api.messages(p)) for p in (kari, ola, per)] == [2, 1, 1]
+    )
+    await drained(messenger.app[MESSENGER].inbox)
+    transcripts = messenger.app[ROUTER].transcripts
+    kari_said = [e.text for e in await transcripts.read(f"fb:{kari}") if e.role == "customer"]
+    assert kari_said == ["hei", "er dere der?"]  # in order; the echo is not a customer message
+    assert len(graph_api.messages()) == 4
+
+
+async def test_the_same_message_id_delivered_twice_is_processed_once(
+    messenger: TestClient, graph_api: FakeGraphAPI
+) -> None:
+    customer = psid()
+    event = fb.text_event(customer, "hei", mid="m_duplicate_1")
+    twice_in_one = fb.delivery([event, event])
+    assert (await post_delivery(messenger, twice_in_one)).status == 200
+    assert (await post_delivery(messenger, fb.delivery([event]))).status == 200  # a retry
+    await drained(messenger.app[MESSENGER].inbox)
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) >= 1)
+
+    transcript = await messenger.app[ROUTER].transcripts.read(f"fb:{customer}")
+    assert [e.role for e in transcript] == ["customer", "bot"]
+    assert len(graph_api.messages(customer)) == 1
+
+
+async def test_a_delivery_that_is_not_for_a_page_is_refused(messenger: TestClient) -> None:
+    delivery = {"object": "instagram", "entry": []}
+    assert (await post_delivery(messenger, delivery)).status == 404
+
+
+# --- Buttons, long texts ----------------------------------------------------------------
+
+
+async def test_up_to_three_buttons_become_a_button_template_and_more_become_quick_replies(
+    messenger: TestClient, graph_api: FakeGraphAPI
+) -> None:
+    customer = psid()
+    await post_delivery(messenger, fb.delivery([fb.text_event(customer, "hei")]))
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 1)
+    router = messenger.app[ROUTER]
+
+    two = (Button("Snakk med en person", "/request_human"), Button("Ring meg", "/request_callback"))
+    await router.deliver(f"fb:{customer}", Outbound("Prøv dette først.", two))
+    four = (
+        Button("Regningen min", "/invoice_explain"),
+        Button("Strømbrudd", "/power_outage"),
+        Button("Flytting", "/moving"),
+        Button("Snakk med en person om noe annet", "/request_human"),
+    )
+    await router.deliver(f"fb:{customer}", Outbound("Hva gjelder det?", four))
+
+    template, quick = graph_api.messages(customer)[1:]
+    assert template.body["message"]["attachment"]["payload"]["template_type"] == "button"
+    assert template.text == "Prøv dette først."
+    assert template.buttons == [(b.title, b.payload) for b in two]
+    assert quick.body["message"]["text"] == "Hva gjelder det?"
+    assert [p for _, p in quick.buttons] == [b.payload for b in four]
+    assert quick.buttons[3][0] == "Snakk med en person…"  # 20 characters, Messenger's limit
+
+
+async def test_quick_replies_and_postbacks_reach_the_router_as_payloads_with_their_titles(
+    messenger: TestClient, graph_api: FakeGraphAPI
+) -> None:
+    customer = psid()
+    delivery = fb.delivery(
+        [
+            fb.quick_reply_event(customer, "Strømbrudd", "/power_outage"),
+            fb.postback_event(customer, "Ring meg", "/request_callback"),
+            fb.postback_event(customer, "Kom i gang", "GET_STARTED"),
+        ]
+    )
+    await post_delivery(messenger, delivery)
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 3)
+    transcript = await messenger.app[ROUTER].transcripts.read(f"fb:{customer}")
+    assert [e.text for e in transcript if e.role == "customer"] == [
+        "Strømbrudd",
+        "Ring meg",
+        "Kom i gang",
+    ]
+
+
+async def test_a_long_answer_is_split_between_sentences_within_messengers_limit(
+    messenger: TestClient, graph_api: FakeGraphAPI
+) -> None:
+    customer = psid()
+    await post_delivery(messenger, fb.delivery([fb.text_event(customer, "hei")]))
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 1)
+    sentences = [
+        f"Dette er setning nummer {n}, som forklarer regningen din litt." for n in range(90)
+    ]
+    text = " ".join(sentences)
+    buttons = (Button("Ja", "/affirm"), Button("Nei, takk", "/deny"))
+    await messenger.app[ROUTER].deliver(f"fb:{customer}", Outbound(text, buttons))
+
+    parts = graph_api.messages(customer)[1:]
+    assert len(parts) == 4
+    assert all(len(p.body["message"].get("text", "")) <= 2000 for p in parts)
+    assert all(p.text.endswith("litt.") for p in parts)
+    assert " ".join(p.text for p in parts) == text
+    assert [p.buttons for p in parts[:-1]] == [[], [], []]
+    assert parts[-1].buttons == [("Ja", "/affirm"), ("Nei, takk", "/deny")]
+
+
+# --- Graph errors ------------------------------------------------------------------------
+
+
+async def test_graph_errors_and_rate_limits_are_retried_with_backoff_and_logged(
+    messenger: TestClient, graph_api: FakeGraphAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    customer = psid()
+    await post_delivery(messenger, fb.delivery([fb.text_event(customer, "hei")]))
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 1)
+    graph_api.fail_next(1, code=2)  # "Temporary send message failure"
+    graph_api.fail_next(
+        1,
+        status=429,
+        code=613,
+        message="Calls to this API have exceeded the rate limit.",
+        retry_after=0.6,
+    )
+    graph_api.fail_next(1, status=503, code=1, message="An unknown error occurred")
+    started = time.monotonic()
+
+    await messenger.app[ROUTER].deliver(f"fb:{customer}", Outbound("Hei, det er Kari her."))
+
+    assert graph_api.messages(customer)[-1].text == "Hei, det er Kari her."
+    assert len(graph_api.refused) == 3
+    assert time.monotonic() - started >= 0.25 + 0.6 + 0.5  # backoff, and Retry-After obeyed
+    retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    assert len(retries) == 3
+    assert "613" in retries[1] and "Kari" not in " ".join(retries)
+
+
+async def test_an_error_that_would_repeat_is_not_retried_and_never_stops_the_webhook(
+    messenger: TestClient, graph_api: FakeGraphAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    customer = psid()
+    unavailable = "(#551) This person isn't available right now."
+    graph_api.fail_next(2, code=551, message=unavailable)  # typing indicator and answer
+    response = await post_delivery(messenger, fb.delivery([fb.text_event(customer, "hei")]))
+    assert response.status == 200
+    await drained(messenger.app[MESSENGER].inbox)
+    assert len(graph_api.refused) == 2 and graph_api.messages(customer) == []
+    assert "was not sent" in caplog.text and "551" in caplog.text
+
+    graph_api.fail_next(1, code=10, subcode=2018278, message="(#10) Outside of allowed window.")
+    with pytest.raises(GraphError, match="2018278"):
+        await messenger.app[ROUTER].deliver(f"fb:{customer}", Outbound("Hei igjen"))
+    assert len(graph_api.refused) == 3  # not retried
+
+    await post_delivery(messenger, fb.delivery([fb.text_event(customer, "er dere der?")]))
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 1)
+
+
+# --- Non-text content ------------------------------------------------------------------
+
+
+async def test_a_sticker_or_photo_is_answered_politely_in_the_customers_language(
+    messenger: TestClient, graph_api: FakeGraphAPI
+) -> None:
+    customer = psid()
+    await post_delivery(messenger, fb.delivery([fb.text_event(customer, "hello, my power is out")]))
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 1)
+    await post_delivery(messenger, fb.delivery([fb.sticker_event(customer)]))
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 2)
+    assert graph_api.messages(customer)[1].text == answer(
+        messenger, "utter_unsupported_content", "en"
+    )
+
+
+# --- The 24-hour window, handoff -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hours_ago", "window"),
+    [
+        (None, "closed"),
+        (0, "open"),
+        (23.9, "open"),
+        (24.1, "human_agent"),
+        (167.9, "human_agent"),
+        (168.1, "closed"),
+    ],
+)
+def test_messenger_window_follows_the_24_hour_and_7_day_rules(
+    hours_ago: float | None, window: str
+) -> None:
+    now = 1_800_000_000.0
+    last = None if hours_ago is None else now - hours_ago * HOUR
+    assert messenger_window(last, now) == window
+
+
+async def test_after_24_hours_only_an_agent_may_write_with_the_human_agent_tag(
+    messenger: TestClient, graph_api: FakeGraphAPI, redis_client: Redis
+) -> None:
+    customer = psid()
+    conversation_id = f"fb:{customer}"
+    await post_delivery(
+        messenger, fb.delivery([fb.text_event(customer, "hei", timestamp=time.time() - 30 * HOUR)])
+    )
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 1)
+    router = messenger.app[ROUTER]
+
+    with pytest.raises(WindowClosed, match="only an agent"):
+        await router.deliver(conversation_id, Outbound("Er det noe mer?", sender="bot"))
+    await router.deliver(conversation_id, Outbound("Hei, det er Kari her.", sender="agent"))
+    tagged = graph_api.messages(customer)[-1]
+    assert tagged.text == "Hei, det er Kari her."
+    assert (tagged.body["messaging_type"], tagged.body["tag"]) == ("MESSAGE_TAG", "HUMAN_AGENT")
+
+    await redis_client.hset(
+        keys.conversation(conversation_id), "last_inbound", time.time() - 8 * 24 * HOUR
+    )
+    with pytest.raises(WindowClosed, match="7 days"):
+        await router.deliver(conversation_id, Outbound("Hallo?", sender="agent"))
+    assert len(graph_api.messages(customer)) == 2
+
+
+async def test_the_last_inbound_time_only_moves_forward(redis_client: Redis) -> None:
+    await record_inbound(redis_client, "fb:1", 2000.0)
+    await record_inbound(redis_client, "fb:1", 1000.0)  # processed late
+    assert await redis_client.hget(keys.conversation("fb:1"), "last_inbound") == "2000.0"
+
+
+async def test_handoff_over_messenger_relays_both_ways(
+    messenger: TestClient, graph_api: FakeGraphAPI
+) -> None:
+    customer = psid()
+    conversation_id = f"fb:{customer}"
+    await post_delivery(
+        messenger, fb.delivery([fb.text_event(customer, "jeg vil snakke med en person")])
+    )
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 1)
+    router = messenger.app[ROUTER]
+    await router.conversations.set_mode(conversation_id, Mode.AGENT)
+
+    await post_delivery(
+        messenger, fb.delivery([fb.text_event(customer, "kundenummeret er 12345678")])
+    )
+    await drained(messenger.app[MESSENGER].inbox)
+    transcript = await router.transcripts.read(conversation_id)
+    assert transcript[-1].role == "customer" and transcript[-1].text == "kundenummeret er 12345678"
+    assert len(graph_api.messages(customer)) == 1  # the bot stays silent
+    assert graph_api.actions(customer) == ["typing_on"]  # no typing while a person is on it
+
+    await router.deliver(conversation_id, Outbound("Hei, det er Kari her.", sender="agent"))
+    assert graph_api.messages(customer)[-1].text == "Hei, det er Kari her."
+    conversation = await router.conversations.get(conversation_id)
+    assert conversation is not None and conversation.channel == "messenger"
+
+
+# --- With the real Rasa ---------------------------------------------------------------
+
+
+@pytest.mark.stack
+async def test_buttons_round_trip_through_rasa_as_quick_replies_and_postbacks(
+    aiohttp_client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    graph_api: FakeGraphAPI,
+    redis_client: Redis,
+    stack: RunningStack,
+) -> None:
+    client = await aiohttp_client(
+        create_app(with_stack_rasa(with_messenger(settings, graph_api), stack))
+    )
+    customer, twin = psid(), f"twin-{uuid.uuid4().hex[:12]}"
+
+    await post_delivery(client, fb.delivery([fb.text_event(customer, "hei")]))
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) >= 1, timeout=60)
+    await drained(client.app[MESSENGER].inbox, timeout=60)
+    greeting = graph_api.messages(customer)
+    web_greeting = await _web(stack, twin, "hei")
+    assert [m.text for m in greeting] == [m["text"] for m in web_greeting]
+    buttons = greeting[-1].buttons
+    web_buttons = [(b["title"], b["payload"]) for b in web_greeting[-1]["buttons"]]
+    assert [p for _, p in buttons] == [p for _, p in web_buttons] and len(buttons) == 4
+    assert "quick_replies" in greeting[-1].body["message"]
+
+    title, payload = buttons[0]
+    await post_delivery(client, fb.delivery([fb.quick_reply_event(customer, title, payload)]))
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) > len(greeting), timeout=60)
+    await drained(client.app[MESSENGER].inbox, timeout=60)
+    answered = graph_api.messages(customer)[len(greeting) :]
+    web_answered = await _web(stack, twin, title, payload)
+    assert [m.text for m in answered] == [m["text"] for m in web_answered]
+
+    # A postback from a button template goes the same way.
+    seen = len(graph_api.messages(customer))
+    await post_delivery(client, fb.delivery([fb.postback_event(customer, "Ja", "/affirm")]))
+    await drained(client.app[MESSENGER].inbox, timeout=60)
+    web_postback = await _web(stack, twin, "Ja", "/affirm")
+    assert [m.text for m in graph_api.messages(customer)[seen:]] == [
+        m["text"] for m in web_postback
+    ]
+
+
+async def _web(
+    stack: RunningStack, sender: str, text: str, payload: str | None = None
+) -> list[dict]:  # type: ignore[type-arg]
+    """The same message through the stack's web API: the answer Messenger must show too."""
+    body = {"sender": sender, "text": text, **({"payload": payload} if payload else {})}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{stack.url}/api/messages", json=body) as response,
+    ):
+        assert response.status == 200
+        return (await response.json())["messages"]  # type: ignore[no-any-return]
+
+
+async def _nothing_stored(redis: Redis) -> None:
+    """No conversation, no transcript, no accepted event."""
+    assert await redis.keys("svar:conv:*") == []
+    assert await redis.keys("svar:messenger:seen:*") == []
+    assert await redis.xlen(keys.inbox("messenger")) == 0
