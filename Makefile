@@ -7,6 +7,8 @@ STATE     := .state
 INSTALLED := $(VENV)/.installed
 export PIP_CACHE_DIR := $(CURDIR)/$(STATE)/pip-cache
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Rasa would otherwise send telemetry and crash reports over the network.
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: run test validate model setup browser lint clean
 

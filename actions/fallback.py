@@ -1,7 +1,7 @@
 """When the bot did not understand: ask again with the likeliest topics, and never loop.
 
 The first miss shows buttons for the two or three likeliest topics; a second miss in a row
-offers a person or a callback instead of asking a third time.
+offers a person or a callback; a third hands the conversation to a person.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 FALLBACK_INTENT = "nlu_fallback"
+HAND_OFF_AFTER = 3
 MAX_TOPICS = 3
 MIN_TOPIC_CONFIDENCE = 0.05
 # Small talk is no topic to suggest ("did you mean: hello?").
@@ -29,19 +31,29 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        misses = misses_in_a_row(_user_intents(tracker.events))
+        if misses >= HAND_OFF_AFTER:
+            return [FollowupAction("action_handoff")]
         response, values = fallback_answer(
-            tracker.latest_message.get("intent_ranking") or [],
-            _user_intents(tracker.events),
+            tracker.latest_message.get("intent_ranking") or [], misses
         )
         dispatcher.utter_message(response=response, **values)
         return []
 
 
-def fallback_answer(
-    ranking: list[dict[str, Any]], intents_so_far: list[str]
-) -> tuple[str, dict[str, Any]]:
+def misses_in_a_row(intents_so_far: list[str]) -> int:
+    """How many of the customer's latest messages in a row the bot did not understand."""
+    misses = 0
+    for intent in reversed(intents_so_far):
+        if intent != FALLBACK_INTENT:
+            break
+        misses += 1
+    return misses
+
+
+def fallback_answer(ranking: list[dict[str, Any]], misses: int) -> tuple[str, dict[str, Any]]:
     """Ask again with topic buttons, or offer a person after two misses in a row."""
-    if intents_so_far[-2:] == [FALLBACK_INTENT, FALLBACK_INTENT]:
+    if misses >= 2:
         return "utter_fallback_offer_human", {}
     topics = [
         str(item["name"])

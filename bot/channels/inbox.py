@@ -36,6 +36,8 @@ CLAIM_AFTER_SECONDS = 120.0
 CLAIM_EVERY_SECONDS = 15.0
 CONCURRENCY = 32
 STOP_GRACE_SECONDS = 10.0
+# Consumers of front doors gone this long are removed from the group once they hold nothing.
+FORGET_AFTER_MS = 3600 * 1000
 
 # Adds the event unless its id was accepted before; returns the stream id or nil.
 _ACCEPT = """
@@ -109,16 +111,13 @@ class Inbox:
         """Stop reading; give the events in hand `grace` seconds, then leave the rest pending
         for another front door to claim."""
         if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
+            await cancel_and_wait(self._reader)
         if self._running:
             _, late = await asyncio.wait(set(self._running.values()), timeout=grace)
             for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
+                await cancel_and_wait(task)
         with contextlib.suppress(RedisError, OSError):
-            await self._redis.xgroup_delconsumer(self._stream, GROUP, self._consumer)
+            await self._forget_consumer(self._consumer)
 
     async def pending(self) -> int:
         """Events accepted and not yet processed (for tests and benchmarks)."""
@@ -168,6 +167,9 @@ class Inbox:
         answer = await self._redis.xautoclaim(
             self._stream, GROUP, self._consumer, self._claim_after_ms, "0-0", count=count
         )
+        for consumer in await self._redis.xinfo_consumers(self._stream, GROUP):
+            if consumer["name"] != self._consumer and consumer["idle"] > FORGET_AFTER_MS:
+                await self._forget_consumer(consumer["name"])
         claimed: list[tuple[str, dict[str, str]]] = [
             (entry_id, fields)
             for entry_id, fields in answer[1]
@@ -176,6 +178,13 @@ class Inbox:
         if claimed:
             log.warning("%s inbox: took over %d unfinished events", self._channel, len(claimed))
         return claimed
+
+    async def _forget_consumer(self, name: str) -> None:
+        """Remove a consumer from the group, unless it holds events (they would be lost)."""
+        if not await self._redis.xpending_range(
+            self._stream, GROUP, min="-", max="+", count=1, consumername=name
+        ):
+            await self._redis.xgroup_delconsumer(self._stream, GROUP, name)
 
     def _start(self, entry_id: str, fields: dict[str, str]) -> None:
         if entry_id in self._running:
@@ -201,6 +210,17 @@ class Inbox:
                 await pipe.execute()
         except (RedisError, OSError):
             log.exception("%s inbox: could not mark event %s done", self._channel, entry_id)
+
+
+async def cancel_and_wait(task: asyncio.Task[None]) -> None:
+    """Cancel `task` and wait until it ends, cancelling again if the cancellation was lost:
+    redis-py 4.6 on Python 3.10 can swallow one (an `async_timeout(0)` in its connection
+    pool turns it into a timeout), and the task would then block on its next command."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=0.5)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a background task failed", exc_info=task.exception())
 
 
 class _KeyedLocks:

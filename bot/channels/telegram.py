@@ -12,7 +12,6 @@ private chats are served.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -35,7 +34,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.inbox import Event, Inbox
+from bot.channels.inbox import Event, Inbox, cancel_and_wait
 from bot.channels.text import split_text
 from bot.channels.webhook import ChannelConfigError, json_object, read_limited, secret_matches
 from bot.content.answers import Button
@@ -59,6 +58,7 @@ CALLBACK_DATA_BYTES = 64
 LONG_PAYLOAD_TTL_SECONDS = 30 * 24 * 3600
 SEND_ATTEMPTS = 4
 START_RETRY_SECONDS = 30.0
+POLL_TIMEOUT = dt.timedelta(seconds=5)
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 # Languages close enough that a Scandinavian reads one of them more easily than English.
 _SCANDINAVIAN = ("nb", "nn", "sv", "da")
@@ -342,9 +342,7 @@ async def _telegram(app: web.Application) -> AsyncIterator[None]:
     app[ROUTER].register_channel(CHANNEL, telegram.deliver)
     starting = asyncio.create_task(_start(telegram, settings, webhook_mode))
     yield
-    starting.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await starting
+    await cancel_and_wait(starting)
     if webhook_mode:
         await telegram.inbox.stop()
     if application.updater is not None and application.updater.running:
@@ -378,7 +376,10 @@ async def _start(telegram: Telegram, settings: Settings, webhook_mode: bool) -> 
             log.error("telegram: could not register the webhook at %s: %r", url, error)
     else:
         assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        # Short polls: stopping waits for the one in progress (the supervisor's grace is 10 s).
+        await application.updater.start_polling(
+            timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
+        )
         log.info("telegram: long polling (no TELEGRAM_PUBLIC_URL set)")
 
 

@@ -70,6 +70,7 @@ async def snapshot(app: web.Application) -> dict[str, Any]:
         "claimed": [view(h, names) for h in claimed],
         "agents": [{"username": u, "name": n} for u, n in sorted(names.items())],
         "next_wait_minutes": await store.wait_minutes(len(waiting) + 1, minutes_per_place),
+        "long_wait_minutes": app[PROFILE].queue.long_wait_minutes,
     }
 
 

@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import context
-from actions.fallback import ActionFallback, fallback_answer
+from actions.fallback import ActionFallback, fallback_answer, misses_in_a_row
 from actions.invoice import ActionInvoicePart, invoice_part_answer
 from actions.language import ActionSetLanguage
 from actions.opening_hours import ActionOpeningHours, opening_hours_answer
@@ -107,10 +107,23 @@ def test_first_miss_offers_the_likeliest_topics_without_small_talk() -> None:
         {"name": "login_help", "confidence": 0.06},
         {"name": "complaint", "confidence": 0.01},
     ]
-    assert fallback_answer(ranking, ["greet", "nlu_fallback"]) == (
+    assert fallback_answer(ranking, misses_in_a_row(["greet", "nlu_fallback"])) == (
         "utter_ask_rephrase",
         {"topics": ["invoice_explain", "moving", "price_plans"]},
     )
+
+
+async def test_third_miss_in_a_row_hands_the_conversation_to_a_person() -> None:
+    miss = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
+    dispatcher = CollectingDispatcher()
+    events = await ActionFallback().run(dispatcher, tracker(events=[miss, miss, miss]), {})
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_handoff"}]
+    assert dispatcher.messages == []
+
+
+def test_misses_are_counted_only_in_a_row() -> None:
+    assert misses_in_a_row(["nlu_fallback", "greet", "nlu_fallback", "nlu_fallback"]) == 2
+    assert misses_in_a_row(["nlu_fallback", "greet"]) == 0
 
 
 async def test_second_miss_in_a_row_offers_a_person_instead_of_asking_again() -> None:

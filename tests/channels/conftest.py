@@ -16,7 +16,11 @@ from redis.asyncio import Redis
 
 from bot.app import create_app
 from bot.channels.inbox import Inbox
+from bot.handoff.card import build_card
 from bot.settings import Settings
+from bot.store.agents import Agents
+from bot.store.handoffs import Handoffs
+from bot.store.transcripts import Transcripts
 from tests.conftest import RunningStack
 from tests.fakes import graph_api as fb
 from tests.fakes.graph_api import FakeGraphAPI
@@ -113,3 +117,42 @@ async def drained(inbox: Inbox, timeout: float = 15) -> None:
     while await inbox.pending():
         assert time.monotonic() < deadline, "the inbox did not drain"
         await asyncio.sleep(0.02)
+
+
+# --- The agent desk, as an agent uses it ------------------------------------------------
+
+DESK_PASSWORD = "a long desk password"
+
+
+async def desk_login(client: TestClient, redis: Redis, username: str = "kari") -> dict[str, str]:
+    """Create the agent, log in; the headers the desk page sends with every change."""
+    await Agents(redis).add(username, username.title(), DESK_PASSWORD)
+    response = await client.post(
+        "/desk/api/login", json={"username": username, "password": DESK_PASSWORD}
+    )
+    assert response.status == 200, await response.text()
+    token = response.cookies["svar_desk"].value
+    return {"Cookie": f"svar_desk={token}", "X-CSRF-Token": (await response.json())["csrf"]}
+
+
+async def hand_off(redis: Redis, conversation_id: str, channel: str, language: str) -> str:
+    """Queue the conversation for an agent with the card action_handoff builds; its id."""
+    transcript = await Transcripts(redis).read(conversation_id)
+    card = build_card(
+        conversation_id=conversation_id,
+        channel=channel,
+        language=language,
+        events=[
+            {
+                "event": "user",
+                "text": transcript[-1].text,
+                "parse_data": {"intent": {"name": "request_human"}, "entities": []},
+            }
+        ],
+        slots={},
+        transcript=transcript,
+        topic_titles={},
+        agent_language="nb",
+        now=time.time(),
+    )
+    return (await Handoffs(redis).enqueue(card)).handoff_id

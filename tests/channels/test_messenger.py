@@ -26,11 +26,12 @@ from bot.keys import FACTS, ROUTER
 from bot.messages import Outbound
 from bot.settings import Settings
 from bot.store import keys
-from bot.store.conversations import Mode
 from tests.channels.conftest import (
     APP_SECRET,
     VERIFY_TOKEN,
+    desk_login,
     drained,
+    hand_off,
     post_delivery,
     with_messenger,
     with_stack_rasa,
@@ -285,11 +286,11 @@ async def test_a_long_answer_is_split_between_sentences_within_messengers_limit(
     await messenger.app[ROUTER].deliver(f"fb:{customer}", Outbound(text, buttons))
 
     parts = graph_api.messages(customer)[1:]
-    assert len(parts) == 4
+    assert len(text) > 2 * 2000 and len(parts) == 3
     assert all(len(p.body["message"].get("text", "")) <= 2000 for p in parts)
     assert all(p.text.endswith("litt.") for p in parts)
     assert " ".join(p.text for p in parts) == text
-    assert [p.buttons for p in parts[:-1]] == [[], [], []]
+    assert [p.buttons for p in parts[:-1]] == [[], []]
     assert parts[-1].buttons == [("Ja", "/affirm"), ("Nei, takk", "/deny")]
 
 
@@ -387,12 +388,12 @@ async def test_after_24_hours_only_an_agent_may_write_with_the_human_agent_tag(
 ) -> None:
     customer = psid()
     conversation_id = f"fb:{customer}"
-    await post_delivery(
-        messenger, fb.delivery([fb.text_event(customer, "hei", timestamp=time.time() - 30 * HOUR)])
-    )
+    await post_delivery(messenger, fb.delivery([fb.text_event(customer, "hei")]))
     await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 1)
     router = messenger.app[ROUTER]
+    last_wrote = keys.conversation(conversation_id)
 
+    await redis_client.hset(last_wrote, "last_inbound", time.time() - 30 * HOUR)
     with pytest.raises(WindowClosed, match="only an agent"):
         await router.deliver(conversation_id, Outbound("Er det noe mer?", sender="bot"))
     await router.deliver(conversation_id, Outbound("Hei, det er Kari her.", sender="agent"))
@@ -400,12 +401,15 @@ async def test_after_24_hours_only_an_agent_may_write_with_the_human_agent_tag(
     assert tagged.text == "Hei, det er Kari her."
     assert (tagged.body["messaging_type"], tagged.body["tag"]) == ("MESSAGE_TAG", "HUMAN_AGENT")
 
-    await redis_client.hset(
-        keys.conversation(conversation_id), "last_inbound", time.time() - 8 * 24 * HOUR
-    )
+    await redis_client.hset(last_wrote, "last_inbound", time.time() - 8 * 24 * HOUR)
     with pytest.raises(WindowClosed, match="7 days"):
         await router.deliver(conversation_id, Outbound("Hallo?", sender="agent"))
     assert len(graph_api.messages(customer)) == 2
+
+    # The customer writes again: the window opens again, for the bot too.
+    await post_delivery(messenger, fb.delivery([fb.text_event(customer, "hallo igjen")]))
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 3)
+    assert graph_api.messages(customer)[-1].body["messaging_type"] == "RESPONSE"
 
 
 async def test_the_last_inbound_time_only_moves_forward(redis_client: Redis) -> None:
@@ -414,8 +418,8 @@ async def test_the_last_inbound_time_only_moves_forward(redis_client: Redis) -> 
     assert await redis_client.hget(keys.conversation("fb:1"), "last_inbound") == "2000.0"
 
 
-async def test_handoff_over_messenger_relays_both_ways(
-    messenger: TestClient, graph_api: FakeGraphAPI
+async def test_handoff_over_messenger_through_the_desk_relays_both_ways(
+    messenger: TestClient, graph_api: FakeGraphAPI, redis_client: Redis
 ) -> None:
     customer = psid()
     conversation_id = f"fb:{customer}"
@@ -423,22 +427,29 @@ async def test_handoff_over_messenger_relays_both_ways(
         messenger, fb.delivery([fb.text_event(customer, "jeg vil snakke med en person")])
     )
     await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 1)
-    router = messenger.app[ROUTER]
-    await router.conversations.set_mode(conversation_id, Mode.AGENT)
+    handoff_id = await hand_off(redis_client, conversation_id, "messenger", "nb")
+    agent = await desk_login(messenger, redis_client)
 
-    await post_delivery(
-        messenger, fb.delivery([fb.text_event(customer, "kundenummeret er 12345678")])
+    card = await (await messenger.get(f"/desk/api/handoffs/{handoff_id}", headers=agent)).json()
+    assert card["handoff"]["card"]["channel"] == "messenger"
+    claimed = await messenger.post(f"/desk/api/handoffs/{handoff_id}/claim", json={}, headers=agent)
+    assert claimed.status == 200
+    await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 2)  # "Kari is here"
+    sent = await messenger.post(
+        f"/desk/api/handoffs/{handoff_id}/messages",
+        json={"text": "Hei, det er Kari. Hva gjelder det?"},
+        headers=agent,
     )
-    await drained(messenger.app[MESSENGER].inbox)
-    transcript = await router.transcripts.read(conversation_id)
-    assert transcript[-1].role == "customer" and transcript[-1].text == "kundenummeret er 12345678"
-    assert len(graph_api.messages(customer)) == 1  # the bot stays silent
-    assert graph_api.actions(customer) == ["typing_on"]  # no typing while a person is on it
+    assert sent.status == 200
+    assert graph_api.messages(customer)[-1].text == "Hei, det er Kari. Hva gjelder det?"
 
-    await router.deliver(conversation_id, Outbound("Hei, det er Kari her.", sender="agent"))
-    assert graph_api.messages(customer)[-1].text == "Hei, det er Kari her."
-    conversation = await router.conversations.get(conversation_id)
-    assert conversation is not None and conversation.channel == "messenger"
+    await post_delivery(messenger, fb.delivery([fb.text_event(customer, "fakturaen er for høy")]))
+    await drained(messenger.app[MESSENGER].inbox)
+    view = await (await messenger.get(f"/desk/api/handoffs/{handoff_id}", headers=agent)).json()
+    assert view["transcript"][-1]["role"] == "customer"
+    assert view["transcript"][-1]["text"] == "fakturaen er for høy"
+    assert len(graph_api.messages(customer)) == 3  # the bot stays silent
+    assert graph_api.actions(customer) == ["typing_on"]  # and shows no typing for a person
 
 
 # --- With the real Rasa ---------------------------------------------------------------

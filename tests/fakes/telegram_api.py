@@ -57,6 +57,7 @@ class FakeTelegramAPI:
         self.webhook: dict[str, Any] = {}
         self._updates: list[dict[str, Any]] = []
         self._floods: dict[str, list[int]] = {}
+        self._closing = False
         self._changed = asyncio.Condition()
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._method)
@@ -71,6 +72,9 @@ class FakeTelegramAPI:
         await self._server.start_server()
 
     async def close(self) -> None:
+        self._closing = True  # ends a long poll in progress: closing waits for it otherwise
+        async with self._changed:
+            self._changed.notify_all()
         await self._server.close()
 
     def flood_next(self, method: str, times: int = 1, retry_after: int = 1) -> None:
@@ -135,7 +139,8 @@ class FakeTelegramAPI:
             async with self._changed:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: bool(self._updates)), timeout
+                        self._changed.wait_for(lambda: bool(self._updates) or self._closing),
+                        timeout,
                     )
         return web.json_response({"ok": True, "result": list(self._updates)})
 

@@ -1,0 +1,152 @@
+"""Cross-validation of the project's own NLU training data, one language at a time.
+
+For each language, splits data/nlu/<lang>/ into k stratified folds (seeded), trains config.yml's
+pipeline (with data/nlu/regex.yml) on k-1 folds and parses the held-back fold, and prints over
+all folds: intent accuracy and macro F1 as the bot answers (nlu_fallback counts as wrong) and
+as the classifier ranks, the fallback rate, and the worst confused pairs. It measures how
+consistent the training data is with itself; benchmarks.nlu_accuracy measures generalisation
+to new customers. k trainings per language; run it nice'd:
+
+    nice -n 10 .venv/bin/python -m benchmarks.nlu_cv [--folds 5] [--languages nb en] [--epochs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import random
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from benchmarks import nlu_runs
+
+if TYPE_CHECKING:
+    from rasa.shared.nlu.training_data.message import Message
+
+SEED = 7
+
+
+@dataclass(frozen=True)
+class LanguageCV:
+    language: str
+    folds: int
+    examples: int
+    accuracy: float
+    macro_f1: float
+    classifier_accuracy: float
+    classifier_macro_f1: float
+    fallback_rate: float
+    training_seconds_per_fold: float
+    worst_pairs: list[tuple[str, str, int, int]]  # intent a, intent b, a→b, b→a
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--languages", nargs="+", default=["nb", "en"])
+    parser.add_argument("--epochs", type=int, help="override DIETClassifier epochs")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    nlu_runs.prepare_environment()
+    results = [cross_validate(lang, args.folds, args.epochs) for lang in args.languages]
+    print(f"\n{args.folds}-fold cross-validation of data/nlu ({nlu_runs.load_average()})")
+    for r in results:
+        report(r)
+    out = nlu_runs.STATE / "results" / f"cv-{args.folds}fold.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps([asdict(r) for r in results], indent=2))
+
+
+def cross_validate(language: str, k: int, epochs: int | None) -> LanguageCV:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples = load_data(str(nlu_runs.ROOT / "data" / "nlu" / language)).intent_examples
+    regexes = load_data(str(nlu_runs.ROOT / "data" / "nlu" / "regex.yml")).regex_features
+    work = nlu_runs.STATE / "cv" / language
+    config = nlu_runs.write_config(nlu_runs.pipeline_config(epochs=epochs), work / "config.yml")
+    truths: list[str] = []
+    bot: list[str] = []
+    classifier: list[str] = []
+    seconds = 0.0
+    for fold, (train, test) in enumerate(stratified_folds(examples, k)):
+        print(
+            f"== {language} fold {fold + 1}/{k}: {len(train)} train, {len(test)} test", flush=True
+        )
+        data = nlu_runs.write_training_data(train, work / f"fold{fold}.yml", regexes)
+        model = nlu_runs.train(config, data, work / "models", f"fold{fold}")
+        seconds += model.seconds
+        parses = asyncio.run(nlu_runs.parse_all(model.path, [m.get("text") for m in test]))
+        truths += [m.get("intent") for m in test]
+        bot += [p.intent for p in parses]
+        classifier += [p.top_intent for p in parses]
+    return LanguageCV(
+        language=language,
+        folds=k,
+        examples=len(examples),
+        accuracy=nlu_runs.accuracy(truths, bot),
+        macro_f1=nlu_runs.macro_f1(truths, bot),
+        classifier_accuracy=nlu_runs.accuracy(truths, classifier),
+        classifier_macro_f1=nlu_runs.macro_f1(truths, classifier),
+        fallback_rate=sum(p == nlu_runs.FALLBACK for p in bot) / len(bot),
+        training_seconds_per_fold=seconds / k,
+        worst_pairs=worst_pairs(truths, classifier, 8),
+    )
+
+
+def stratified_folds(examples: list[Message], k: int) -> list[tuple[list[Message], list[Message]]]:
+    """k (train, test) splits; each intent's examples are shuffled and dealt round the folds."""
+    by_intent: dict[str, list[Message]] = defaultdict(list)
+    for example in examples:
+        by_intent[example.get("intent")].append(example)
+    rng = random.Random(SEED)
+    fold_of: dict[int, int] = {}
+    offset = 0
+    for intent in sorted(by_intent):
+        group = by_intent[intent]
+        rng.shuffle(group)
+        for i, example in enumerate(group):
+            fold_of[id(example)] = (offset + i) % k
+        offset += len(group)
+    return [
+        (
+            [e for e in examples if fold_of[id(e)] != fold],
+            [e for e in examples if fold_of[id(e)] == fold],
+        )
+        for fold in range(k)
+    ]
+
+
+def worst_pairs(
+    truths: list[str], predictions: list[str], n: int
+) -> list[tuple[str, str, int, int]]:
+    """The pairs of intents mixed up most often, counting both directions."""
+    directed = Counter((t, p) for t, p in zip(truths, predictions, strict=True) if t != p)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for (t, p), count in directed.items():
+        pairs[(min(t, p), max(t, p))] += count
+    return [(a, b, directed[(a, b)], directed[(b, a)]) for (a, b), _ in pairs.most_common(n)]
+
+
+def report(r: LanguageCV) -> None:
+    print(
+        f"\n[{r.language}] {r.examples} examples, {r.folds} folds, "
+        f"training {r.training_seconds_per_fold:.0f} s per fold"
+    )
+    print(
+        f"  bot (with fallback):  accuracy {r.accuracy:.3f}  macro F1 {r.macro_f1:.3f}  "
+        f"fallback {r.fallback_rate:.3f}"
+    )
+    print(
+        f"  classifier top-1:     accuracy {r.classifier_accuracy:.3f}  "
+        f"macro F1 {r.classifier_macro_f1:.3f}"
+    )
+    print("  worst confused pairs (classifier, a→b / b→a):")
+    for a, b, ab, ba in r.worst_pairs:
+        print(f"    {a} ↔ {b}: {ab} / {ba}")
+
+
+if __name__ == "__main__":
+    main()

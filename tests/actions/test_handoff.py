@@ -1,0 +1,225 @@
+"""action_handoff and action_save_rating, run as the action server runs them, on a real Redis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from redis.asyncio import Redis
+
+from actions.context import context
+from actions.handoff import (
+    ActionHandoff,
+    ActionSaveRating,
+    HandoffRequest,
+    chose_to_wait,
+    hand_off,
+    is_busy,
+    parse_rating,
+)
+from bot.company import QueuePolicy
+from bot.store.conversations import Conversations, Mode
+from bot.store.handoffs import Handoffs, State
+from bot.store.transcripts import Entry, Transcripts
+
+OSLO = ZoneInfo("Europe/Oslo")
+TUESDAY_10 = datetime(2026, 11, 24, 10, 0, tzinfo=OSLO)
+SUNDAY_03 = datetime(2026, 11, 22, 3, 0, tzinfo=OSLO)
+POLICY = QueuePolicy(long_wait_minutes=15, extra_high_load_waiting=8)
+FNR = "15076500565"
+
+
+def user(intent: str, text: str) -> dict[str, Any]:
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": intent}, "entities": []},
+        "metadata": {"language": "nb", "channel": "web"},
+    }
+
+
+def request(conversation_id: str, events: list[dict[str, Any]] | None = None) -> HandoffRequest:
+    return HandoffRequest(
+        conversation_id,
+        "web",
+        "nb",
+        events or [user("request_human", "kan jeg få en person?")],
+        {"customer_number": "12345678"},
+    )
+
+
+async def run_hand_off(redis: Redis, req: HandoffRequest, now: datetime = TUESDAY_10) -> Any:
+    ctx = context()
+    return await hand_off(
+        req,
+        Handoffs(redis),
+        Transcripts(redis),
+        calendar=ctx.calendar,
+        now=now,
+        policy=POLICY,
+        minutes_per_place=5,
+        agent_language="nb",
+        topic_titles={},
+    )
+
+
+async def test_while_open_the_customer_is_queued_with_place_and_wait(redis_client: Redis) -> None:
+    await Conversations(redis_client).touch("web:q1", "web")
+    await Transcripts(redis_client).append(
+        "web:q1", Entry("customer", f"mitt fødselsnummer er {FNR}, kan jeg få en person?")
+    )
+    reply = await run_hand_off(redis_client, request("web:q1"))
+    assert reply.queued
+    assert (reply.response, reply.values) == (
+        "utter_handoff_queued",
+        {"position": 1, "wait_minutes": 5},
+    )
+    conversation = await Conversations(redis_client).get("web:q1")
+    assert conversation is not None and conversation.mode is Mode.QUEUED
+    (waiting,) = await Handoffs(redis_client).waiting()
+    assert waiting.card.slots == {"customer_number": "12345678"}
+    assert (
+        waiting.card.transcript[0].text
+        == "mitt fødselsnummer er ***********, kan jeg få en person?"
+    )
+
+    await Conversations(redis_client).touch("web:q2", "web")
+    second = await run_hand_off(redis_client, request("web:q2"))
+    assert second.values == {"position": 2, "wait_minutes": 10}
+
+
+async def test_when_the_desk_is_closed_the_bot_offers_a_callback_instead(
+    redis_client: Redis,
+) -> None:
+    reply = await run_hand_off(redis_client, request("web:night"), now=SUNDAY_03)
+    assert not reply.queued
+    assert reply.response == "utter_handoff_closed_offer_callback"
+    assert reply.values == {
+        "next_opening": {"type": "date_time", "value": "2026-11-23T08:00:00+01:00"}
+    }
+    assert await Handoffs(redis_client).waiting_count() == 0
+
+
+async def test_a_long_queue_offers_a_callback_first_but_the_customer_may_wait(
+    redis_client: Redis,
+) -> None:
+    for i in range(3):  # 5 min per place: the third waits 15 min, as long as is fine
+        await Conversations(redis_client).touch(f"web:busy{i}", "web")
+        assert (await run_hand_off(redis_client, request(f"web:busy{i}"))).queued
+    reply = await run_hand_off(redis_client, request("web:late"))
+    assert not reply.queued
+    assert (reply.response, reply.values) == (
+        "utter_handoff_busy_offer_callback",
+        {"wait_minutes": 20},
+    )
+
+    offered = {"event": "bot", "text": "…", "metadata": {"utter_action": reply.response}}
+    events = [user("request_human", "person"), offered, user("request_human", "Jeg venter")]
+    await Conversations(redis_client).touch("web:late", "web")
+    waits = await run_hand_off(redis_client, request("web:late", events))
+    assert waits.queued and waits.values == {"position": 4, "wait_minutes": 20}
+
+
+def test_busy_means_a_long_wait_or_extra_high_load() -> None:
+    assert not is_busy(waiting=2, wait_minutes=15, policy=POLICY)
+    assert is_busy(waiting=2, wait_minutes=16, policy=POLICY)
+    assert is_busy(waiting=8, wait_minutes=1, policy=POLICY)
+
+
+def test_choosing_to_wait_is_answering_the_busy_offer() -> None:
+    busy = {"event": "bot", "metadata": {"utter_action": "utter_handoff_busy_offer_callback"}}
+    other = {"event": "bot", "metadata": {"utter_action": "utter_greet"}}
+    assert chose_to_wait([busy, {"event": "user"}])
+    assert not chose_to_wait([busy, other, {"event": "user"}])
+    assert not chose_to_wait([])
+
+
+@pytest.mark.parametrize(
+    ("entity", "text", "rating"),
+    [
+        ("4", "4", 4),
+        (None, "4", 4),
+        (None, "fem stjerner", 5),
+        (None, "I'd give it 3", 3),
+        (None, "jeg gir det en firer", 4),
+        (None, "en stjerne", 1),
+        (None, "2 out of 5", 2),
+        (None, "four out of five", 4),
+        (None, "5/5", 5),
+        ("fem", "fem stjerner", 5),
+        (None, "takk for hjelpen", None),
+        (None, "7", None),
+        (None, "12345678", None),
+    ],
+)
+def test_ratings_people_type_are_understood(
+    entity: str | None, text: str, rating: int | None
+) -> None:
+    assert parse_rating(entity, text) == rating
+
+
+@pytest.fixture
+def action_env(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[None]:
+    """The action server's environment: the tests' Redis, and a Tuesday morning."""
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("SVAR_CLOCK", TUESDAY_10.isoformat())
+    context.cache_clear()
+    yield
+    context.cache_clear()
+
+
+def tracker(conversation_id: str, latest: dict[str, Any], events: list[dict[str, Any]]) -> Tracker:
+    return Tracker(
+        conversation_id, {"language": "nb"}, latest, events, False, None, None, "action_listen"
+    )
+
+
+async def test_the_action_queues_pauses_the_conversation_and_the_rating_is_kept(
+    redis_client: Redis, action_env: None
+) -> None:
+    latest = {
+        "intent": {"name": "request_human"},
+        "text": "kan jeg få en person?",
+        "metadata": {"language": "nb", "channel": "web"},
+        "entities": [],
+    }
+    await Conversations(redis_client).touch("web:act", "web")
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandoff().run(
+        dispatcher, tracker("web:act", latest, [user("request_human", latest["text"])]), {}
+    )
+    assert [e["event"] for e in events] == ["pause"]
+    assert dispatcher.messages[0]["response"] == "utter_handoff_queued"
+    assert dispatcher.messages[0]["position"] == 1
+
+    store = Handoffs(redis_client)
+    (handoff,) = await store.waiting()
+    await store.claim(handoff.id, "kari")
+    await store.begin_close(handoff.id, "kari")
+    await store.finish_close(handoff.id, "kari", "resolved")
+
+    rate = {
+        "intent": {"name": "rate"},
+        "text": "/rate",
+        "entities": [{"entity": "rating", "value": "4"}],
+    }
+    dispatcher = CollectingDispatcher()
+    events = await ActionSaveRating().run(dispatcher, tracker("web:act", rate, []), {})
+    assert events == [{"event": "slot", "timestamp": None, "name": "rating", "value": None}]
+    assert dispatcher.messages[0]["response"] == "utter_thank_rating"
+    rated = await store.get(handoff.id)
+    assert rated is not None and rated.state is State.CLOSED and rated.rating == 4
+
+
+async def test_a_rating_that_cannot_be_read_is_asked_for_again(
+    redis_client: Redis, action_env: None
+) -> None:
+    latest = {"intent": {"name": "rate"}, "text": "tja", "entities": []}
+    dispatcher = CollectingDispatcher()
+    assert await ActionSaveRating().run(dispatcher, tracker("web:x", latest, []), {}) == []
+    assert dispatcher.messages[0]["response"] == "utter_ask_rating"

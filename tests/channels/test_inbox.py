@@ -1,0 +1,96 @@
+"""The webhook inbox against the real Redis: accepted once, processed at least once, in order."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from redis.asyncio import Redis
+
+from bot.channels.inbox import Event, Inbox
+from tests.channels.conftest import drained
+
+
+async def test_an_event_id_is_accepted_once(redis_client: Redis) -> None:
+    inbox = Inbox(redis_client, "test", _ignore)
+    first = [Event("m1", "c:1", {"n": 1}), Event("m2", "c:1", {"n": 2}), Event("m1", "c:1", {})]
+    assert await inbox.accept(first) == 2
+    assert await inbox.accept([Event("m2", "c:1", {"n": 2})]) == 0
+    assert await inbox.pending() == 2
+
+
+async def test_events_of_one_conversation_go_in_order_and_conversations_side_by_side(
+    redis_client: Redis,
+) -> None:
+    seen: list[tuple[str, int]] = []
+    busy: dict[str, int] = {}
+    most_at_once = 0
+
+    async def handle(data: dict[str, Any]) -> None:
+        nonlocal most_at_once
+        busy[data["c"]] = busy.get(data["c"], 0) + 1
+        assert busy[data["c"]] == 1, "two events of one conversation at once"
+        most_at_once = max(most_at_once, sum(busy.values()))
+        await asyncio.sleep(0.05)
+        seen.append((data["c"], data["n"]))
+        busy[data["c"]] -= 1
+
+    inbox = Inbox(redis_client, "test", handle)
+    await inbox.start()
+    events = [Event(f"{c}{n}", c, {"c": c, "n": n}) for n in range(5) for c in ("a", "b", "c")]
+    await inbox.accept(events)
+    await drained(inbox)
+    await inbox.stop()
+    for conversation in "abc":
+        assert [n for c, n in seen if c == conversation] == [0, 1, 2, 3, 4]
+    assert most_at_once == 3
+
+
+async def test_events_a_stopped_front_door_had_in_hand_are_processed_by_another(
+    redis_client: Redis,
+) -> None:
+    never = asyncio.Event()
+    started = asyncio.Event()
+
+    async def stuck(data: dict[str, Any]) -> None:
+        started.set()
+        await never.wait()
+
+    first = Inbox(redis_client, "test", stuck)
+    await first.start()
+    await first.accept([Event(f"m{n}", f"c:{n}", {"n": n}) for n in range(3)])
+    await asyncio.wait_for(started.wait(), 5)
+    await first.stop(grace=0)  # a restart: the events it read are not done
+    assert await first.pending() == 3
+
+    done: list[int] = []
+
+    async def handle(data: dict[str, Any]) -> None:
+        done.append(data["n"])
+
+    await asyncio.sleep(0.3)
+    second = Inbox(redis_client, "test", handle, claim_after=0.2)
+    await second.start()
+    await drained(second)
+    await second.stop()
+    assert sorted(done) == [0, 1, 2]
+
+
+async def test_a_failing_event_is_logged_and_does_not_stop_the_others(redis_client: Redis) -> None:
+    done: list[int] = []
+
+    async def handle(data: dict[str, Any]) -> None:
+        if data["n"] == 1:
+            raise RuntimeError("a bug")
+        done.append(data["n"])
+
+    inbox = Inbox(redis_client, "test", handle)
+    await inbox.start()
+    await inbox.accept([Event(f"m{n}", "c:1", {"n": n}) for n in range(3)])
+    await drained(inbox)
+    await inbox.stop()
+    assert done == [0, 2]
+
+
+async def _ignore(data: dict[str, Any]) -> None:
+    return None
