@@ -19,7 +19,7 @@ test: setup browser lint validate  ## lint, type-check, content check, and the w
 	$(PY) -m pytest
 
 validate: setup  ## for content editors: Rasa's data check and the plain-language check
-	cd . && TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m rasa data validate --config config.yml --domain domain.yml --data data
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m stack.validate
 	$(PY) -m bot.content.check
 
 lint: setup

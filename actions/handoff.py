@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -90,7 +90,11 @@ class ActionHandoff(Action):
                 topic_titles=topic_titles(),
             )
         dispatcher.utter_message(response=reply.response, **reply.values)
-        return [ConversationPaused()] if reply.queued else []
+        if not reply.queued:
+            return []
+        # Paused, Rasa predicts nothing more, not even `action_listen`; log it, so that when
+        # the desk closes and resumes the conversation, the rules see a bot that listened.
+        return [ConversationPaused(), ActionExecuted("action_listen")]
 
 
 async def hand_off(

@@ -193,7 +193,10 @@ async def test_the_action_queues_pauses_the_conversation_and_the_rating_is_kept(
     events = await ActionHandoff().run(
         dispatcher, tracker("web:act", latest, [user("request_human", latest["text"])]), {}
     )
-    assert [e["event"] for e in events] == ["pause"]
+    assert [(e["event"], e.get("name")) for e in events] == [
+        ("pause", None),
+        ("action", "action_listen"),
+    ]
     assert dispatcher.messages[0]["response"] == "utter_handoff_queued"
     assert dispatcher.messages[0]["position"] == 1
 
