@@ -12,7 +12,6 @@ import os
 import sys
 import warnings
 
-
 # Answers are served by the NLG endpoint, so no `utter_` action has a response in the domain.
 warnings.filterwarnings("ignore", message=r"Action 'utter_\w+' is listed as a response action")
 
