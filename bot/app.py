@@ -12,12 +12,14 @@ from redis.asyncio import Redis
 
 from bot import desk, health, nlg
 from bot.channels import messenger, telegram, webchat
+from bot.clock import clock_starting
 from bot.company import CompanyProfile
 from bot.content.answers import AnswerBook
 from bot.content.facts import company_facts
 from bot.content.locale import Locale
 from bot.keys import (
     ANSWERS,
+    CLOCK,
     FACTS,
     HTTP,
     LANGUAGES,
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[errors_as_json])
     app[SETTINGS] = settings
+    app[CLOCK] = clock_starting(settings.clock_start)
     load_content(app, settings)
     app.cleanup_ctx.extend([_redis, _http, _router])
     health.setup_routes(app)

@@ -18,10 +18,12 @@ def system_clock() -> datetime:
 
 
 def clock_from_env(env: Mapping[str, str]) -> Clock:
-    start = env.get("SVAR_CLOCK")
-    if not start:
-        return system_clock
-    return shifted_clock(datetime.fromisoformat(start))
+    return clock_starting(env.get("SVAR_CLOCK", ""))
+
+
+def clock_starting(start: str) -> Clock:
+    """The real clock when `start` is empty, else one that starts at that ISO time."""
+    return shifted_clock(datetime.fromisoformat(start)) if start else system_clock
 
 
 def shifted_clock(start: datetime) -> Clock:

@@ -6,6 +6,7 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.clock import Clock
 from bot.company import CompanyProfile
 from bot.content.answers import AnswerBook
 from bot.content.locale import Locale
@@ -26,3 +27,5 @@ REDIS = web.AppKey("redis", Redis)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 RASA = web.AppKey("rasa", RasaClient)
 ROUTER = web.AppKey("router", Router)
+# The time as the front door reads it (SVAR_CLOCK in tests and demos).
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")

@@ -37,6 +37,8 @@ class Settings:
     # A webhook delivery may batch many events: more than one chat message, still bounded.
     max_webhook_bytes: int = 1024 * 1024
     root: Path = ROOT
+    # An ISO time the clock starts at (tests and demos); empty: the real time.
+    clock_start: str = ""
 
     @property
     def content_dir(self) -> Path:
@@ -73,4 +75,5 @@ class Settings:
             telegram_api_url=env.get("TELEGRAM_API_URL", default.telegram_api_url).rstrip("/"),
             max_webhook_bytes=int(env.get("SVAR_MAX_WEBHOOK_BYTES", default.max_webhook_bytes)),
             root=Path(env.get("SVAR_ROOT", str(ROOT))),
+            clock_start=env.get("SVAR_CLOCK", ""),
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.desk import api, auth, ws
+from bot.desk import api, auth, callbacks, ws
 from bot.web import page
 
 
@@ -29,6 +29,7 @@ def setup_routes(app: web.Application) -> None:
             web.post("/desk/api/handoffs/{id}/transfer", api.transfer),
             web.post("/desk/api/handoffs/{id}/close", api.close),
             web.get("/desk/ws", ws.desk_socket),
+            *callbacks.routes(),
         ]
     )
 

@@ -91,9 +91,7 @@ async def claim(request: web.Request) -> web.Response:
         log.info("desk: %s claimed handoff %s", session.agent.username, handoff_id)
         names = {session.agent.username: session.agent.name}
         await store.announce({"type": "claimed", "handoff": relay.view(found, names)})
-        await relay.say(
-            request.app, found, "utter_agent_joined", {"agent_name": session.agent.name}
-        )
+        await _tell(request.app, found, "utter_agent_joined", {"agent_name": session.agent.name})
     return web.json_response(
         {"handoff": relay.view(found, {session.agent.username: session.agent.name})}
     )
@@ -149,7 +147,7 @@ async def transfer(request: web.Request) -> web.Response:
                 "agent_name": to.name,
             }
         )
-        await relay.say(request.app, found, "utter_agent_joined", {"agent_name": to.name})
+        await _tell(request.app, found, "utter_agent_joined", {"agent_name": to.name})
     return web.json_response({"ok": True})
 
 
@@ -177,9 +175,22 @@ async def close(request: web.Request) -> web.Response:
     await store.finish_close(found.id, me, outcome)
     log.info("desk: %s closed handoff %s (%s)", me, found.id, outcome)
     await store.announce({"type": "closed", "handoff_id": found.id, "outcome": outcome})
-    for reply in replies:
-        await relay.to_customer(request.app, found.conversation_id, reply)
+    try:
+        for reply in replies:
+            await relay.to_customer(request.app, found.conversation_id, reply)
+    except relay.ChannelUnavailable as error:  # closed all the same; the customer's next
+        log.warning("desk: %s", error)  # message reaches the bot
     return web.json_response({"ok": True})
+
+
+async def _tell(
+    app: web.Application, handoff: Handoff, answer: str, values: dict[str, Any]
+) -> None:
+    """Tell the customer what happened; the change stands even when the channel is down."""
+    try:
+        await relay.say(app, handoff, answer, values)
+    except relay.ChannelUnavailable as error:
+        log.warning("desk: could not tell %s: %s", handoff.conversation_id, error)
 
 
 async def _handoff(request: web.Request) -> Handoff:
