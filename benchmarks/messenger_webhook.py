@@ -234,8 +234,10 @@ def _redis(url: str) -> Iterator[str]:
 
 @contextlib.contextmanager
 def _stack(redis_server: str) -> Iterator[Any]:
+    from stack.train import ensure_model
     from tests.conftest import start_stack
 
+    ensure_model(ROOT, ROOT / ".state")  # train first if needed: the stack's start is timed
     with tempfile.TemporaryDirectory(prefix="svar-bench-") as logs:
         running = start_stack(redis_server, STACK_DB, Path(logs), {})
         yield next(running)

@@ -100,12 +100,15 @@ class Inbox:
         return sum(1 for result in results if result)
 
     async def start(self) -> None:
+        await self._create_group()
+        self._reader = asyncio.create_task(self._read_forever())
+
+    async def _create_group(self) -> None:
         try:
             await self._redis.xgroup_create(self._stream, GROUP, id="0", mkstream=True)
         except ResponseError as error:
             if "BUSYGROUP" not in str(error):
                 raise
-        self._reader = asyncio.create_task(self._read_forever())
 
     async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
         """Stop reading; give the events in hand `grace` seconds, then leave the rest pending
@@ -126,8 +129,12 @@ class Inbox:
     async def _read_forever(self) -> None:
         loop = asyncio.get_running_loop()
         next_claim = 0.0
+        lost = False
         while True:
             try:
+                if lost:
+                    await self._create_group()
+                    lost = False
                 free = self._concurrency - len(self._running)
                 if loop.time() >= next_claim:
                     next_claim = loop.time() + CLAIM_EVERY_SECONDS
@@ -150,6 +157,14 @@ class Inbox:
                         self._start(*entry)
             except asyncio.CancelledError:
                 raise
+            except ResponseError as error:
+                if "NOGROUP" not in str(error):
+                    log.exception("%s inbox: reading failed; retrying", self._channel)
+                    await asyncio.sleep(1)
+                    continue
+                # Redis lost the stream (restarted without its data, or flushed).
+                log.warning("%s inbox: the stream was gone; making it anew", self._channel)
+                lost = True
             except Exception:  # a Redis restart must not end processing for good
                 log.exception("%s inbox: reading failed; retrying", self._channel)
                 await asyncio.sleep(1)

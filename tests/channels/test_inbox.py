@@ -94,3 +94,19 @@ async def test_a_failing_event_is_logged_and_does_not_stop_the_others(redis_clie
 
 async def _ignore(data: dict[str, Any]) -> None:
     return None
+
+
+async def test_the_inbox_recovers_when_redis_loses_its_stream(redis_client: Redis) -> None:
+    done: list[int] = []
+
+    async def handle(data: dict[str, Any]) -> None:
+        done.append(data["n"])
+
+    inbox = Inbox(redis_client, "test", handle)
+    await inbox.start()
+    await redis_client.flushdb()  # a Redis restarted without its data
+    await asyncio.sleep(1.2)  # the reader's block ends and it finds the group gone
+    await inbox.accept([Event("m1", "c:1", {"n": 1})])
+    await drained(inbox)
+    await inbox.stop()
+    assert done == [1]

@@ -4,6 +4,7 @@ the whole stack), and gets Tuesday's promise, in Norwegian and in English."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import redis.asyncio as aioredis
+from playwright.async_api import async_playwright, expect
 
-from bot.store.callbacks import Callbacks
-from tests.conftest import ROOT, RunningStack, start_stack
+from bot.store.callbacks import Callback, Callbacks
+from tests.conftest import CHROMIUM_ARGS, ROOT, RunningStack, start_stack
 from tests.e2e.test_stack import LOCALES, post, render_answer
 
 pytestmark = pytest.mark.stack
@@ -99,3 +101,51 @@ def test_promise_kept_report_counts_the_friday_callbacks(friday_stack: RunningSt
         check=True,
     )
     assert "not yet due:         2" in result.stdout, result.stdout
+
+
+@pytest.fixture
+def desk_agent(friday_stack: RunningStack) -> str:
+    """An agent made with the desk's own command, as an administrator makes one."""
+    subprocess.run(
+        [sys.executable, "-m", "bot.desk.agents", "add", "kari", "--name", "Kari"],
+        cwd=ROOT, input="a long desk password\n", text=True, check=True,
+        env={**os.environ, "REDIS_URL": friday_stack.redis_url},
+    )  # fmt: skip
+    return "kari"
+
+
+async def test_the_callbacks_appear_in_the_desk_and_an_overdue_one_stands_out(
+    friday_stack: RunningStack, desk_agent: str, chromium: str
+) -> None:
+    client = aioredis.Redis.from_url(friday_stack.redis_url, decode_responses=True)
+    try:
+        overdue = Callback.new(
+            conversation_id="web:old", channel="web", language="nb", name="Per Overdue",
+            phone="+4790000000", topic="invoice_missing", time_window="any",
+            requested_at=datetime(2026, 5, 20, 9, 0, tzinfo=ZoneInfo("Europe/Oslo")),
+            deadline=datetime(2026, 5, 21, 16, 0, tzinfo=ZoneInfo("Europe/Oslo")),
+        )  # fmt: skip
+        await Callbacks(client).add(overdue)
+    finally:
+        await client.close()
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = await browser.new_page(locale="nb-NO")
+        await page.goto(friday_stack.url + "/desk")
+        await page.locator("#login-username").fill(desk_agent)
+        await page.locator("#login-password").fill("a long desk password")
+        await page.locator("#login-submit").click()
+        callbacks = page.locator("#callbacks li")
+        await expect(callbacks).to_have_count(3, timeout=30_000)
+        await expect(callbacks.first).to_contain_text("Per Overdue")
+        await expect(callbacks.first).to_have_class(re.compile(r"\boverdue\b"))
+        await expect(callbacks.nth(1)).to_contain_text("Kari Nordmann")
+        await expect(callbacks.nth(1)).not_to_have_class(re.compile(r"\boverdue\b"))
+        await expect(callbacks.nth(1)).to_contain_text("frist om")
+        await page.screenshot(path=str(friday_stack.logs / "desk-callbacks.png"), full_page=True)
+        await callbacks.first.get_by_role("button", name="Ring").click()
+        await expect(callbacks.first.get_by_role("button", name="Nådd")).to_be_visible()
+        await callbacks.first.get_by_role("button", name="Nådd").click()
+        await expect(callbacks).to_have_count(2, timeout=30_000)
+        await browser.close()
