@@ -6,7 +6,8 @@ door as its own process (`python -m bot`) with Messenger on, and a fake Graph AP
 batched webhook deliveries (each customer writes twice, in one delivery), with bounded
 concurrency, and prints: the webhook's response times (median, p95), how fast it accepted
 messages, and the time until the fake Send API had a reply to every message, i.e. the
-messages per second that front door takes with Rasa answering.
+messages per second that front door takes with Rasa answering; then, for comparison, how fast
+Rasa answers the same messages sent to it directly.
 
     .venv/bin/python -m benchmarks.messenger_webhook [-n 400] [--batch 4] [--concurrency 8]
         [--rasa-url http://127.0.0.1:5005 --rasa-token TOKEN] [--redis-url redis://…]
@@ -112,6 +113,7 @@ async def run(
             # Warm-up, not measured: Rasa's first answers are slow.
             await _round(http, url, graph, app_secret, 2 * batch, batch, concurrency)
             await _round(http, url, graph, app_secret, n, batch, concurrency, report=True)
+            await _rasa_alone(http, rasa_url, n)
     finally:
         front_door.terminate()
         await front_door.wait()
@@ -192,6 +194,31 @@ async def _round(
         f"{len(events) / done:.1f} messages/s with Rasa answering"
     )
     print(f"  Send API calls: {sends} (replies and typing indicators)")
+
+
+async def _rasa_alone(http: aiohttp.ClientSession, rasa_url: str, n: int) -> None:
+    """For comparison: the same messages straight to Rasa's REST channel, as many at once as
+    the front door's inbox sends (bot.channels.inbox.CONCURRENCY)."""
+    from bot.channels.inbox import CONCURRENCY
+
+    limit = asyncio.Semaphore(CONCURRENCY)
+
+    async def customer(i: int) -> None:
+        sender = f"bench-rasa-{secrets.token_hex(8)}"
+        async with limit:
+            for text in (FIRST[i % len(FIRST)], SECOND[i % len(SECOND)]):
+                body = {"sender": sender, "message": text, "metadata": {"language": "nb"}}
+                async with http.post(f"{rasa_url}/webhooks/rest/webhook", json=body) as response:
+                    assert response.status == 200, await response.text()
+                    await response.read()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(customer(i) for i in range(n // 2)))
+    took = time.perf_counter() - started
+    print(
+        f"  for comparison, Rasa alone (REST, {CONCURRENCY} customers at once): "
+        f"{took:.2f} s = {n / took:.1f} messages/s"
+    )
 
 
 @contextlib.contextmanager

@@ -133,7 +133,8 @@ def run(dataset: Dataset, *, epochs: int | None, e5: bool, limit: int | None) ->
     )
     print(
         f"   training {model.seconds:.0f} s, model {model.megabytes:.1f} MB, parse median "
-        f"{median:.1f} ms, p95 {p95:.1f} ms ({nlu_runs.load_average()})"
+        f"{median:.1f} ms, p95 {p95:.1f} ms, CPU median {nlu_runs.cpu_ms(parses):.1f} ms "
+        f"({nlu_runs.load_average()})"
     )
     _print_scores("classifier (no fallback)", classifier)
     _print_scores("bot (FallbackClassifier)", bot)
@@ -173,6 +174,7 @@ def run(dataset: Dataset, *, epochs: int | None, e5: bool, limit: int | None) ->
                 "model_mb": model.megabytes,
                 "parse_median_ms": median,
                 "parse_p95_ms": p95,
+                "parse_cpu_median_ms": nlu_runs.cpu_ms(parses),
                 "load": nlu_runs.load_average(),
                 "classifier": asdict(classifier),
                 "bot": asdict(bot),

@@ -13,7 +13,7 @@ import phonenumbers
 from aiohttp import web
 
 from bot.desk.auth import current_session, json_body
-from bot.keys import CLOCK, PROFILE, REDIS
+from bot.keys import CLOCK, PROFILE, REDIS, TOPICS
 from bot.store.callbacks import Callback, CallbackError, Callbacks
 
 # Flag a promise this long before its deadline, while there is still time to keep it.
@@ -33,12 +33,11 @@ async def list_callbacks(request: web.Request) -> web.Response:
     await current_session(request, csrf=False)
     now = request.app[CLOCK]().timestamp()
     pending = await _store(request).pending()
-    country = request.app[PROFILE].country
     return web.json_response(
         {
             "now": now,
             "due_soon_seconds": DUE_SOON_SECONDS,
-            "callbacks": [card(c, now, country) for c in pending],
+            "callbacks": [card(c, now, request.app) for c in pending],
         }
     )
 
@@ -72,12 +71,16 @@ async def record_attempt(request: web.Request) -> web.Response:
     except CallbackError as error:
         raise web.HTTPConflict(reason=str(error)) from None
     now = request.app[CLOCK]().timestamp()
-    return web.json_response(card(callback, now, request.app[PROFILE].country))
+    return web.json_response(card(callback, now, request.app))
 
 
-def card(callback: Callback, now: float, country: str) -> dict[str, Any]:
+def card(callback: Callback, now: float, app: web.Application) -> dict[str, Any]:
     """What the desk shows of one callback, with how urgent it is."""
-    number = phonenumbers.parse(callback.phone, country)
+    profile = app[PROFILE]
+    number = phonenumbers.parse(callback.phone, profile.country)
+    # A topic prefilled from the conversation is an intent name; show its title instead.
+    titles = app[TOPICS].get(callback.topic) or {}
+    topic = titles.get(profile.default_language, callback.topic)
     return {
         "id": callback.id,
         "name": callback.name,
@@ -85,7 +88,7 @@ def card(callback: Callback, now: float, country: str) -> dict[str, Any]:
         "phone_display": phonenumbers.format_number(
             number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
         ),
-        "topic": callback.topic,
+        "topic": topic,
         "time_window": callback.time_window,
         "language": callback.language,
         "channel": callback.channel,

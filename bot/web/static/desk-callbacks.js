@@ -27,7 +27,7 @@
 
   function refresh() {
     var me = state.me ? Promise.resolve(state.me) : request("GET", "/desk/api/me").then(function (me) {
-      state.me = me; state.csrf = me.csrf; return me;
+      state.me = me.agent; state.csrf = me.csrf; return me;
     });
     me.then(function () { return request("GET", "/desk/api/callbacks"); }).then(function (data) {
       state.offset = data.now * 1000 - Date.now();  // the server's clock decides what is overdue
