@@ -91,6 +91,11 @@ def _report(
         f"  fallback (asked to rephrase): {(n - len(answered)) / n:.3f}   "
         f"accuracy when answering: {answered_correct / max(len(answered), 1):.3f}"
     )
+    oos = [p for t, p in zip(truths, predictions, strict=True) if t == "out_of_scope"]
+    if oos:
+        print(
+            f"  out-of-scope recognised: {oos.count('out_of_scope') / len(oos):.3f} of {len(oos)}"
+        )
     print(
         f"  parse latency: median {statistics.median(latencies) * 1000:.1f} ms, "
         f"p95 {sorted(latencies)[int(0.95 * (n - 1))] * 1000:.1f} ms"
