@@ -104,15 +104,15 @@ class Router:
 
     async def deliver(self, conversation_id: str, message: Outbound) -> None:
         """Send a message that starts on our side (an agent's reply, a queue update) and keep it
-        in the transcript."""
+        in the transcript once the channel took it (one the channel refuses was not sent)."""
         conversation = await self.conversations.get(conversation_id)
         if conversation is None:
             raise KeyError(f"no conversation {conversation_id!r}")
+        await self._deliverers[conversation.channel](conversation_id, message)
         await self.transcripts.append(
             conversation_id,
             Entry(message.sender, message.text, buttons=tuple(b.title for b in message.buttons)),
         )
-        await self._deliverers[conversation.channel](conversation_id, message)
 
     async def publish(self, conversation_id: str, message: Outbound) -> None:
         """Send a message to the customer's open sockets, on whichever front door holds them."""

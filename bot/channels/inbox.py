@@ -25,6 +25,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from bot.store import keys
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -225,17 +226,6 @@ class Inbox:
                 await pipe.execute()
         except (RedisError, OSError):
             log.exception("%s inbox: could not mark event %s done", self._channel, entry_id)
-
-
-async def cancel_and_wait(task: asyncio.Task[None]) -> None:
-    """Cancel `task` and wait until it ends, cancelling again if the cancellation was lost:
-    redis-py 4.6 on Python 3.10 can swallow one (an `async_timeout(0)` in its connection
-    pool turns it into a timeout), and the task would then block on its next command."""
-    while not task.done():
-        task.cancel()
-        await asyncio.wait({task}, timeout=0.5)
-    if not task.cancelled() and task.exception() is not None:
-        log.error("a background task failed", exc_info=task.exception())
 
 
 class _KeyedLocks:

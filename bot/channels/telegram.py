@@ -34,7 +34,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.inbox import Event, Inbox, cancel_and_wait
+from bot.channels.inbox import Event, Inbox
 from bot.channels.text import split_text
 from bot.channels.webhook import ChannelConfigError, json_object, read_limited, secret_matches
 from bot.content.answers import Button
@@ -44,6 +44,7 @@ from bot.router import Router
 from bot.settings import Settings
 from bot.store import keys
 from bot.store.conversations import Mode
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ customer reaches the agent whichever replica their browser is connected to.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import re
@@ -22,6 +21,7 @@ from aiohttp import WSMsgType, web
 from bot.keys import REDIS, ROUTER, SETTINGS
 from bot.messages import Inbound, MessageError, Outbound, check_text
 from bot.store import keys
+from bot.tasks import cancel_and_wait
 from bot.web import STATIC, page
 
 log = logging.getLogger(__name__)
@@ -144,9 +144,7 @@ async def _outbox_listener(app: web.Application) -> AsyncIterator[None]:
     app[ROUTER].register_channel(CHANNEL, app[ROUTER].publish)
     task = asyncio.create_task(_forward_outbox(app))
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await cancel_and_wait(task)
 
 
 async def _forward_outbox(app: web.Application) -> None:

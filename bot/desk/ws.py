@@ -25,6 +25,7 @@ from bot.keys import PROFILE, REDIS, ROUTER
 from bot.store import keys
 from bot.store.agents import Agents
 from bot.store.handoffs import State
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +67,7 @@ async def background(app: web.Application) -> AsyncIterator[None]:
     ]
     yield
     for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait(task)
     sockets = app[DESK_SOCKETS]
     for ws in list(sockets):
         await ws.close(code=1001, message=b"the server is restarting")

@@ -515,3 +515,30 @@ async def _nothing_stored(redis: Redis) -> None:
     assert await redis.keys("svar:conv:*") == []
     assert await redis.keys("svar:messenger:seen:*") == []
     assert await redis.xlen(keys.inbox("messenger")) == 0
+
+
+@pytest.mark.stack
+async def test_a_refused_delivery_never_reaches_rasa(
+    aiohttp_client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    graph_api: FakeGraphAPI,
+    redis_client: Redis,
+    stack: RunningStack,
+) -> None:
+    client = await aiohttp_client(
+        create_app(with_stack_rasa(with_messenger(settings, graph_api), stack))
+    )
+    customer = psid()
+    body, headers = fb.signed(fb.delivery([fb.text_event(customer, "hei")]), "not-the-secret")
+    response = await client.post("/webhooks/messenger", data=body, headers=headers)
+    assert response.status == 403
+
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(
+            f"{stack.rasa_url}/conversations/fb:{customer}/tracker",
+            params={"token": stack.rasa_token},
+        ) as tracker,
+    ):
+        events = (await tracker.json())["events"]
+    assert [e for e in events if e["event"] == "user"] == []

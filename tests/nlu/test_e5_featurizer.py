@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import time
 
 import numpy as np
 import pytest
@@ -14,7 +14,6 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu import e5_featurizer
 from nlu.e5_featurizer import E5Featurizer
 
 
@@ -66,12 +65,12 @@ def test_a_thread_count_that_is_not_a_positive_integer_is_refused() -> None:
         E5Featurizer({**E5Featurizer.get_default_config(), "threads": 0}, "e5")
 
 
-def test_loading_the_model_leaves_the_openmp_environment_as_it_was(
-    monkeypatch: pytest.MonkeyPatch,
+def test_a_message_is_embedded_by_one_thread_so_it_never_waits_for_a_busy_core(
+    featurizer: E5Featurizer,
 ) -> None:
-    monkeypatch.setenv("OMP_NUM_THREADS", "3")
-    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
-    e5_featurizer._model.cache_clear()
-    E5Featurizer(E5Featurizer.get_default_config(), "e5")
-    assert os.environ["OMP_NUM_THREADS"] == "3"
-    assert "OMP_WAIT_POLICY" not in os.environ
+    texts = ["I want to pay my bill in instalments, is that possible?"] * 20
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for text in texts:
+        featurizer.embed([text])
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    assert cpu < 1.3 * wall  # two OpenMP threads spinning would use about twice the wall time
