@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import pytest
 import redis
 from redis.asyncio import Redis
@@ -106,6 +108,20 @@ class RunningStack:
 
     def pid(self, name: str) -> int:
         return int((self.logs / f"{name}.pid").read_text())
+
+    async def wait_healthy(self, seconds: float) -> None:
+        """Wait until /healthz says every part answers (after a process was killed)."""
+        deadline = time.monotonic() + seconds
+        async with aiohttp.ClientSession() as http:
+            while time.monotonic() < deadline:
+                try:
+                    async with http.get(f"{self.url}/healthz") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(1)
+        raise AssertionError("the stack did not become healthy again")
 
 
 @pytest.fixture(scope="session")

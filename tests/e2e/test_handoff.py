@@ -267,7 +267,7 @@ async def test_a_handoff_survives_a_restart_of_every_process_but_redis(
 
         for name in ("frontdoor", "actions", "rasa"):
             os.kill(desk_stack.pid(name), signal.SIGKILL)
-        await wait_healthy(desk_stack, seconds=240)
+        await desk_stack.wait_healthy(seconds=240)
 
         # Everything is as it was: the claim, the queue, the card, the transcript, the session.
         queue = await desk_get(http, desk_stack, kari, "/desk/api/queue")
@@ -380,17 +380,3 @@ async def wait_for_card(store: Handoffs, conversation_id: str) -> Any:
             return found
         await asyncio.sleep(0.2)
     raise AssertionError(f"no card for {conversation_id}")
-
-
-async def wait_healthy(stack: RunningStack, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    async with aiohttp.ClientSession() as http:
-        while time.monotonic() < deadline:
-            try:
-                async with http.get(f"{stack.url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(1)
-    raise AssertionError("the stack did not become healthy again")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import time
 
 import aiohttp
 import pytest
@@ -94,7 +92,7 @@ async def test_killing_rasa_gives_the_fallback_and_503_then_the_conversation_con
         assert response.status == 503
         assert (await response.json())["checks"]["rasa"]["ok"] is False
 
-    await _wait_healthy(stack, seconds=240)  # the supervisor restarts Rasa
+    await stack.wait_healthy(seconds=240)  # the supervisor restarts Rasa
     body = await post(stack, sender, "takk for hjelpen")
     assert [m["text"] for m in body["messages"]] == [answer("utter_thank", "nb")]
     async with (
@@ -113,20 +111,6 @@ async def test_action_server_down_gives_the_fallback_not_silence(stack: RunningS
     os.kill(stack.pid("actions"), signal.SIGKILL)
     body = await post(stack, "rest-actions-down", "når har dere åpent?")
     assert [m["text"] for m in body["messages"]] == [answer("utter_unavailable", "nb")]
-    await _wait_healthy(stack, seconds=120)
+    await stack.wait_healthy(seconds=120)
     body = await post(stack, "rest-actions-down", "når har dere åpent?")
     assert body["messages"][0]["text"] != answer("utter_unavailable", "nb")
-
-
-async def _wait_healthy(stack: RunningStack, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    async with aiohttp.ClientSession() as http:
-        while time.monotonic() < deadline:
-            try:
-                async with http.get(f"{stack.url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(1)
-    raise AssertionError("the stack did not become healthy again")
