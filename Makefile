@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 run: setup  ## set up, train if needed, start everything
 	$(PY) -m stack
 
-test: setup browser lint validate  ## lint, type-check, content check, and the whole test suite
+test: setup browser lint validate model  ## lint, type-check, content check, and the whole test suite
 	$(PY) -m pytest
 
 validate: setup  ## for content editors: Rasa's data check and the plain-language check

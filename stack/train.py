@@ -41,8 +41,12 @@ def ensure_model(root: Path, state: Path) -> Path:
 
 def _train(root: Path, state: Path, model: Path) -> None:
     tokenizer = state / "spacy" / "nordic"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"}
     if not tokenizer.exists():
-        spacy_model.build(tokenizer)
+        # In its own process: spaCy's import is heavy and warns, and callers may be tests.
+        subprocess.run(
+            [sys.executable, "-m", "stack.spacy_model", str(tokenizer)], cwd=root, check=True, env=env
+        )
     log.info("training %s (the training data or config changed)", model.name)
     partial = model.with_name(f"partial-{os.getpid()}")
     subprocess.run(
@@ -53,7 +57,7 @@ def _train(root: Path, state: Path, model: Path) -> None:
         ],
         cwd=root,
         check=True,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"},
+        env=env,
     )  # fmt: skip
     os.replace(partial.with_name(f"{partial.name}.tar.gz"), model)
     models = sorted(model.parent.glob("svar-*.tar.gz"), key=lambda p: p.stat().st_mtime)
