@@ -24,6 +24,7 @@ validate: setup  ## for content editors: Rasa's data check and the plain-languag
 
 lint: setup
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
 model: setup  ## train the Rasa model if its inputs changed

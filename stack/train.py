@@ -45,7 +45,10 @@ def _train(root: Path, state: Path, model: Path) -> None:
     if not tokenizer.exists():
         # In its own process: spaCy's import is heavy and warns, and callers may be tests.
         subprocess.run(
-            [sys.executable, "-m", "stack.spacy_model", str(tokenizer)], cwd=root, check=True, env=env
+            [sys.executable, "-m", "stack.spacy_model", str(tokenizer)],
+            cwd=root,
+            check=True,
+            env=env,
         )
     log.info("training %s (the training data or config changed)", model.name)
     partial = model.with_name(f"partial-{os.getpid()}")

@@ -98,6 +98,8 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
             await ws.send_json({"type": "typing"})
             for reply in await router.handle(message):
                 await ws.send_json({"type": "message", **reply.to_dict()})
+            # Nothing more comes now (a queued chat waits for a person): stop "typing…".
+            await ws.send_json({"type": "done"})
     finally:
         sockets[conversation_id].discard(ws)
         if not sockets[conversation_id]:

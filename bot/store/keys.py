@@ -7,7 +7,8 @@ PREFIX = "svar"
 
 def conversation(conversation_id: str) -> str:
     """Hash: mode, language, channel, created and updated times; `last_inbound` (epoch seconds
-    of the customer's last Messenger message: Messenger's 24-hour window counts from it)."""
+    of the customer's last Messenger message: Messenger's 24-hour window counts from it);
+    `handoff` (the id of its latest handoff to the desk)."""
     return f"{PREFIX}:conv:{conversation_id}"
 
 

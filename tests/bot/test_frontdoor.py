@@ -134,6 +134,7 @@ async def test_websocket_sends_history_then_answers(client: TestClient) -> None:
         assert (await ws.receive_json())["type"] == "typing"
         reply = await ws.receive_json()
         assert reply["type"] == "message" and reply["sender"] == "bot"
+        assert (await ws.receive_json())["type"] == "done"
         await ws.send_str("{broken")
         assert (await ws.receive_json())["type"] == "error"
 

@@ -70,6 +70,7 @@ async def test_websocket_chat_answers_and_shows_buttons(stack: RunningStack) -> 
         assert (await ws.receive_json(timeout=30))["type"] == "typing"
         reply = await ws.receive_json(timeout=30)
         assert reply["text"] == answer("utter_greet", "nb")
+        assert (await ws.receive_json(timeout=30))["type"] == "done"
         button = reply["buttons"][0]
         await ws.send_json(
             {"type": "message", "text": button["title"], "payload": button["payload"]}

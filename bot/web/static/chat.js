@@ -103,6 +103,8 @@
       data.entries.forEach(function (entry) { show(entry.role, entry.text); });
     } else if (data.type === "typing") {
       setTyping(true);
+    } else if (data.type === "done") {
+      setTyping(false);
     } else if (data.type === "message") {
       setTyping(false);
       show(data.sender, data.text, data.name);

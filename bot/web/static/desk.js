@@ -12,7 +12,7 @@
       claim: "Ta chatten", transfer_to: "Gi til", transfer: "Overfør", close: "Avslutt",
       resolved: "Løst", follow_up: "Må følges opp", customer_left: "Kunden gikk",
       context: "Kontekstkort", path: "Veien hit", answered: "Boten har svart", reply: "Svar til kunden",
-      note: "Intern notat", send: "Send", notes: "Interne notater",
+      note: "Internt notat", send: "Send", notes: "Interne notater",
       keys: "Tastatur: j/k eller Alt+↑/↓ bytter chat · c tar chatten · / skriver · Enter sender · Shift+Enter ny linje · Esc",
       wrong_login: "Feil brukernavn eller passord.", queued_for: "Har ventet", place: "Plass",
       waiting_stats: "{n} venter · neste får svar om ca. {m} min", offline: "Mistet forbindelsen. Prøver igjen…",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from typing import Any
@@ -205,6 +206,29 @@ async def test_a_card_appears_live_the_agent_claims_and_both_sides_chat_through_
         ("agent", "Hei, jeg heter Kari. Hva gjelder det?"),
         ("customer", "regningen min"),
     ]
+
+
+async def test_a_hundred_agents_clicking_claim_at_once_one_gets_the_chat_the_others_a_409(
+    client: TestClient, redis_client: Redis
+) -> None:
+    names = [f"agent{i:03d}" for i in range(100)]
+    for name in names:
+        await Agents(redis_client).add(name, name.title(), PASSWORD)
+    sessions = await asyncio.gather(*(login(client, name) for name in names))
+    handoff_id = await queued(redis_client, "hundred")
+    responses = await asyncio.gather(
+        *(
+            client.post(f"/desk/api/handoffs/{handoff_id}/claim", json={}, headers=headers)
+            for headers in sessions
+        )
+    )
+    statuses = sorted(r.status for r in responses)
+    assert statuses == [200] + [409] * 99
+    (winner,) = [name for name, r in zip(names, responses, strict=True) if r.status == 200]
+    found = await Handoffs(redis_client).get(handoff_id)
+    assert found is not None and found.state is State.CLAIMED and found.agent == winner
+    joined = [e for e in await Transcripts(redis_client).read("web:hundred") if e.role == "bot"]
+    assert len(joined) == 1, "the customer is told once who took over"
 
 
 async def test_closing_while_the_bot_is_down_keeps_the_chat_with_the_agent(

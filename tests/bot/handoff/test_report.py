@@ -1,0 +1,49 @@
+"""The handoff report: one CSV row per handoff, from the log in Redis."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from datetime import date
+
+from redis.asyncio import Redis
+
+from bot.handoff.report import report
+from bot.settings import Settings
+from bot.store.handoffs import Handoffs
+from tests.bot.store.test_handoffs import queue
+
+
+async def test_a_report_row_says_why_how_long_who_how_it_ended_and_the_rating(
+    redis_client: Redis, settings: Settings
+) -> None:
+    store = Handoffs(redis_client)
+    now = time.time()
+    rated = await queue(redis_client, "web:report", now=now)
+    await store.claim(rated, "kari", now=now + 90)
+    await store.add_note(rated, "kari", "ringer i morgen")
+    await store.transfer(rated, "kari", "ola")
+    await store.begin_close(rated, "ola")
+    await store.finish_close(rated, "ola", "resolved", now=now + 300)
+    await store.rate("web:report", 5)
+    waiting = await queue(redis_client, "web:waiting", now=now)
+
+    today = date.today()
+    rows = list(csv.DictReader(io.StringIO(await report(settings, today, today))))
+    assert [r["handoff"] for r in rows] == [rated, waiting]
+    first = rows[0]
+    assert {k: first[k] for k in ("conversation", "channel", "language", "reason")} == {
+        "conversation": "web:report",
+        "channel": "web",
+        "language": "nb",
+        "reason": "asked",
+    }
+    assert (first["waited_seconds"], first["agent"], first["transfers"], first["notes"]) == (
+        "90",
+        "ola",
+        "1",
+        "1",
+    )
+    assert (first["outcome"], first["rating"]) == ("resolved", "5")
+    assert first["closed_at"] and rows[1]["closed_at"] == "" and rows[1]["agent"] == ""
