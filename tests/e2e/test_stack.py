@@ -55,7 +55,7 @@ async def test_hello_gets_the_english_greeting_and_the_language_follows_the_cust
 ) -> None:
     body = await post(stack, "rest-switch", "hello there")
     assert [m["text"] for m in body["messages"]] == [answer("utter_greet", "en")]
-    body = await post(stack, "rest-switch", "hvordan kan jeg få kontakt med dere på telefon?")
+    body = await post(stack, "rest-switch", "hva er telefonnummeret til kundeservice?")
     assert body["language"] == "nb"
     assert [m["text"] for m in body["messages"]] == [answer("utter_contact_info", "nb")]
 
