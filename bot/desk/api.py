@@ -13,11 +13,13 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels.window import messenger_window
 from bot.desk import relay
 from bot.desk.auth import current_session, json_body
-from bot.keys import RASA, REDIS, ROUTER, SETTINGS
+from bot.keys import CLOCK, RASA, REDIS, ROUTER, SETTINGS
 from bot.messages import Outbound, check_text
 from bot.rasa_client import RasaUnavailable
+from bot.store import keys
 from bot.store.agents import Agents
 from bot.store.handoffs import Conflict, Handoff, NotFound, State
 
@@ -68,6 +70,7 @@ async def handoff(request: web.Request) -> web.Response:
                 e.to_dict() for e in await router.transcripts.read(found.conversation_id)
             ],
             "notes": [n.to_dict() for n in await router.handoffs.notes(found.id)],
+            "reply_window": await _reply_window(request, found.conversation_id),
         }
     )
 
@@ -210,3 +213,13 @@ async def _held(request: web.Request, agent: str) -> Handoff:
 def _text(body: dict[str, Any], max_chars: int) -> str:
     """The text to send; a MessageError becomes a 400 or 413 in bot.app's error middleware."""
     return check_text(body.get("text"), max_chars)
+
+
+async def _reply_window(request: web.Request, conversation_id: str) -> str | None:
+    """For Messenger, which rule lets the agent write now: "open" (the 24-hour window),
+    "human_agent" (the HUMAN_AGENT tag, up to 7 days) or "closed"; None for other channels."""
+    if not conversation_id.startswith("fb:"):
+        return None
+    last = await request.app[REDIS].hget(keys.conversation(conversation_id), "last_inbound")
+    now = request.app[CLOCK]().timestamp()
+    return messenger_window(float(last) if last else None, now)

@@ -20,6 +20,9 @@
       state_claimed: "{name} har denne chatten.", state_closed: "Chatten er avsluttet.",
       new_messages: "{n} nye", customer: "Kunde", bot: "Bot", agent: "Kundebehandler", system: "System",
       channel: "Kanal", language: "Språk", reason: "Grunn", no_answers: "Ingen ennå.",
+      window_open: "Messenger: du kan svare fritt (innenfor 24 timer)",
+      window_human_agent: "Messenger: over 24 timer, svaret sendes med HUMAN_AGENT-merket (inntil 7 dager)",
+      window_closed: "Messenger: over 7 dager siden kunden skrev; svar i en annen kanal",
       reason_asked: "Ba om en person", reason_not_understood: "Ikke forstått", reason_complaint: "Klage",
       reason_payment_plan: "Betalingsavtale", reason_frustrated: "Frustrert", closed_ok: "Chatten er avsluttet. Boten ber kunden om en vurdering.",
       claimed_ok: "Du har chatten. Kunden får beskjed.", note_placeholder: "Notat bare for kolleger…",
@@ -40,6 +43,9 @@
       state_claimed: "{name} has this chat.", state_closed: "The chat is closed.",
       new_messages: "{n} new", customer: "Customer", bot: "Bot", agent: "Agent", system: "System",
       channel: "Channel", language: "Language", reason: "Reason", no_answers: "None yet.",
+      window_open: "Messenger: reply freely (within 24 hours)",
+      window_human_agent: "Messenger: over 24 hours, your reply goes with the HUMAN_AGENT tag (up to 7 days)",
+      window_closed: "Messenger: over 7 days since the customer wrote; reply in another channel",
       reason_asked: "Asked for a person", reason_not_understood: "Not understood", reason_complaint: "Complaint",
       reason_payment_plan: "Payment plan", reason_frustrated: "Frustrated", closed_ok: "Chat closed. The bot asks the customer for a rating.",
       claimed_ok: "The chat is yours. The customer is told.", note_placeholder: "A note for colleagues only…",
@@ -57,6 +63,7 @@
     notes: new Map(),           // id -> notes, once opened
     unread: new Map(),          // id -> customer messages not seen yet
     agents: [], selected: null, nextWait: null,
+    windows: new Map(),         // id -> Messenger reply rule ("open", "human_agent", "closed")
     notesOnly: false            // the composer switched to notes because the chat is not ours
   };
 
@@ -227,6 +234,7 @@
       state.handoffs.set(id, Object.assign(state.handoffs.get(id) || {}, data.handoff));
       state.transcripts.set(id, data.transcript);
       state.notes.set(id, data.notes);
+      state.windows.set(id, data.reply_window);
       renderSelected();
       renderTranscript(id);
       renderNotes(id);
@@ -240,7 +248,7 @@
     if (!h) return;
     var card = h.card;
     $("chat-title").textContent = card.topic_title || T.unknown_topic;
-    $("chat-meta").textContent = [T.reason + ": " + (T["reason_" + h.reason] || h.reason), T.channel + ": " + card.channel, T.language + ": " + card.language, card.conversation_id].join(" · ");
+    $("chat-meta").textContent = [T.reason + ": " + (T["reason_" + h.reason] || h.reason), T.channel + ": " + card.channel, T.language + ": " + card.language, card.conversation_id, T["window_" + state.windows.get(state.selected)] || ""].filter(Boolean).join(" · ");
     var mine = h.state === "claimed" && h.agent === state.me.username;
     $("claim").hidden = h.state !== "queued";
     $("transfer-box").hidden = !mine;
