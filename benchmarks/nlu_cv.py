@@ -6,7 +6,10 @@ all folds: intent accuracy and macro F1 as the bot answers (nlu_fallback counts 
 as the classifier ranks, the fallback rate, and the worst confused pairs. It measures how
 consistent the training data is with itself; benchmarks.nlu_accuracy measures generalisation
 to new customers. `--with-other-languages` adds every other language's data to each training
-fold, as in the bot's one multilingual model. k trainings per language; run it nice'd:
+fold, as in the bot's one multilingual model. With the linear intent blend in the pipeline it
+also prints, from the same parses, the accuracy and fallback rate of other blend weights and
+fallback thresholds, DIET alone among them: the configured ones were chosen from this table.
+k trainings per language; run it nice'd:
 
     nice -n 10 .venv/bin/python -m benchmarks.nlu_cv [--folds 5] [--languages nb en] [--epochs N]
         [--with-other-languages]
@@ -43,6 +46,8 @@ class LanguageCV:
     fallback_rate: float
     training_seconds_per_fold: float
     worst_pairs: list[tuple[str, str, int, int]]  # intent a, intent b, a→b, b→a
+    # Other blends of the same trainings: (weight, threshold, ambiguity, accuracy, fallback).
+    blends: list[tuple[float, float, float, float, float]]
 
 
 def main() -> None:
@@ -85,10 +90,13 @@ def cross_validate(language: str, k: int, epochs: int | None, multilingual: bool
         for example in load_data(str(folder)).intent_examples
     ]
     work = nlu_runs.STATE / "cv" / (f"{language}-multilingual" if multilingual else language)
-    config = nlu_runs.write_config(nlu_runs.pipeline_config(epochs=epochs), work / "config.yml")
+    config = nlu_runs.write_config(
+        nlu_runs.pipeline_config(epochs=epochs, explain=True), work / "config.yml"
+    )
     truths: list[str] = []
     bot: list[str] = []
     classifier: list[str] = []
+    parses: list[nlu_runs.Parse] = []
     seconds = 0.0
     for fold, (train, test) in enumerate(stratified_folds(examples, k)):
         print(
@@ -97,10 +105,11 @@ def cross_validate(language: str, k: int, epochs: int | None, multilingual: bool
         data = nlu_runs.write_training_data(train + others, work / f"fold{fold}.yml", regexes)
         model = nlu_runs.train(config, data, work / "models", f"fold{fold}")
         seconds += model.seconds
-        parses = asyncio.run(nlu_runs.parse_all(model.path, [m.get("text") for m in test]))
+        fold_parses = asyncio.run(nlu_runs.parse_all(model.path, [m.get("text") for m in test]))
+        parses += fold_parses
         truths += [m.get("intent") for m in test]
-        bot += [p.intent for p in parses]
-        classifier += [p.top_intent for p in parses]
+        bot += [p.intent for p in fold_parses]
+        classifier += [p.top_intent for p in fold_parses]
     return LanguageCV(
         language=language,
         folds=k,
@@ -112,7 +121,39 @@ def cross_validate(language: str, k: int, epochs: int | None, multilingual: bool
         fallback_rate=sum(p == nlu_runs.FALLBACK for p in bot) / len(bot),
         training_seconds_per_fold=seconds / k,
         worst_pairs=worst_pairs(truths, classifier, 8),
+        blends=other_blends(truths, parses),
     )
+
+
+def other_blends(
+    truths: list[str], parses: list[nlu_runs.Parse]
+) -> list[tuple[float, float, float, float, float]]:
+    """Accuracy and fallback rate for other blend weights (0: DIET alone, 1: the linear model
+    alone) and fallback thresholds, computed from the same parses: what the configured ones
+    were chosen from."""
+    if any(p.diet is None or p.linear is None for p in parses):
+        return []  # the pipeline has no linear intent blend
+    configured = nlu_runs.Blending.configured()
+    weights = sorted({0.0, 0.5, configured.weight, 0.75, 1.0})
+    thresholds = sorted(
+        {(0.55, 0.08), (0.4, 0.08), (0.3, 0.05), (configured.threshold, configured.ambiguity)},
+        reverse=True,
+    )
+    rows = []
+    for weight in weights:
+        for threshold, ambiguity in thresholds:
+            blending = nlu_runs.Blending(weight, threshold, ambiguity)
+            intents = [blending.intent(p) for p in parses]
+            rows.append(
+                (
+                    weight,
+                    threshold,
+                    ambiguity,
+                    nlu_runs.accuracy(truths, intents),
+                    sum(i == nlu_runs.FALLBACK for i in intents) / len(intents),
+                )
+            )
+    return rows
 
 
 def stratified_folds(examples: list[Message], k: int) -> list[tuple[list[Message], list[Message]]]:
@@ -165,6 +206,14 @@ def report(r: LanguageCV) -> None:
     print("  worst confused pairs (classifier, a→b / b→a):")
     for a, b, ab, ba in r.worst_pairs:
         print(f"    {a} ↔ {b}: {ab} / {ba}")
+    if r.blends:
+        print("  other blends of the same parses (weight 0: DIET alone, 1: linear alone):")
+        print("    weight  threshold/ambiguity  accuracy  fallback  wrong answers")
+        for weight, threshold, ambiguity, accuracy, fallback in r.blends:
+            print(
+                f"    {weight:6.2f}  {threshold:9.2f}/{ambiguity:<9.2f}  {accuracy:8.3f}  "
+                f"{fallback:8.3f}  {1 - accuracy - fallback:13.3f}"
+            )
 
 
 if __name__ == "__main__":

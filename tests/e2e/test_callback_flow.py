@@ -148,6 +148,15 @@ async def test_the_callback_appears_in_the_desk_and_an_overdue_one_stands_out(
         await expect(ours).to_contain_text("frist om 3 d")
         await expect(ours).not_to_have_class(re.compile(r"\boverdue\b"))
         await page.screenshot(path=str(friday_stack.logs / "desk-callbacks.png"), full_page=True)
+        # A call that does not get through is noted, and the note waits for the next caller.
+        await ours.get_by_role("button", name="Ring").click()
+        await ours.get_by_label("Notat om samtalen").fill("Ingen svar, prøv etter lunsj")
+        await ours.get_by_role("button", name="Ikke svar").click()
+        await expect(ours).to_contain_text(
+            "Sist (kari): Ingen svar, prøv etter lunsj", timeout=30_000
+        )
+        await expect(ours).to_contain_text("1 forsøk")
+        await expect(ours.get_by_role("button", name="Ring")).to_be_visible()
         await late.get_by_role("button", name="Ring").click()
         await late.get_by_role("button", name="Nådd").click()
         await expect(late).to_have_count(0, timeout=30_000)

@@ -7,14 +7,17 @@
   var TEXTS = {
     nb: { callbacks: "Ring tilbake", none: "Ingen venter på å bli ringt.", take: "Ring", reached: "Nådd",
           not_reached: "Ikke svar", due_in: "frist om {t}", overdue: "fristen gikk ut for {t} siden",
-          calling: "{agent} ringer", attempts: "{n} forsøk", any_time: "når som helst", failed: "Det gikk ikke: {why}" },
+          calling: "{agent} ringer", attempts: "{n} forsøk", any_time: "når som helst", failed: "Det gikk ikke: {why}",
+          note: "Notat om samtalen (valgfritt)", last_note: "Sist ({agent}): {note}" },
     en: { callbacks: "Call back", none: "Nobody is waiting for a call.", take: "Call", reached: "Reached",
           not_reached: "No answer", due_in: "due in {t}", overdue: "overdue by {t}",
-          calling: "{agent} is calling", attempts: "{n} attempts", any_time: "any time", failed: "That did not work: {why}" }
+          calling: "{agent} is calling", attempts: "{n} attempts", any_time: "any time", failed: "That did not work: {why}",
+          note: "Note on the call (optional)", last_note: "Last call ({agent}): {note}" }
   };
   var T = TEXTS[(navigator.language || "nb").slice(0, 2) === "en" ? "en" : "nb"];
   var POLL_MS = 15000;
-  var state = { me: null, csrf: "", offset: 0, soon: 7200, callbacks: [] };
+  var request = SvarDesk.request, format = SvarDesk.format, el = SvarDesk.el;
+  var state = { me: null, offset: 0, soon: 7200, callbacks: [], notes: {} };
   var list = document.getElementById("callbacks");
   if (!list) return;
   document.querySelectorAll("[data-cb-text]").forEach(function (node) {
@@ -23,45 +26,70 @@
 
   refresh();
   setInterval(refresh, POLL_MS);
-  setInterval(render, 1000);
+  setInterval(tick, 1000);
 
   function refresh() {
     var me = state.me ? Promise.resolve(state.me) : request("GET", "/desk/api/me").then(function (me) {
-      state.me = me.agent; state.csrf = me.csrf; return me;
+      state.me = me.agent; SvarDesk.setCsrf(me.csrf); return me;
     });
     me.then(function () { return request("GET", "/desk/api/callbacks"); }).then(function (data) {
       state.offset = data.now * 1000 - Date.now();  // the server's clock decides what is overdue
       state.soon = data.due_soon_seconds;
       state.callbacks = data.callbacks;
-      render();
+      // Rebuilding the list while an agent types a note would take the cursor away.
+      if (document.activeElement && document.activeElement.classList.contains("callback-note")) tick();
+      else render();
     }).catch(function () { state.me = null; });  // not logged in yet: try again on the next poll
   }
 
   function render() {
-    var now = (Date.now() + state.offset) / 1000;
     document.getElementById("callbacks-count").textContent = String(state.callbacks.length);
     document.getElementById("callbacks-empty").hidden = state.callbacks.length > 0;
-    list.replaceChildren.apply(list, state.callbacks.map(function (c) { return item(c, now); }));
+    list.replaceChildren.apply(list, state.callbacks.map(item));
+    tick();
   }
 
-  function item(c, now) {
-    var left = c.deadline - now;
-    var li = el("li", "callback" + (left < 0 ? " overdue" : left <= state.soon ? " due-soon" : ""));
+  // Every second: the countdowns and which promises stand out, without rebuilding the list.
+  function tick() {
+    var now = (Date.now() + state.offset) / 1000;
+    state.callbacks.forEach(function (c) {
+      var li = list.querySelector('li[data-id="' + CSS.escape(c.id) + '"]');
+      if (!li) return;
+      var left = c.deadline - now;
+      li.classList.toggle("overdue", left < 0);
+      li.classList.toggle("due-soon", left >= 0 && left <= state.soon);
+      li.querySelector(".deadline").textContent =
+        left < 0 ? format(T.overdue, { t: span(-left) }) : format(T.due_in, { t: span(left) });
+    });
+  }
+
+  function item(c) {
+    var li = el("li", "callback");
     li.dataset.id = c.id;
     var head = el("div", "callback-head");
-    head.append(el("strong", null, c.name), el("span", "deadline",
-      left < 0 ? format(T.overdue, { t: span(-left) }) : format(T.due_in, { t: span(left) })));
+    head.append(el("strong", null, c.name), el("span", "deadline"));
     var phone = el("a", "phone", c.phone_display);
     phone.href = "tel:" + c.phone;
     var meta = el("p", "meta", [c.topic, c.time_window === "any" ? T.any_time : c.time_window,
       c.language.toUpperCase(), c.attempts.length ? format(T.attempts, { n: c.attempts.length }) : ""]
       .filter(Boolean).join(" · "));
     li.append(head, phone, meta);
+    var last = c.attempts[c.attempts.length - 1];
+    if (last && last.note) li.append(el("p", "attempt-note", format(T.last_note, { agent: last.agent, note: last.note })));
     var actions = el("div", "callback-actions");
     if (c.status === "calling") {
       if (c.agent === state.me.username) {
-        actions.append(button(T.reached, "primary", function () { attempt(c, true); }),
-                       button(T.not_reached, null, function () { attempt(c, false); }));
+        // What was said or tried goes with the attempt, for whoever calls next.
+        var note = el("input", "callback-note");
+        note.type = "text";
+        note.maxLength = 500;
+        note.placeholder = T.note;
+        note.setAttribute("aria-label", T.note);
+        note.value = state.notes[c.id] || "";
+        note.addEventListener("input", function () { state.notes[c.id] = note.value; });
+        actions.append(note,
+                       button(T.reached, "primary", function () { attempt(c, true, note.value); }),
+                       button(T.not_reached, null, function () { attempt(c, false, note.value); }));
       } else {
         actions.append(el("span", "meta", format(T.calling, { agent: c.agent })));
       }
@@ -77,17 +105,13 @@
       .then(refresh).catch(failed);
   }
 
-  function attempt(c, reached) {
-    request("POST", "/desk/api/callbacks/" + encodeURIComponent(c.id) + "/attempts", { reached: reached })
+  function attempt(c, reached, note) {
+    delete state.notes[c.id];
+    request("POST", "/desk/api/callbacks/" + encodeURIComponent(c.id) + "/attempts", { reached: reached, note: note })
       .then(refresh).catch(failed);
   }
 
-  function failed(error) { alertText(format(T.failed, { why: error.message })); refresh(); }
-
-  function alertText(text) {
-    var toast = document.getElementById("toast");
-    if (toast) { toast.textContent = text; toast.hidden = false; setTimeout(function () { toast.hidden = true; }, 5000); }
-  }
+  function failed(error) { SvarDesk.toast(format(T.failed, { why: error.message })); refresh(); }
 
   function span(seconds) {
     var minutes = Math.floor(seconds / 60), hours = Math.floor(minutes / 60), days = Math.floor(hours / 24);
@@ -96,36 +120,10 @@
     return minutes + " min";
   }
 
-  function request(method, path, body) {
-    var options = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.headers["X-CSRF-Token"] = state.csrf;
-      options.body = JSON.stringify(body);
-    }
-    return fetch(path, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) throw new Error(data.error || response.statusText);
-        return data;
-      });
-    });
-  }
-
   function button(text, cls, onClick) {
     var b = el("button", cls, text);
     b.type = "button";
     b.addEventListener("click", onClick);
     return b;
-  }
-
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (_, key) { return String(values[key]); });
-  }
-
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text) node.textContent = text;
-    return node;
   }
 })();

@@ -56,8 +56,9 @@
   document.documentElement.lang = T === TEXTS.en ? "en" : "nb";
 
   var $ = function (id) { return document.getElementById(id); };
+  var request = SvarDesk.request, toast = SvarDesk.toast, format = SvarDesk.format, el = SvarDesk.el;
   var state = {
-    me: null, csrf: "", socket: null, retry: 0, serverOffset: 0, longWait: 15,
+    me: null, socket: null, retry: 0, serverOffset: 0, longWait: 15,
     handoffs: new Map(),        // id -> view from the server
     transcripts: new Map(),     // id -> entries, once opened
     notes: new Map(),           // id -> notes, once opened
@@ -92,7 +93,7 @@
 
   function started(me) {
     state.me = me.agent;
-    state.csrf = me.csrf;
+    SvarDesk.setCsrf(me.csrf);
     $("login").hidden = true;
     $("desk").hidden = false;
     $("me").textContent = me.agent.name;
@@ -407,42 +408,7 @@
 
   // --- Helpers ---------------------------------------------------------------------------
 
-  function request(method, path, body) {
-    var options = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.headers["X-CSRF-Token"] = state.csrf;
-      options.body = JSON.stringify(body);
-    }
-    return fetch(path, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) throw new Error(data.error || response.statusText);
-        return data;
-      });
-    });
-  }
-
-  var toastTimer = null;
-  function toast(text) {
-    var node = $("toast");
-    node.textContent = text;
-    node.hidden = false;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(function () { node.hidden = true; }, 4000);
-  }
-
   function clock(at) {
     return new Date(at * 1000).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
-  }
-
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (_, name) { return String(values[name]); });
-  }
-
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
   }
 })();
