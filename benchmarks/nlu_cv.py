@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from rasa.shared.nlu.training_data.message import Message
 
 SEED = 7
+# The grid the blend weight and the fallback thresholds (threshold, ambiguity) are chosen from.
+WEIGHTS = (0.0, 0.5, 0.6, 0.75, 1.0)
+THRESHOLDS = ((0.55, 0.08), (0.4, 0.08), (0.3, 0.05), (0.25, 0.05), (0.2, 0.03))
 
 
 @dataclass(frozen=True)
@@ -134,11 +137,8 @@ def other_blends(
     if any(p.diet is None or p.linear is None for p in parses):
         return []  # the pipeline has no linear intent blend
     configured = nlu_runs.Blending.configured()
-    weights = sorted({0.0, 0.5, configured.weight, 0.75, 1.0})
-    thresholds = sorted(
-        {(0.55, 0.08), (0.4, 0.08), (0.3, 0.05), (configured.threshold, configured.ambiguity)},
-        reverse=True,
-    )
+    weights = sorted({*WEIGHTS, configured.weight})
+    thresholds = sorted({*THRESHOLDS, (configured.threshold, configured.ambiguity)}, reverse=True)
     rows = []
     for weight in weights:
         for threshold, ambiguity in thresholds:

@@ -76,7 +76,7 @@ def fingerprint(root: Path) -> str:
         root / "domain.yml",
         root / "requirements.txt",
         Path(spacy_model.__file__),
-        *sorted((root / "nlu").glob("*.py")),  # the pipeline's own components
+        *sorted((root / "nlu").glob("*.py")),  # our own Rasa components
         *sorted((root / "data").rglob("*.yml")),
     ]
     for path in inputs:

@@ -83,6 +83,21 @@ def test_a_trained_blend_is_stored_and_loaded_from_the_model_storage(tmp_path: P
     assert message.get("intent")["name"] == "invoice_missing"
 
 
+def test_with_nothing_stored_or_one_intent_to_learn_diet_ranking_passes_through(
+    tmp_path: Path,
+) -> None:
+    storage = LocalModelStorage(tmp_path)
+    never_trained = LinearIntentBlend.load({}, storage, Resource("nothing"), execution_context=None)  # type: ignore[arg-type]
+    one_intent = LinearIntentBlend({}, storage, Resource("one"))
+    one_intent.train(TrainingData([Message.build(text="hei", intent="greet")]))
+    for blend in (never_trained, one_intent):
+        message = Message.build(text="strømmen er borte")
+        diet = [{"name": "power_outage", "confidence": 0.7}, {"name": "greet", "confidence": 0.3}]
+        message.set("intent_ranking", diet)
+        blend.process([message])
+        assert message.get("intent_ranking") == diet
+
+
 @pytest.mark.parametrize("config", [{"weight": 1.5}, {"weight": -0.1}, {"C": 0}])
 def test_a_weight_outside_0_to_1_or_a_non_positive_c_is_refused(config: dict) -> None:
     with pytest.raises(InvalidConfigException):

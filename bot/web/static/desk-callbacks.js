@@ -36,17 +36,21 @@
       state.offset = data.now * 1000 - Date.now();  // the server's clock decides what is overdue
       state.soon = data.due_soon_seconds;
       state.callbacks = data.callbacks;
-      // Rebuilding the list while an agent types a note would take the cursor away.
-      if (document.activeElement && document.activeElement.classList.contains("callback-note")) tick();
-      else render();
+      render();
     }).catch(function () { state.me = null; });  // not logged in yet: try again on the next poll
   }
 
   function render() {
+    // An agent may be typing a note: the rebuilt list gives the cursor back where it was.
+    var typing = document.activeElement;
+    var typingIn = typing && typing.classList.contains("callback-note") ? typing.closest("li").dataset.id : null;
+    var caret = typingIn ? [typing.selectionStart, typing.selectionEnd] : null;
     document.getElementById("callbacks-count").textContent = String(state.callbacks.length);
     document.getElementById("callbacks-empty").hidden = state.callbacks.length > 0;
     list.replaceChildren.apply(list, state.callbacks.map(item));
     tick();
+    var note = typingIn && list.querySelector('li[data-id="' + CSS.escape(typingIn) + '"] .callback-note');
+    if (note) { note.focus(); note.setSelectionRange(caret[0], caret[1]); }
   }
 
   // Every second: the countdowns and which promises stand out, without rebuilding the list.
@@ -82,7 +86,7 @@
         // What was said or tried goes with the attempt, for whoever calls next.
         var note = el("input", "callback-note");
         note.type = "text";
-        note.maxLength = 500;
+        note.maxLength = 1000;  // as much as the server keeps (bot/desk/callbacks.py)
         note.placeholder = T.note;
         note.setAttribute("aria-label", T.note);
         note.value = state.notes[c.id] || "";
@@ -106,9 +110,8 @@
   }
 
   function attempt(c, reached, note) {
-    delete state.notes[c.id];
     request("POST", "/desk/api/callbacks/" + encodeURIComponent(c.id) + "/attempts", { reached: reached, note: note })
-      .then(refresh).catch(failed);
+      .then(function () { delete state.notes[c.id]; refresh(); }).catch(failed);  // a failed save keeps the draft
   }
 
   function failed(error) { SvarDesk.toast(format(T.failed, { why: error.message })); refresh(); }
