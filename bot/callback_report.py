@@ -6,18 +6,18 @@ customer was reached by the deadline; callbacks not yet due are listed apart, no
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
 from bot.clock import clock_from_env
 from bot.company import CompanyProfile
+from bot.report_period import parse_period, period_bounds
 from bot.settings import Settings
 from bot.store.callbacks import Callback, Callbacks
 
@@ -74,25 +74,16 @@ async def report(settings: Settings, start: date, end: date, now: datetime) -> s
     zone = ZoneInfo(profile.timezone)
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     try:
-        callbacks = await Callbacks(redis).all_between(
-            datetime.combine(start, time(), zone).timestamp(),
-            datetime.combine(end + timedelta(days=1), time(), zone).timestamp(),
-        )
+        callbacks = await Callbacks(redis).all_between(*period_bounds(start, end, zone))
     finally:
         await redis.close()
     return render(summarise(callbacks, now.timestamp()), start, end)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    today = date.today()
-    parser.add_argument(
-        "--from", dest="start", type=date.fromisoformat, default=today.replace(day=1)
-    )
-    parser.add_argument("--to", dest="end", type=date.fromisoformat, default=today)
-    args = parser.parse_args()
+    start, end = parse_period(__doc__.splitlines()[0])
     now = clock_from_env(os.environ)()
-    print(asyncio.run(report(Settings.from_env(), args.start, args.end, now)))
+    print(asyncio.run(report(Settings.from_env(), start, end, now)))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -98,6 +99,18 @@ class RunningStack:
                     pass
                 await asyncio.sleep(1)
         raise AssertionError("the stack did not become healthy again")
+
+    async def tracker_events(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The events of the conversation's tracker, as Rasa holds them."""
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(
+                f"{self.rasa_url}/conversations/{conversation_id}/tracker",
+                params={"token": self.rasa_token},
+            ) as response,
+        ):
+            assert response.status == 200
+            return list((await response.json())["events"])
 
 
 @pytest.fixture(scope="session")

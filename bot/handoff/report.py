@@ -9,19 +9,19 @@ is complete.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import csv
 import io
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
 from bot.company import CompanyProfile
+from bot.report_period import parse_period, period_bounds
 from bot.settings import Settings
 from bot.store.handoffs import Handoffs, LogEvent
 
@@ -89,12 +89,11 @@ def to_csv(report: list[Row]) -> str:
 async def report(settings: Settings, start: date, end: date) -> str:
     zone = ZoneInfo(CompanyProfile.load(settings.content_dir / "company.yml").timezone)
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    since, until = period_bounds(start, end, zone)
     try:
-        since = datetime.combine(start, time(), zone).timestamp()
         events = await Handoffs(redis).history(since=since)
     finally:
         await redis.close()
-    until = datetime.combine(end + timedelta(days=1), time(), zone).timestamp()
     queued_in_period = {e.handoff_id for e in events if e.event == "queued" and e.at < until}
     return to_csv(rows((e for e in events if e.handoff_id in queued_in_period), zone))
 
@@ -104,14 +103,8 @@ def _time(at: float, zone: ZoneInfo) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    today = date.today()
-    parser.add_argument(
-        "--from", dest="start", type=date.fromisoformat, default=today.replace(day=1)
-    )
-    parser.add_argument("--to", dest="end", type=date.fromisoformat, default=today)
-    args = parser.parse_args()
-    print(asyncio.run(report(Settings.from_env(), args.start, args.end)), end="")
+    start, end = parse_period(__doc__.splitlines()[0])
+    print(asyncio.run(report(Settings.from_env(), start, end)), end="")
 
 
 if __name__ == "__main__":

@@ -90,6 +90,20 @@ async def messenger(  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+async def messenger_with_rasa(  # type: ignore[no-untyped-def]
+    aiohttp_client,
+    settings: Settings,
+    graph_api: FakeGraphAPI,
+    redis_client: Redis,
+    stack: RunningStack,
+) -> TestClient:
+    """A front door with Messenger on, answered by the running stack's Rasa."""
+    return await aiohttp_client(
+        create_app(with_stack_rasa(with_messenger(settings, graph_api), stack))
+    )
+
+
+@pytest.fixture
 async def telegram(  # type: ignore[no-untyped-def]
     aiohttp_client, settings: Settings, telegram_api: FakeTelegramAPI, redis_client: Redis
 ) -> TestClient:

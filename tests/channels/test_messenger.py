@@ -34,7 +34,6 @@ from tests.channels.conftest import (
     hand_off,
     post_delivery,
     with_messenger,
-    with_stack_rasa,
 )
 from tests.conftest import RunningStack
 from tests.fakes import graph_api as fb
@@ -457,15 +456,9 @@ async def test_handoff_over_messenger_through_the_desk_relays_both_ways(
 
 @pytest.mark.stack
 async def test_buttons_round_trip_through_rasa_as_quick_replies_and_postbacks(
-    aiohttp_client,  # type: ignore[no-untyped-def]
-    settings: Settings,
-    graph_api: FakeGraphAPI,
-    redis_client: Redis,
-    stack: RunningStack,
+    messenger_with_rasa: TestClient, graph_api: FakeGraphAPI, stack: RunningStack
 ) -> None:
-    client = await aiohttp_client(
-        create_app(with_stack_rasa(with_messenger(settings, graph_api), stack))
-    )
+    client = messenger_with_rasa
     customer, twin = psid(), f"twin-{uuid.uuid4().hex[:12]}"
 
     await post_delivery(client, fb.delivery([fb.text_event(customer, "hei")]))
@@ -519,26 +512,13 @@ async def _nothing_stored(redis: Redis) -> None:
 
 @pytest.mark.stack
 async def test_a_refused_delivery_never_reaches_rasa(
-    aiohttp_client,  # type: ignore[no-untyped-def]
-    settings: Settings,
-    graph_api: FakeGraphAPI,
-    redis_client: Redis,
-    stack: RunningStack,
+    messenger_with_rasa: TestClient, graph_api: FakeGraphAPI, stack: RunningStack
 ) -> None:
-    client = await aiohttp_client(
-        create_app(with_stack_rasa(with_messenger(settings, graph_api), stack))
-    )
+    client = messenger_with_rasa
     customer = psid()
     body, headers = fb.signed(fb.delivery([fb.text_event(customer, "hei")]), "not-the-secret")
     response = await client.post("/webhooks/messenger", data=body, headers=headers)
     assert response.status == 403
 
-    async with (
-        aiohttp.ClientSession() as http,
-        http.get(
-            f"{stack.rasa_url}/conversations/fb:{customer}/tracker",
-            params={"token": stack.rasa_token},
-        ) as tracker,
-    ):
-        events = (await tracker.json())["events"]
+    events = await stack.tracker_events(f"fb:{customer}")
     assert [e for e in events if e["event"] == "user"] == []

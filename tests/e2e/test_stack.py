@@ -96,14 +96,7 @@ async def test_killing_rasa_gives_the_fallback_and_503_then_the_conversation_con
     await stack.wait_healthy(seconds=240)  # the supervisor restarts Rasa
     body = await post(stack, sender, "takk for hjelpen")
     assert [m["text"] for m in body["messages"]] == [answer("utter_thank", "nb")]
-    async with (
-        aiohttp.ClientSession() as http,
-        http.get(
-            f"{stack.rasa_url}/conversations/web:{sender}/tracker",
-            params={"token": stack.rasa_token},
-        ) as response,
-    ):
-        events = (await response.json())["events"]
+    events = await stack.tracker_events(f"web:{sender}")
     said = [e["text"] for e in events if e["event"] == "user"]
     assert said[0] == "hei" and said[-1] == "takk for hjelpen", "the tracker kept the earlier turns"
 
