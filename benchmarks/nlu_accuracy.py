@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import statistics
 import time
 from collections import Counter
 from pathlib import Path
+
+from benchmarks import nlu_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "benchmarks" / "nlu_heldout"
@@ -29,12 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="default: the model for the project as it is")
     args = parser.parse_args()
-    # Quiet: Rasa's debug log would print every held-out message, which nobody should read.
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
+    nlu_runs.quiet_rasa()  # else every held-out message is printed, which nobody should read
     asyncio.run(run(args.model))
 
 

@@ -67,15 +67,20 @@ def prepare_environment() -> None:
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"  # no cache: honest training times, no disk growth
     os.environ["RASA_CACHE_DIRECTORY"] = str(STATE / "rasa-cache")
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    quiet_rasa()
+    if not TOKENIZER.exists():
+        from stack import spacy_model
+
+        spacy_model.build(TOKENIZER)
+
+
+def quiet_rasa() -> None:
+    """Warnings only: Rasa's debug log prints every message it parses."""
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)
-    if not TOKENIZER.exists():
-        from stack import spacy_model
-
-        spacy_model.build(TOKENIZER)
 
 
 def pipeline_config(
@@ -243,13 +248,13 @@ class Blending:
         )
 
     def intent(self, parse: Parse) -> str:
-        """The bot's intent had the pipeline blended this way: the same sum and the same
-        fallback rule as nlu/linear_intent.py and Rasa's FallbackClassifier."""
+        """The bot's intent had the pipeline blended this way: the blend of
+        nlu/linear_intent.py, then the fallback rule of Rasa's FallbackClassifier."""
         if parse.diet is None or parse.linear is None:
             raise ValueError("parse without the blend's explain output")
-        diet, linear, w = parse.diet, parse.linear, self.weight
-        blended = {n: (1 - w) * diet.get(n, 0.0) + w * linear.get(n, 0.0) for n in diet | linear}
-        ranked = sorted(blended.items(), key=lambda item: -item[1])
+        from nlu.linear_intent import blend
+
+        ranked = blend(parse.diet, parse.linear, self.weight)
         best, top = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         if top < self.threshold or top - second < self.ambiguity:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,21 +146,28 @@ class LinearIntentBlend(IntentClassifier, GraphComponent):  # type: ignore[misc]
                 r[INTENT_NAME_KEY]: float(r[PREDICTED_CONFIDENCE_KEY])
                 for r in message.get("intent_ranking") or []
             }
-            blended = {
-                name: (1 - weight) * diet.get(name, 0.0) + weight * float(p)
-                for name, p in zip(self.model.classes, row, strict=True)
-            }
+            own = dict(zip(self.model.classes, map(float, row), strict=True))
             ranking = [
                 {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
-                for name, confidence in sorted(blended.items(), key=lambda item: -item[1])
-            ][:RANKING_LENGTH]
+                for name, confidence in blend(diet, own, weight)[:RANKING_LENGTH]
+            ]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking, add_to_output=True)
             if self.config["explain"]:
                 message.set("diet_intent_ranking", diet, add_to_output=True)
-                linear_ranking = dict(zip(self.model.classes, map(float, row), strict=True))
-                message.set("linear_intent_ranking", linear_ranking, add_to_output=True)
+                message.set("linear_intent_ranking", own, add_to_output=True)
         return messages
+
+
+def blend(
+    diet: Mapping[str, float], linear: Mapping[str, float], weight: float
+) -> list[tuple[str, float]]:
+    """Every intent with `(1 - weight) * DIET + weight * linear` confidence, likeliest first."""
+    blended = {
+        name: (1 - weight) * diet.get(name, 0.0) + weight * linear.get(name, 0.0)
+        for name in diet.keys() | linear.keys()
+    }
+    return sorted(blended.items(), key=lambda item: (-item[1], item[0]))  # ties: by name
 
 
 @dataclass
