@@ -20,12 +20,13 @@ test: setup browser lint validate model  ## lint, type-check, content check, and
 
 validate: setup  ## for content editors: Rasa's data check and the plain-language check
 	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m stack.validate
-	$(PY) -m bot.content.check
+	$(PY) -m core.content.check
 
-lint: setup
+lint: setup  ## style, formatting, types, and the layers' import contracts (pyproject.toml)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 model: setup  ## train the Rasa model if its inputs changed
 	$(PY) -m stack.train

@@ -1,7 +1,7 @@
 """Callbacks: collect name, phone, topic and a time window, then promise a call by a deadline.
 
 The deadline comes from the business calendar: by closing time of the N-th workday that
-opens after the request (bot/calendar.py), N from the company profile's callback promise.
+opens after the request (core/calendar.py), N from the company profile's callback promise.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import context
-from bot.content.values import date_time_value
-from bot.pii import mask_phone
-from bot.store.callbacks import Callback, Callbacks
+from core.content.values import date_time_value
+from core.pii import mask_phone
+from store.callbacks import Callback, Callbacks
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import context
-from bot.content.values import date_time_value
-from bot.pii import mask
-from bot.store import keys
+from core.content.values import date_time_value
+from core.pii import mask
+from store import keys
 
 
 class ActionRegisterComplaint(Action):

@@ -15,10 +15,10 @@ from functools import cache
 
 from redis.asyncio import Redis
 
-from bot.calendar import BusinessCalendar
-from bot.clock import Clock, clock_from_env
-from bot.company import CompanyProfile
-from bot.settings import Settings
+from core.calendar import BusinessCalendar
+from core.clock import Clock, clock_from_env
+from core.company import CompanyProfile
+from core.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,11 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-FALLBACK_INTENT = "nlu_fallback"
+from core.intents import FALLBACK, NOT_SUGGESTED
+
 HAND_OFF_AFTER = 3
 MAX_TOPICS = 3
 MIN_TOPIC_CONFIDENCE = 0.05
-# Small talk is no topic to suggest ("did you mean: hello?").
-NOT_TOPICS = frozenset(
-    {FALLBACK_INTENT, "greet", "goodbye", "thank", "affirm", "deny", "inform", "out_of_scope"}
-)
 
 
 class ActionFallback(Action):
@@ -45,7 +42,7 @@ def misses_in_a_row(intents_so_far: list[str]) -> int:
     """How many of the customer's latest messages in a row the bot did not understand."""
     misses = 0
     for intent in reversed(intents_so_far):
-        if intent != FALLBACK_INTENT:
+        if intent != FALLBACK:
             break
         misses += 1
     return misses
@@ -58,7 +55,7 @@ def fallback_answer(ranking: list[dict[str, Any]], misses: int) -> tuple[str, di
     topics = [
         str(item["name"])
         for item in ranking
-        if item.get("name") not in NOT_TOPICS
+        if item.get("name") not in NOT_SUGGESTED
         and float(item.get("confidence") or 0) >= MIN_TOPIC_CONFIDENCE
     ][:MAX_TOPICS]
     return "utter_ask_rephrase", {"topics": topics}

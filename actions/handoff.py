@@ -23,13 +23,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import context
-from bot.calendar import BusinessCalendar
-from bot.company import QueuePolicy
-from bot.content.values import date_time_value
-from bot.handoff.card import build_card
-from bot.settings import Settings
-from bot.store.handoffs import Handoffs
-from bot.store.transcripts import Transcripts
+from core.calendar import BusinessCalendar
+from core.card import build_card
+from core.company import QueuePolicy
+from core.content.values import date_time_value
+from core.settings import Settings
+from store.handoffs import Handoffs
+from store.transcripts import Transcripts
 
 BUSY_OFFER = "utter_handoff_busy_offer_callback"
 

@@ -9,8 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import context
-from bot.calendar import BusinessCalendar
-from bot.content.values import date_time_value, time_value
+from core.calendar import BusinessCalendar
+from core.content.values import date_time_value, time_value
 
 
 class ActionOpeningHours(Action):

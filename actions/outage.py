@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import context
-from bot.content.values import date_time_value
-from bot.outages import Outage, find_outage
+from core.content.values import date_time_value
+from core.outages import Outage, find_outage
 
 _NON_DIGIT = re.compile(r"\D")
 

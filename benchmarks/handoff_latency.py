@@ -30,7 +30,7 @@ from typing import Any
 import aiohttp
 from redis.asyncio import Redis
 
-from bot.store.agents import Agents
+from store.agents import Agents
 
 AGENT = "benchmark"
 

@@ -38,8 +38,8 @@ async def run(model: Path | None) -> None:
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from bot.company import CompanyProfile
     from bot.language import LanguageDetector
+    from core.company import CompanyProfile
     from stack.train import ensure_model
 
     model = model or ensure_model(ROOT, ROOT / ".state")

@@ -8,8 +8,8 @@ import os
 from aiohttp import web
 
 from bot.app import create_app
-from bot.pii import MaskingFilter
-from bot.settings import Settings
+from core.pii import MaskingFilter
+from core.settings import Settings
 
 
 def main() -> None:

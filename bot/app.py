@@ -12,11 +12,6 @@ from redis.asyncio import Redis
 
 from bot import desk, health, nlg
 from bot.channels import messenger, telegram, webchat
-from bot.clock import clock_starting
-from bot.company import CompanyProfile
-from bot.content.answers import AnswerBook
-from bot.content.facts import company_facts
-from bot.content.locale import Locale
 from bot.keys import (
     ANSWERS,
     CLOCK,
@@ -35,7 +30,12 @@ from bot.language import LanguageDetector
 from bot.messages import MessageError, MessageTooLong
 from bot.rasa_client import RasaClient
 from bot.router import Router
-from bot.settings import Settings
+from core.clock import clock_starting
+from core.company import CompanyProfile
+from core.content.answers import AnswerBook
+from core.content.facts import company_facts
+from core.content.locale import Locale
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

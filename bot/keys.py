@@ -6,14 +6,14 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
-from bot.clock import Clock
-from bot.company import CompanyProfile
-from bot.content.answers import AnswerBook
-from bot.content.locale import Locale
 from bot.language import LanguageDetector
 from bot.rasa_client import RasaClient
 from bot.router import Router
-from bot.settings import Settings
+from core.clock import Clock
+from core.company import CompanyProfile
+from core.content.answers import AnswerBook
+from core.content.locale import Locale
+from core.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 PROFILE = web.AppKey("profile", CompanyProfile)

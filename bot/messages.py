@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.content.answers import Button, Rendered
+from core.content.answers import Button, Rendered
 
 
 class MessageError(ValueError):

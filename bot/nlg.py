@@ -14,10 +14,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.content.answers import AnswerBook, Button, Rendered
-from bot.content.locale import Locale
-from bot.content.values import written_out
 from bot.keys import ANSWERS, FACTS, LOCALES, PROFILE, SETTINGS, TOPICS
+from core.content.answers import AnswerBook, Button, Rendered
+from core.content.locale import Locale
+from core.content.values import written_out
 
 log = logging.getLogger(__name__)
 

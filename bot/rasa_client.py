@@ -8,8 +8,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.content.answers import Button
 from bot.messages import Outbound
+from core.content.answers import Button
 
 log = logging.getLogger(__name__)
 

@@ -14,14 +14,15 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 
 from bot import frustration
-from bot.content.answers import AnswerBook
 from bot.language import LanguageDetector
 from bot.messages import Inbound, Outbound
 from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.store import keys
-from bot.store.conversations import Conversations, Mode
-from bot.store.handoffs import Handoffs, message_event
-from bot.store.transcripts import Entry, Transcripts
+from core.content.answers import AnswerBook
+from core.transcript import Entry
+from store import keys
+from store.conversations import Conversations, Mode
+from store.handoffs import Handoffs, message_event
+from store.transcripts import Transcripts
 
 log = logging.getLogger(__name__)
 

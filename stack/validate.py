@@ -1,7 +1,7 @@
 """`make validate`, Rasa's half: Rasa's own data checks, less the one that cannot apply here.
 
 Rasa's `rasa data validate` wants every `utter_` action to have a response in the domain; in
-Svar the answers live in content/answers/ and are checked by `python -m bot.content.check`
+Svar the answers live in content/answers/ and are checked by `python -m core.content.check`
 and tests/test_domain.py. Every other check runs, and its warnings count as failures, except
 for intents that have no examples because only buttons or the front door send them.
 """

@@ -20,7 +20,7 @@ import pytest
 import redis
 from redis.asyncio import Redis
 
-from bot.settings import Settings
+from core.settings import Settings
 from stack.scratch_redis import free_port, reachable_redis
 from stack.train import ensure_model
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.content.answers import AnswerBook
+from core.content.answers import AnswerBook
 from tests.conftest import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

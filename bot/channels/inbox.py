@@ -24,8 +24,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from bot.store import keys
 from bot.tasks import cancel_and_wait
+from store import keys
 
 log = logging.getLogger(__name__)
 

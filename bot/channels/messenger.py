@@ -35,8 +35,8 @@ from bot.channels.window import WindowClosed, last_inbound, messenger_window, re
 from bot.keys import LANGUAGES, REDIS, ROUTER, SETTINGS
 from bot.messages import Inbound, Outbound
 from bot.router import Router
-from bot.settings import Settings
-from bot.store.conversations import Mode
+from core.settings import Settings
+from store.conversations import Mode
 
 log = logging.getLogger(__name__)
 

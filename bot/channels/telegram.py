@@ -37,14 +37,14 @@ from telegram.ext import (
 from bot.channels.inbox import Event, Inbox
 from bot.channels.text import split_text
 from bot.channels.webhook import ChannelConfigError, json_object, read_limited, secret_matches
-from bot.content.answers import Button
 from bot.keys import LANGUAGES, REDIS, ROUTER, SETTINGS
 from bot.messages import Inbound, Outbound
 from bot.router import Router
-from bot.settings import Settings
-from bot.store import keys
-from bot.store.conversations import Mode
 from bot.tasks import cancel_and_wait
+from core.content.answers import Button
+from core.settings import Settings
+from store import keys
+from store.conversations import Mode
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from aiohttp import WSMsgType, web
 
 from bot.keys import REDIS, ROUTER, SETTINGS
 from bot.messages import Inbound, MessageError, Outbound, check_text
-from bot.store import keys
 from bot.tasks import cancel_and_wait
 from bot.web import STATIC, page
+from store import keys
 
 log = logging.getLogger(__name__)
 

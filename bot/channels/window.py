@@ -13,7 +13,7 @@ from typing import Literal
 
 from redis.asyncio import Redis
 
-from bot.store import keys
+from store import keys
 
 STANDARD_WINDOW_SECONDS = 24 * 3600
 HUMAN_AGENT_WINDOW_SECONDS = 7 * 24 * 3600

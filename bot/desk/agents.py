@@ -13,8 +13,8 @@ import sys
 
 from redis.asyncio import Redis
 
-from bot.settings import Settings
-from bot.store.agents import AgentError, Agents, check_password
+from core.settings import Settings
+from store.agents import AgentError, Agents, check_password
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,9 +19,9 @@ from bot.desk.auth import current_session, json_body
 from bot.keys import CLOCK, RASA, REDIS, ROUTER, SETTINGS
 from bot.messages import Outbound, check_text
 from bot.rasa_client import RasaUnavailable
-from bot.store import keys
-from bot.store.agents import Agents
-from bot.store.handoffs import Conflict, Handoff, NotFound, State
+from store import keys
+from store.agents import Agents
+from store.handoffs import Conflict, Handoff, NotFound, State
 
 log = logging.getLogger(__name__)
 

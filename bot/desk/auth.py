@@ -21,8 +21,8 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.keys import REDIS
-from bot.store import keys
-from bot.store.agents import Agent, Agents, hash_password, verify_password
+from store import keys
+from store.agents import Agent, Agents, hash_password, verify_password
 
 log = logging.getLogger(__name__)
 

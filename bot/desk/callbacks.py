@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.desk.auth import current_session, json_body
 from bot.keys import CLOCK, PROFILE, REDIS, TOPICS
-from bot.store.callbacks import Callback, CallbackError, Callbacks
+from store.callbacks import Callback, CallbackError, Callbacks
 
 # Flag a promise this long before its deadline, while there is still time to keep it.
 DUE_SOON_SECONDS = 2 * 3600

@@ -12,9 +12,9 @@ from aiohttp import web
 
 from bot.keys import ANSWERS, FACTS, PROFILE, REDIS, ROUTER
 from bot.messages import Outbound
-from bot.store.agents import Agents
-from bot.store.handoffs import Handoff, message_event
-from bot.store.transcripts import Entry
+from core.transcript import Entry
+from store.agents import Agents
+from store.handoffs import Handoff, message_event
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from aiohttp import WSMsgType, web
 from bot.desk import relay
 from bot.desk.auth import check_origin, current_session
 from bot.keys import PROFILE, REDIS, ROUTER
-from bot.store import keys
-from bot.store.agents import Agents
-from bot.store.handoffs import State
 from bot.tasks import cancel_and_wait
+from store import keys
+from store.agents import Agents
+from store.handoffs import State
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from actions.invoice import ActionInvoicePart, invoice_part_answer
 from actions.language import ActionSetLanguage
 from actions.opening_hours import ActionOpeningHours, opening_hours_answer
 from actions.outage import normalise_postal_code, outage_answer
-from bot.outages import find_outage
+from core.outages import find_outage
 
 OSLO = ZoneInfo("Europe/Oslo")
 FEED = Path(__file__).resolve().parents[2] / "content" / "outages.yml"

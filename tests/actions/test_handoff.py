@@ -22,10 +22,11 @@ from actions.handoff import (
     is_busy,
     parse_rating,
 )
-from bot.company import QueuePolicy
-from bot.store.conversations import Conversations, Mode
-from bot.store.handoffs import Handoffs, State
-from bot.store.transcripts import Entry, Transcripts
+from core.company import QueuePolicy
+from core.transcript import Entry
+from store.conversations import Conversations, Mode
+from store.handoffs import Handoffs, State
+from store.transcripts import Transcripts
 
 OSLO = ZoneInfo("Europe/Oslo")
 TUESDAY_10 = datetime(2026, 11, 24, 10, 0, tzinfo=OSLO)

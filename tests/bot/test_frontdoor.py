@@ -9,9 +9,9 @@ from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
 from bot.app import create_app
-from bot.content.answers import AnswerBook
-from bot.settings import Settings
-from bot.store.transcripts import Transcripts
+from core.content.answers import AnswerBook
+from core.settings import Settings
+from store.transcripts import Transcripts
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
 

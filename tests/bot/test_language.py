@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.language import LanguageDetector
-from bot.settings import Settings
+from core.settings import Settings
 
 
 @pytest.fixture(scope="module")

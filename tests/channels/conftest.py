@@ -16,11 +16,11 @@ from redis.asyncio import Redis
 
 from bot.app import create_app
 from bot.channels.inbox import Inbox
-from bot.handoff.card import build_card
-from bot.settings import Settings
-from bot.store.agents import Agents
-from bot.store.handoffs import Handoffs
-from bot.store.transcripts import Transcripts
+from core.card import build_card
+from core.settings import Settings
+from store.agents import Agents
+from store.handoffs import Handoffs
+from store.transcripts import Transcripts
 from tests.conftest import RunningStack
 from tests.fakes import graph_api as fb
 from tests.fakes.graph_api import FakeGraphAPI

@@ -21,11 +21,11 @@ from bot.app import create_app
 from bot.channels.graph import GraphError
 from bot.channels.messenger import MESSENGER
 from bot.channels.window import WindowClosed, messenger_window, record_inbound
-from bot.content.answers import Button
 from bot.keys import FACTS, ROUTER
 from bot.messages import Outbound
-from bot.settings import Settings
-from bot.store import keys
+from core.content.answers import Button
+from core.settings import Settings
+from store import keys
 from tests.channels.conftest import (
     APP_SECRET,
     VERIFY_TOKEN,

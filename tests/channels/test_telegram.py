@@ -19,11 +19,11 @@ from redis.asyncio import Redis
 from bot.app import create_app
 from bot.channels.telegram import TELEGRAM, telegram_language
 from bot.channels.webhook import ChannelConfigError
-from bot.content.answers import Button
 from bot.keys import ANSWERS, FACTS, ROUTER, SETTINGS
 from bot.messages import Outbound
-from bot.settings import Settings
-from bot.store import keys
+from core.content.answers import Button
+from core.settings import Settings
+from store import keys
 from tests.channels.conftest import (
     PUBLIC_URL,
     WEBHOOK_SECRET,

@@ -19,7 +19,7 @@ import pytest
 import redis.asyncio as aioredis
 from playwright.async_api import async_playwright, expect
 
-from bot.store.callbacks import Callback, Callbacks
+from store.callbacks import Callback, Callbacks
 from tests.conftest import CHROMIUM_ARGS, ROOT, RunningStack, start_stack
 from tests.e2e.test_stack import LOCALES, post, render_answer
 
@@ -94,7 +94,7 @@ async def test_promise_kept_report_counts_a_friday_callback(friday_stack: Runnin
     command = [
         sys.executable,
         "-m",
-        "bot.callback_report",
+        "bot.reports.callbacks",
         "--from",
         "2026-05-01",
         "--to",

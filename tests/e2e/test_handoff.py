@@ -18,7 +18,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 from redis.asyncio import Redis
 
-from bot.store.handoffs import Handoffs, State
+from store.handoffs import Handoffs, State
 from tests.conftest import CHROMIUM_ARGS, ROOT, RunningStack, start_stack
 from tests.e2e.test_stack import ANSWERS, LOCALES, PROFILE, answer
 
@@ -83,7 +83,7 @@ def pattern(name: str, language: str) -> re.Pattern[str]:
 
 
 def answer_facts(language: str) -> dict[str, str]:
-    from bot.content.facts import company_facts
+    from core.content.facts import company_facts
 
     return company_facts(PROFILE, LOCALES[language])
 

@@ -8,11 +8,11 @@ import signal
 import aiohttp
 import pytest
 
-from bot.company import CompanyProfile
-from bot.content.answers import AnswerBook
-from bot.content.facts import company_facts
-from bot.content.locale import Locale
-from bot.settings import Settings
+from core.company import CompanyProfile
+from core.content.answers import AnswerBook
+from core.content.facts import company_facts
+from core.content.locale import Locale
+from core.settings import Settings
 from tests.conftest import RunningStack
 
 pytestmark = pytest.mark.stack

@@ -11,11 +11,11 @@ from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
 from bot.app import create_app
-from bot.settings import Settings
-from bot.store.agents import Agents
-from bot.store.callbacks import Callback, Callbacks
+from core.settings import Settings
+from store.agents import Agents
+from store.callbacks import Callback, Callbacks
 from tests.bot.desk.test_desk import PASSWORD, login
-from tests.bot.store.test_callbacks import promise
+from tests.store.test_callbacks import promise
 
 NOW = datetime(2026, 5, 15, 20, 0, tzinfo=timezone.utc)
 

@@ -13,16 +13,16 @@ from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
 from bot.app import create_app
-from bot.content.answers import AnswerBook
 from bot.desk.ws import send_wait_updates
 from bot.keys import FACTS
-from bot.settings import Settings
-from bot.store import keys
-from bot.store.agents import Agents
-from bot.store.conversations import Conversations, Mode
-from bot.store.handoffs import Handoffs, State
-from bot.store.transcripts import Transcripts
-from tests.bot.store.test_handoffs import make_card
+from core.content.answers import AnswerBook
+from core.settings import Settings
+from store import keys
+from store.agents import Agents
+from store.conversations import Conversations, Mode
+from store.handoffs import Handoffs, State
+from store.transcripts import Transcripts
+from tests.store.test_handoffs import make_card
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
 PASSWORD = "correct horse battery"

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot.calendar import OpeningHours
+from core.calendar import OpeningHours
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""How often the callback promise was kept: `python -m bot.callback_report --from D --to D`.
+"""How often the callback promise was kept: `python -m bot.reports.callbacks --from D --to D`.
 
 Counts callbacks whose promised deadline falls in the period. A promise is kept when the
 customer was reached by the deadline; callbacks not yet due are listed apart, not counted.
@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
-from bot.clock import clock_from_env
-from bot.company import CompanyProfile
-from bot.report_period import parse_period, period_bounds
-from bot.settings import Settings
-from bot.store.callbacks import Callback, Callbacks
+from bot.reports.period import parse_period, period_bounds
+from core.clock import clock_from_env
+from core.company import CompanyProfile
+from core.settings import Settings
+from store.callbacks import Callback, Callbacks
 
 
 @dataclass(frozen=True)

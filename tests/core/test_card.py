@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.handoff.card import ContextCard, Reason, build_card, handoff_reason, summary
-from bot.store.transcripts import Entry
+from core.card import ContextCard, Reason, build_card, handoff_reason, summary
+from core.transcript import Entry
 
 FNR = "15076500565"  # a valid Norwegian national ID number
 CARD = "4111 1111 1111 1111"  # a valid Visa test card number

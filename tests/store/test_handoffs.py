@@ -7,11 +7,12 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
-from bot.handoff.card import ContextCard, build_card
-from bot.store import keys
-from bot.store.conversations import Conversations, Mode
-from bot.store.handoffs import Conflict, Handoffs, NotFound, State, estimate_minutes
-from bot.store.transcripts import Entry, Transcripts
+from core.card import ContextCard, build_card
+from core.transcript import Entry
+from store import keys
+from store.conversations import Conversations, Mode
+from store.handoffs import Conflict, Handoffs, NotFound, State, estimate_minutes
+from store.transcripts import Transcripts
 
 
 def make_card(conversation_id: str, text: str = "jeg vil snakke med en person") -> ContextCard:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.content.locale import Locale
+from core.content.locale import Locale
 
 
 def time_value(at: datetime) -> dict[str, str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from bot.store import keys
+from store import keys
 
 
 class Mode(str, enum.Enum):

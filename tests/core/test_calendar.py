@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.calendar import BusinessCalendar, OpeningHours
+from core.calendar import BusinessCalendar, OpeningHours
 
 UTC = ZoneInfo("UTC")
 ZONES = {"NO": "Europe/Oslo", "FI": "Europe/Helsinki", "SE": "Europe/Stockholm"}

@@ -1,4 +1,4 @@
-"""Handoffs in a period, one CSV row each, from the handoff log: `python -m bot.handoff.report
+"""Handoffs in a period, one CSV row each, from the handoff log: `python -m bot.reports.handoffs
 --from 2026-11-01 --to 2026-11-30 > handoffs.csv`.
 
 A row says why and about what the customer was handed to a person, how long they waited,
@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
-from bot.company import CompanyProfile
-from bot.report_period import parse_period, period_bounds
-from bot.settings import Settings
-from bot.store.handoffs import Handoffs, LogEvent
+from bot.reports.period import parse_period, period_bounds
+from core.company import CompanyProfile
+from core.settings import Settings
+from store.handoffs import Handoffs, LogEvent
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.company import CompanyProfile
-from bot.content.locale import Locale
+from core.company import CompanyProfile
+from core.content.locale import Locale
 
 
 def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 Built by plain functions from what the action server sees (the tracker's events and slots) and
 the masked transcript the front door keeps. Every free text on the card passes through
-`bot.pii.mask`, so no national ID, card or bank account number reaches the desk or the log.
+`core.pii.mask`, so no national ID, card or bank account number reaches the desk or the log.
 """
 
 from __future__ import annotations
@@ -12,28 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.pii import mask
-from bot.store.transcripts import Entry
+from core.intents import NOT_TOPICS
+from core.pii import mask
+from core.transcript import Entry
 
-# Intents that say how the customer talks, not what about: never the card's topic.
-NOT_TOPICS = frozenset(
-    {
-        "greet",
-        "goodbye",
-        "thank",
-        "affirm",
-        "deny",
-        "inform",
-        "out_of_scope",
-        "bot_challenge",
-        "request_human",
-        "request_callback",
-        "nlu_fallback",
-        "frustrated",
-        "rate",
-        "handoff_closed",
-    }
-)
 # Slots that are the bot's bookkeeping, not facts about the customer's case.
 NOT_FACTS = frozenset({"requested_slot", "language", "rating", "session_started_metadata"})
 TRANSCRIPT_ENTRIES = 50

@@ -7,37 +7,15 @@ an agent's screen or a log from here.
 from __future__ import annotations
 
 import json
-import time
-from dataclasses import dataclass, field
-from typing import Any
 
 from redis.asyncio import Redis
 
-from bot.pii import mask
-from bot.store import keys
+from core.pii import mask
+from core.transcript import Entry
+from store import keys
 
 # Enough for any real conversation; a runaway one cannot grow without bound.
 MAX_ENTRIES = 1000
-
-
-@dataclass(frozen=True)
-class Entry:
-    role: str  # "customer", "bot", "agent" or "system"
-    text: str
-    at: float = field(default_factory=time.time)
-    buttons: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"role": self.role, "text": self.text, "at": self.at, "buttons": list(self.buttons)}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Entry:
-        return cls(
-            role=str(data["role"]),
-            text=str(data["text"]),
-            at=float(data["at"]),
-            buttons=tuple(data.get("buttons") or ()),
-        )
 
 
 class Transcripts:

@@ -9,10 +9,10 @@ from datetime import date
 
 from redis.asyncio import Redis
 
-from bot.handoff.report import report
-from bot.settings import Settings
-from bot.store.handoffs import Handoffs
-from tests.bot.store.test_handoffs import queue
+from bot.reports.handoffs import report
+from core.settings import Settings
+from store.handoffs import Handoffs
+from tests.store.test_handoffs import queue
 
 
 async def test_a_report_row_says_why_how_long_who_how_it_ended_and_the_rating(

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.pii import MaskingFilter, mask, mask_phone
+from core.pii import MaskingFilter, mask, mask_phone
 
 # --- Helpers: real check-digit algorithms, to generate valid numbers ------------------
 

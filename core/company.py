@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from bot.calendar import BusinessCalendar, OpeningHours
+from core.calendar import BusinessCalendar, OpeningHours
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Recurring closed days (MM-DD) are expanded over this span; far beyond any deadline asked.

@@ -24,10 +24,10 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from bot.handoff.card import ContextCard
-from bot.pii import mask
-from bot.store import keys
-from bot.store.transcripts import Entry
+from core.card import ContextCard
+from core.pii import mask
+from core.transcript import Entry
+from store import keys
 
 GROUP = "desk"
 QUEUE_MAXLEN = 10_000  # announced cards are acknowledged; the stream need not grow forever

@@ -17,8 +17,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from bot.clock import Clock, system_clock
-from bot.store import keys
+from core.clock import Clock, system_clock
+from store import keys
 
 
 class Status(str, enum.Enum):
@@ -47,7 +47,7 @@ class Callback:
     channel: str
     language: str
     name: str
-    phone: str  # E.164, for the agent's phone; masked in logs with bot.pii.mask_phone
+    phone: str  # E.164, for the agent's phone; masked in logs with core.pii.mask_phone
     topic: str
     time_window: str
     requested_at: float

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.content.readability import lix, long_word_count, sentences, word_count, words
+from core.content.readability import lix, long_word_count, sentences, word_count, words
 
 
 def test_lix_of_short_words_in_short_sentences_is_words_per_sentence() -> None:

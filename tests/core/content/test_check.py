@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.content.check import main
+from core.content.check import main
 
 ROOT = Path(__file__).resolve().parents[3]
 

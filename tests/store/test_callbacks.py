@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from redis.asyncio import Redis
 
-from bot.callback_report import render, summarise
-from bot.store.callbacks import Callback, CallbackError, Callbacks, Status
+from bot.reports.callbacks import render, summarise
+from store.callbacks import Callback, CallbackError, Callbacks, Status
 
 NOW = datetime(2026, 5, 15, 20, 0, tzinfo=timezone.utc)
 

@@ -1,4 +1,4 @@
-"""The plain-language check editors run on the answers: `python -m bot.content.check [--root .]`.
+"""The plain-language check editors run on the answers: `python -m core.content.check [--root .]`.
 
 It prints each problem as `<file>: <answer> [<lang>]: <why>` with the text below it, then the
 LIX figures per language and a summary line, and exits 1 when anything is wrong. The rules are
@@ -20,20 +20,19 @@ from typing import Any
 
 import yaml
 
-from bot.company import CompanyProfile
-from bot.content.answers import Answer, AnswerBook, ContentError, Variant
-from bot.content.facts import company_facts
-from bot.content.locale import Locale
-from bot.content.readability import lix, word_count
+from core.company import CompanyProfile
+from core.content.answers import Answer, AnswerBook, ContentError, Variant
+from core.content.facts import company_facts
+from core.content.locale import Locale
+from core.content.readability import lix, word_count
+from core.intents import NOT_SUGGESTED
 
 MAX_WORDS = 60
 MAX_LIX = 40.0  # an answer's LIX must be under this
-# Conversation intents that get no topic title: they are never a "did you mean" suggestion.
-NO_TOPIC = {"greet", "goodbye", "thank", "affirm", "deny", "inform", "out_of_scope"}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.content.check", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m core.content.check", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="the repository root")
     root = parser.parse_args(argv).root
     try:
@@ -283,7 +282,7 @@ def catalogue(content: Content) -> list[Problem]:
 
 
 def topics(content: Content) -> list[Problem]:
-    wanted = [intent for intent in content.intents if intent not in NO_TOPIC]
+    wanted = [intent for intent in content.intents if intent not in NOT_SUGGESTED]
     problems = [
         Problem(
             "no topic title",

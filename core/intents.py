@@ -1,0 +1,24 @@
+"""Groups of intents that several parts read: one list each, so the copies cannot differ."""
+
+from __future__ import annotations
+
+# What the FallbackClassifier predicts when no intent is likely enough.
+FALLBACK = "nlu_fallback"
+
+# Small talk and misses: never a "did you mean" button ("did you mean: hello?"), so they need no
+# topic title in content/topics.yml. Read by the fallback and the content check.
+NOT_SUGGESTED = frozenset(
+    {FALLBACK, "greet", "goodbye", "thank", "affirm", "deny", "inform", "out_of_scope"}
+)
+
+# Intents that say how the customer talks or what they want done with the conversation, not
+# what their matter is about: never the topic on a context card. Asking for a person or a call
+# back is a fine suggestion when the bot is lost, but it is not the customer's matter.
+NOT_TOPICS = NOT_SUGGESTED | {
+    "bot_challenge",
+    "request_human",
+    "request_callback",
+    "frustrated",
+    "rate",
+    "handoff_closed",
+}
