@@ -17,9 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import context
+from actions.language import conversation_language
 from core.content.values import date_time_value
 from core.pii import mask_phone
-from store.callbacks import Callback, Callbacks
+from store.callbacks import Callback
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class ActionRegisterCallback(Action):
         callback = Callback.new(
             conversation_id=tracker.sender_id,
             channel=str(metadata.get("channel") or ""),
-            language=str(tracker.get_slot("language") or ctx.profile.default_language),
+            language=conversation_language(tracker, ctx.profile.default_language),
             name=str(tracker.get_slot("callback_name")),
             phone=str(tracker.get_slot("callback_phone")),
             topic=str(tracker.get_slot("callback_topic")),
@@ -109,8 +110,7 @@ class ActionRegisterCallback(Action):
             requested_at=now,
             deadline=deadline,
         )
-        async with ctx.redis() as redis:
-            await Callbacks(redis, ctx.now).add(callback)
+        await ctx.stores().callbacks.add(callback)
         log.info(
             "callback %s for %s promised by %s", callback.id, mask_phone(callback.phone), deadline
         )

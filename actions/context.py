@@ -1,47 +1,49 @@
-"""What every action needs from outside Rasa: the company profile, its calendar, the clock,
-and Redis.
+"""What every action needs from outside Rasa: the settings, the company profile, its calendar,
+the clock, and the stores.
 
-rasa-sdk creates the action objects itself, so this is loaded once, on first use, from the
-environment the action server was started with.
+rasa-sdk creates the action objects itself, so this is loaded once per action-server process,
+on first use, from the environment the action server was started with. The stores share one
+Redis client per event loop (the action server runs one; tests run one per test), so no
+action run opens a connection of its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-
-from redis.asyncio import Redis
+from weakref import WeakKeyDictionary
 
 from core.calendar import BusinessCalendar
 from core.clock import Clock, clock_from_env
 from core.company import CompanyProfile
 from core.settings import Settings
+from store.stores import Stores
 
 
 @dataclass(frozen=True)
 class ActionContext:
+    settings: Settings
     profile: CompanyProfile
     calendar: BusinessCalendar
     now: Clock
-    redis_url: str
+    _stores: WeakKeyDictionary[asyncio.AbstractEventLoop, Stores] = field(
+        default_factory=WeakKeyDictionary, compare=False, repr=False
+    )
 
-    @asynccontextmanager
-    async def redis(self) -> AsyncIterator[Redis]:
-        """A Redis client for one action run (bound to the running event loop)."""
-        client = Redis.from_url(self.redis_url, decode_responses=True)
-        try:
-            yield client
-        finally:
-            await client.close()
+    def stores(self) -> Stores:
+        """The stores over this process's Redis client for the running event loop."""
+        loop = asyncio.get_running_loop()
+        stores = self._stores.get(loop)
+        if stores is None:
+            stores = Stores.connect(self.settings.redis_url, self.now, self.profile.retention)
+            self._stores[loop] = stores
+        return stores
 
 
 @cache
 def context() -> ActionContext:
     settings = Settings.from_env()
     profile = CompanyProfile.load(settings.content_dir / "company.yml")
-    return ActionContext(
-        profile, profile.calendar(), clock_from_env(os.environ), settings.redis_url
-    )
+    return ActionContext(settings, profile, profile.calendar(), clock_from_env(os.environ))

@@ -1,16 +1,28 @@
-"""When the bot did not understand: ask again with the likeliest topics, and never loop.
+"""When the bot did not understand, or understood a message it had nothing to do with: one
+answer, then listen. Never loop.
 
-The first miss shows buttons for the two or three likeliest topics; a second miss in a row
-offers a person or a callback; a third hands the conversation to a person.
+Two paths lead here. The NLU was unsure (`nlu_fallback`): a rule runs this action, and the
+rule then listens. Or the dialogue policies were unsure what to do next (the core fallback,
+config.yml): then nothing would predict `action_listen`, and the policies would predict this
+action again until Rasa's circuit breaker stops them, so this action ends the turn itself. As
+Rasa's own default fallback does, it takes the customer's message back (UserUtteranceReverted),
+so the conversation goes on from where it was, and it listens (FollowupAction), so no policy is
+asked again. A value the message carried (a customer number, a postal code) is kept in its slot.
+
+A message understood but out of place ("ok", "no", a bare number) gets a short question, not
+"I didn't get that". A message not understood is a miss: the first miss shows buttons for the
+two or three likeliest topics; a second miss in a row offers a person or a callback; a third
+hands the conversation to a person. Misses are counted from what the bot answered, so both paths
+count, and a message taken back still counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -20,6 +32,17 @@ HAND_OFF_AFTER = 3
 MAX_TOPICS = 3
 MIN_TOPIC_CONFIDENCE = 0.05
 
+REPHRASE = "utter_ask_rephrase"
+OFFER_HUMAN = "utter_fallback_offer_human"
+# What the bot says when it did not understand: each one is a miss.
+MISS_ANSWERS = frozenset({REPHRASE, OFFER_HUMAN})
+HOW_CAN_I_HELP = "utter_how_can_i_help"
+WHAT_IS_IT_ABOUT = "utter_what_is_it_about"
+# Understood, but with no question of ours pending it says nothing on its own.
+SMALL_TALK_ANSWERS = {"affirm": HOW_CAN_I_HELP, "deny": HOW_CAN_I_HELP, "inform": WHAT_IS_IT_ABOUT}
+
+Event = Mapping[str, Any]
+
 
 class ActionFallback(Action):
     def name(self) -> str:
@@ -28,42 +51,96 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        misses = misses_in_a_row(_user_intents(tracker.events))
-        if misses >= HAND_OFF_AFTER:
-            return [FollowupAction("action_handoff")]
+        if already_answered(tracker.events):
+            # The policies are unsure what follows an answer already given: just listen.
+            return [FollowupAction("action_listen")]
+        intent = str((tracker.latest_message.get("intent") or {}).get("name"))
         response, values = fallback_answer(
-            tracker.latest_message.get("intent_ranking") or [], misses
+            intent,
+            tracker.latest_message.get("intent_ranking") or [],
+            earlier_misses(tracker.events),
         )
+        if response is None:
+            return [FollowupAction("action_handoff")]
         dispatcher.utter_message(response=response, **values)
-        return []
+        if intent == FALLBACK:
+            return []  # the rule that ran this action listens next
+        kept = slots_to_keep(tracker.latest_message.get("entities") or [], domain, tracker.slots)
+        return [
+            UserUtteranceReverted(),
+            *(SlotSet(name, value) for name, value in kept.items()),
+            FollowupAction("action_listen"),
+        ]
 
 
-def misses_in_a_row(intents_so_far: list[str]) -> int:
-    """How many of the customer's latest messages in a row the bot did not understand."""
-    misses = 0
-    for intent in reversed(intents_so_far):
-        if intent != FALLBACK:
-            break
-        misses += 1
-    return misses
+def fallback_answer(
+    intent: str, ranking: list[dict[str, Any]], earlier: int
+) -> tuple[str | None, dict[str, Any]]:
+    """The answer to a message the dialogue has no next step for; None: hand it to a person.
+
+    `earlier` is how many messages in a row before this one the bot did not understand.
+    """
+    if intent in SMALL_TALK_ANSWERS:
+        return SMALL_TALK_ANSWERS[intent], {}
+    misses = earlier + 1
+    if misses >= HAND_OFF_AFTER:
+        return None, {}
+    if misses == 2:
+        return OFFER_HUMAN, {}
+    return REPHRASE, {"topics": likeliest_topics(ranking)}
 
 
-def fallback_answer(ranking: list[dict[str, Any]], misses: int) -> tuple[str, dict[str, Any]]:
-    """Ask again with topic buttons, or offer a person after two misses in a row."""
-    if misses >= 2:
-        return "utter_fallback_offer_human", {}
-    topics = [
+def likeliest_topics(ranking: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The two or three likeliest topics worth a button, small talk left out."""
+    return [
         str(item["name"])
         for item in ranking
         if item.get("name") not in NOT_SUGGESTED
         and float(item.get("confidence") or 0) >= MIN_TOPIC_CONFIDENCE
     ][:MAX_TOPICS]
-    return "utter_ask_rephrase", {"topics": topics}
 
 
-def _user_intents(events: Iterable[dict[str, Any]]) -> list[str]:
-    return [
-        str((event.get("parse_data") or {}).get("intent", {}).get("name"))
-        for event in events
-        if event.get("event") == "user"
-    ]
+def earlier_misses(events: Sequence[Event]) -> int:
+    """How many of the customer's messages in a row, before the latest one, the bot said it did
+    not understand (in this session)."""
+    misses = 0
+    latest_seen = False
+    answered_miss = False
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind in ("session_started", "restart"):
+            break
+        if kind == "bot" and (event.get("metadata") or {}).get("utter_action") in MISS_ANSWERS:
+            answered_miss = True
+        elif kind == "user":
+            if not latest_seen:
+                latest_seen = True  # the message being answered now
+            elif answered_miss:
+                misses += 1
+            else:
+                break
+            answered_miss = False
+    return misses
+
+
+def already_answered(events: Sequence[Event]) -> bool:
+    """Whether the bot has said something since the customer's latest message."""
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False
+
+
+def slots_to_keep(
+    entities: Iterable[Mapping[str, Any]], domain: Mapping[str, Any], slots: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The slots named after an entity of the message, with the values the message gave them,
+    so that taking the message back does not forget a customer number or postal code."""
+    known = domain.get("slots") or {}
+    return {
+        name: slots[name]
+        for name in dict.fromkeys(str(e.get("entity")) for e in entities)
+        if name in known and slots.get(name) is not None
+    }

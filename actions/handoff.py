@@ -23,11 +23,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import context
+from actions.language import conversation_language
 from core.calendar import BusinessCalendar
-from core.card import build_card
+from core.card import CardTexts, build_card
 from core.company import QueuePolicy
+from core.content.locale import Locale
 from core.content.values import date_time_value
-from core.settings import Settings
 from store.handoffs import Handoffs
 from store.transcripts import Transcripts
 
@@ -51,9 +52,7 @@ class HandoffRequest:
         return cls(
             conversation_id=conversation_id,
             channel=str(metadata.get("channel") or conversation_id.partition(":")[0]),
-            language=str(
-                metadata.get("language") or tracker.get_slot("language") or default_language
-            ),
+            language=conversation_language(tracker, default_language),
             events=list(tracker.events),
             slots=dict(tracker.current_slot_values()),
         )
@@ -77,18 +76,18 @@ class ActionHandoff(Action):
     ) -> list[dict[str, Any]]:
         ctx = context()
         request = HandoffRequest.from_tracker(tracker, ctx.profile.default_language)
-        async with ctx.redis() as redis:
-            reply = await hand_off(
-                request,
-                Handoffs(redis),
-                Transcripts(redis),
-                calendar=ctx.calendar,
-                now=ctx.now(),
-                policy=ctx.profile.queue,
-                minutes_per_place=ctx.profile.promises.phone_answer_minutes,
-                agent_language=ctx.profile.default_language,
-                topic_titles=topic_titles(),
-            )
+        stores = ctx.stores()
+        reply = await hand_off(
+            request,
+            stores.handoffs,
+            stores.transcripts,
+            calendar=ctx.calendar,
+            now=ctx.now(),
+            policy=ctx.profile.queue,
+            minutes_per_place=ctx.profile.promises.phone_answer_minutes,
+            agent_language=ctx.profile.default_language,
+            topic_titles=topic_titles(),
+        )
         dispatcher.utter_message(response=reply.response, **reply.values)
         if not reply.queued:
             return []
@@ -127,14 +126,21 @@ async def hand_off(
         slots=request.slots,
         transcript=await transcripts.read(request.conversation_id),
         topic_titles=topic_titles,
-        agent_language=agent_language,
+        texts=card_texts(agent_language),
         now=time.time(),  # the real time, also when SVAR_CLOCK shifts the calendar's
+        after_fallback=handed_over_by_fallback(request.events),
     )
     queued = await store.enqueue(card)
     wait = await store.wait_minutes(queued.position, minutes_per_place)
     return Reply(
         "utter_handoff_queued", {"position": queued.position, "wait_minutes": wait}, queued=True
     )
+
+
+def handed_over_by_fallback(events: Sequence[Mapping[str, Any]]) -> bool:
+    """The fallback ran just before this handoff: it missed the customer too often."""
+    actions = [e.get("name") for e in events if e.get("event") == "action"]
+    return bool(actions) and actions[-1] == "action_fallback"
 
 
 def is_busy(waiting: int, wait_minutes: int, policy: QueuePolicy) -> bool:
@@ -150,9 +156,15 @@ def chose_to_wait(events: Iterable[Mapping[str, Any]]) -> bool:
 
 
 @cache
+def card_texts(language: str) -> CardTexts:
+    """What the card says in the agent's language (content/locale.yml)."""
+    return Locale.load_all(context().settings.content_dir / "locale.yml")[language].card
+
+
+@cache
 def topic_titles() -> dict[str, dict[str, str]]:
     """Topic titles per intent and language (content/topics.yml), for the card."""
-    path = Settings.from_env().content_dir / "topics.yml"
+    path = context().settings.content_dir / "topics.yml"
     return dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
 
 
@@ -173,8 +185,7 @@ class ActionSaveRating(Action):
         if rating is None:
             dispatcher.utter_message(response="utter_ask_rating")
             return []
-        async with context().redis() as redis:
-            await Handoffs(redis).rate(tracker.sender_id, rating)
+        await context().stores().handoffs.rate(tracker.sender_id, rating)
         dispatcher.utter_message(response="utter_thank_rating")
         return [SlotSet("rating", None)]
 

@@ -1,31 +1,33 @@
-"""The conversation's language as a slot, so actions, forms and the desk see it in the tracker.
+"""The conversation's language, as the front door decided it.
 
-The front door decides the language of each message (bot/language.py) and sends it as message
-metadata; this custom slot mapping copies it into the `language` slot after every message.
+The front door decides the language of each customer message (bot/language.py) and sends it
+with the message as metadata (`{"language", "channel"}`); actions read it here, and only here.
+No action runs per message to copy it into a slot: that call cost every turn more than the
+rest of the turn together.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
+from rasa_sdk import Tracker
 
 
-class ActionSetLanguage(Action):
-    def name(self) -> str:
-        return "action_set_language"
+def conversation_language(tracker: Tracker, default: str) -> str:
+    """The language of the latest customer message that carried one, else `default`.
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        language = language_update(tracker.latest_message, tracker.get_slot("language"))
-        return [SlotSet("language", language)] if language else []
+    Usually that is the latest message; an intent the desk triggered (after an agent closed
+    the chat) carries none, and the customer's last message before it says the language."""
+    return language_of([tracker.latest_message, *reversed(tracker.events)]) or default
 
 
-def language_update(latest_message: dict[str, Any], current: str | None) -> str | None:
-    """The new language when the latest message's metadata changes it, else None."""
-    language = (latest_message.get("metadata") or {}).get("language")
-    return str(language) if language and language != current else None
+def language_of(messages: Iterable[Mapping[str, Any]]) -> str | None:
+    """The first language found in the messages' metadata (user events; others carry none)."""
+    for message in messages:
+        if message.get("event", "user") != "user":
+            continue
+        language = (message.get("metadata") or {}).get("language")
+        if language:
+            return str(language)
+    return None

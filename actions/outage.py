@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import context
+from actions.language import conversation_language
 from core.content.values import date_time_value
 from core.outages import Outage, find_outage
 
@@ -38,7 +39,7 @@ class ActionOutageLookup(Action):
     ) -> list[dict[str, Any]]:
         ctx = context()
         postal_code = str(tracker.get_slot("postal_code") or "")
-        language = str(tracker.get_slot("language") or ctx.profile.default_language)
+        language = conversation_language(tracker, ctx.profile.default_language)
         outage = find_outage(ctx.profile.outage_feed, ctx.profile.timezone, postal_code, ctx.now())
         response, values = outage_answer(outage, postal_code, language)
         dispatcher.utter_message(response=response, **values)

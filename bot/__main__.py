@@ -7,6 +7,7 @@ import os
 
 from aiohttp import web
 
+from bot.access_log import AccessLogger
 from bot.app import create_app
 from core.pii import MaskingFilter
 from core.settings import Settings
@@ -25,7 +26,13 @@ def main() -> None:
     # python-telegram-bot: time periods as timedelta already (our code reads both kinds).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     settings = Settings.from_env()
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        access_log_class=AccessLogger,  # no query strings: they carry tokens and ids
+    )
 
 
 if __name__ == "__main__":

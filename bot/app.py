@@ -8,9 +8,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import aiohttp
 import yaml
 from aiohttp import web
-from redis.asyncio import Redis
 
-from bot import desk, health, nlg
+from bot import desk, health, nlg, retention_sweep
 from bot.channels import messenger, telegram, webchat
 from bot.keys import (
     ANSWERS,
@@ -24,6 +23,7 @@ from bot.keys import (
     REDIS,
     ROUTER,
     SETTINGS,
+    STORES,
     TOPICS,
 )
 from bot.language import LanguageDetector
@@ -36,6 +36,7 @@ from core.content.answers import AnswerBook
 from core.content.facts import company_facts
 from core.content.locale import Locale
 from core.settings import Settings
+from store.stores import Stores
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[CLOCK] = clock_starting(settings.clock_start)
     load_content(app, settings)
-    app.cleanup_ctx.extend([_redis, _http, _router])
+    app.cleanup_ctx.extend([_redis, _http, _router, retention_sweep.sweeper])
     health.setup_routes(app)
     nlg.setup_routes(app)
     webchat.setup_routes(app)
@@ -90,11 +91,11 @@ async def errors_as_json(
 
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:
-    app[REDIS] = Redis.from_url(
-        app[SETTINGS].redis_url, decode_responses=True, health_check_interval=10
-    )
+    stores = Stores.connect(app[SETTINGS].redis_url, app[CLOCK], app[PROFILE].retention)
+    app[STORES] = stores
+    app[REDIS] = stores.redis
     yield
-    await app[REDIS].close()
+    await stores.close()
 
 
 async def _http(app: web.Application) -> AsyncIterator[None]:
@@ -106,5 +107,5 @@ async def _http(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _router(app: web.Application) -> AsyncIterator[None]:
-    app[ROUTER] = Router(app[REDIS], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS])
+    app[ROUTER] = Router(app[STORES], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS])
     yield

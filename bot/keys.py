@@ -14,6 +14,7 @@ from core.company import CompanyProfile
 from core.content.answers import AnswerBook
 from core.content.locale import Locale
 from core.settings import Settings
+from store.stores import Stores
 
 SETTINGS = web.AppKey("settings", Settings)
 PROFILE = web.AppKey("profile", CompanyProfile)
@@ -24,6 +25,8 @@ LOCALES = web.AppKey("locales", dict[str, Locale])
 TOPICS = web.AppKey("topics", dict[str, dict[str, str]])
 LANGUAGES = web.AppKey("languages", LanguageDetector)
 REDIS = web.AppKey("redis", Redis)
+# Every Redis record, built once over REDIS (store/stores.py).
+STORES = web.AppKey("stores", Stores)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 RASA = web.AppKey("rasa", RasaClient)
 ROUTER = web.AppKey("router", Router)

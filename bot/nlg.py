@@ -2,7 +2,9 @@
 
 Rasa sends `{"response": name, "arguments": {...}, "tracker": {...}, "channel": {...}}` for
 every answer (endpoints.yml `nlg:`); we reply `{"text": ..., "buttons": [...]}` in the
-conversation's language with the company facts filled in.
+conversation's language with the company facts filled in. The language is the one the router
+decided for the customer's message: its metadata, or, for a turn without one (an intent the
+desk triggered), what the router stored for the conversation.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.keys import ANSWERS, FACTS, LOCALES, PROFILE, SETTINGS, TOPICS
+from bot.keys import ANSWERS, FACTS, LOCALES, PROFILE, SETTINGS, STORES, TOPICS
 from core.content.answers import AnswerBook, Button, Rendered
 from core.content.locale import Locale
 from core.content.values import written_out
@@ -33,7 +35,12 @@ async def generate(request: web.Request) -> web.Response:
     body = await request.json()
     languages = request.app[PROFILE].languages
     topic_titles = request.app[TOPICS]
-    language = conversation_language(body.get("tracker") or {}, languages)
+    tracker = body.get("tracker") or {}
+    language = message_language(tracker, languages)
+    if language is None:
+        conversation = await request.app[STORES].conversations.get(str(tracker.get("sender_id")))
+        stored = conversation.language if conversation else None
+        language = stored if stored is not None and stored in languages else languages[0]
     try:
         rendered = render(
             request.app[ANSWERS],
@@ -42,7 +49,7 @@ async def generate(request: web.Request) -> web.Response:
             request.app[FACTS][language],
             request.app[LOCALES][language],
             body.get("arguments") or {},
-            (body.get("tracker") or {}).get("slots") or {},
+            tracker.get("slots") or {},
             topic_titles,
             fallback_language=languages[0],
         )
@@ -52,13 +59,11 @@ async def generate(request: web.Request) -> web.Response:
     return web.json_response(rendered.to_dict())
 
 
-def conversation_language(tracker: Mapping[str, Any], languages: tuple[str, ...]) -> str:
-    """The language the front door decided for the latest message, else the slot, else the default."""
+def message_language(tracker: Mapping[str, Any], languages: tuple[str, ...]) -> str | None:
+    """The language the router decided for the latest message, if it sent one we speak."""
     metadata = (tracker.get("latest_message") or {}).get("metadata") or {}
-    for candidate in (metadata.get("language"), (tracker.get("slots") or {}).get("language")):
-        if candidate in languages:
-            return str(candidate)
-    return languages[0]
+    language = metadata.get("language")
+    return str(language) if language in languages else None
 
 
 def render(

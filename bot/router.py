@@ -7,22 +7,18 @@ Rasa outage loses nothing and the customer still gets a polite answer in their l
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 
-from redis.asyncio import Redis
-
 from bot import frustration
+from bot.desk_events import message_event
 from bot.language import LanguageDetector
 from bot.messages import Inbound, Outbound
 from bot.rasa_client import RasaClient, RasaUnavailable
 from core.content.answers import AnswerBook
 from core.transcript import Entry
-from store import keys
-from store.conversations import Conversations, Mode
-from store.handoffs import Handoffs, message_event
-from store.transcripts import Transcripts
+from store.conversations import Mode
+from store.stores import Stores
 
 log = logging.getLogger(__name__)
 
@@ -33,20 +29,17 @@ Deliverer = Callable[[str, Outbound], Awaitable[None]]
 class Router:
     def __init__(
         self,
-        redis: Redis,
+        stores: Stores,
         rasa: RasaClient,
         languages: LanguageDetector,
         answers: AnswerBook,
         facts: dict[str, dict[str, str]],
     ) -> None:
-        self._redis = redis
+        self._stores = stores
         self._rasa = rasa
         self._languages = languages
         self._answers = answers
         self._facts = facts
-        self.conversations = Conversations(redis)
-        self.transcripts = Transcripts(redis)
-        self.handoffs = Handoffs(redis)
         self._deliverers: dict[str, Deliverer] = {}
 
     def register_channel(self, channel: str, deliver: Deliverer) -> None:
@@ -55,18 +48,20 @@ class Router:
 
     async def handle(self, message: Inbound) -> list[Outbound]:
         """Route one customer message and return what the bot answers right away."""
-        conversation = await self.conversations.touch(message.conversation_id, message.channel)
+        conversation = await self._stores.conversations.touch(
+            message.conversation_id, message.channel
+        )
         language = self._languages.detect(message.text, conversation.language)
         if language != conversation.language:
-            await self.conversations.set_language(conversation.id, language)
+            await self._stores.conversations.set_language(conversation.id, language)
         entry = Entry("customer", message.text)
-        await self.transcripts.append(conversation.id, entry)
+        await self._stores.transcripts.append(conversation.id, entry)
         if conversation.mode in (Mode.QUEUED, Mode.AGENT):
             # The bot stays silent while a person is on it; every open desk sees the message.
-            await self.handoffs.announce(message_event(conversation.id, entry))
+            await self._stores.desk_feed.announce(message_event(conversation.id, entry))
             return []
         if conversation.mode is Mode.CLOSED:
-            await self.conversations.set_mode(conversation.id, Mode.BOT)
+            await self._stores.conversations.set_mode(conversation.id, Mode.BOT)
         metadata = {"language": language, "channel": message.channel}
         text = message.rasa_text
         if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):
@@ -82,7 +77,7 @@ class Router:
             # server is down) or Rasa did, and the customer is told so politely.
             log.error("conversation %s: the bot gave no answer", conversation.id)
             replies = [self.system_message("utter_unavailable", language)]
-        await self.transcripts.append(
+        await self._stores.transcripts.append(
             conversation.id,
             *(Entry(r.sender, r.text, buttons=tuple(b.title for b in r.buttons)) for r in replies),
         )
@@ -90,7 +85,7 @@ class Router:
 
     async def _sounds_frustrated(self, conversation_id: str, text: str) -> bool:
         """bot/frustration.py's rule over this message and the customer's ones before it."""
-        recent = await self.transcripts.read(
+        recent = await self._stores.transcripts.read(
             conversation_id, 4 * (frustration.EARLIER_MESSAGES + 1)
         )
         earlier = [e.text for e in recent if e.role == "customer"][:-1]  # the last is this one
@@ -106,15 +101,15 @@ class Router:
     async def deliver(self, conversation_id: str, message: Outbound) -> None:
         """Send a message that starts on our side (an agent's reply, a queue update) and keep it
         in the transcript once the channel took it (one the channel refuses was not sent)."""
-        conversation = await self.conversations.get(conversation_id)
+        conversation = await self._stores.conversations.get(conversation_id)
         if conversation is None:
             raise KeyError(f"no conversation {conversation_id!r}")
         await self._deliverers[conversation.channel](conversation_id, message)
-        await self.transcripts.append(
+        await self._stores.transcripts.append(
             conversation_id,
             Entry(message.sender, message.text, buttons=tuple(b.title for b in message.buttons)),
         )
 
     async def publish(self, conversation_id: str, message: Outbound) -> None:
         """Send a message to the customer's open sockets, on whichever front door holds them."""
-        await self._redis.publish(keys.outbox(conversation_id), json.dumps(message.to_dict()))
+        await self._stores.outbox.publish(conversation_id, message.to_dict())

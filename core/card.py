@@ -3,6 +3,8 @@
 Built by plain functions from what the action server sees (the tracker's events and slots) and
 the masked transcript the front door keeps. Every free text on the card passes through
 `core.pii.mask`, so no national ID, card or bank account number reaches the desk or the log.
+What the card itself says (the reason, the summary's labels) comes from `CardTexts`, the
+`card:` section of content/locale.yml in the agent's language.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from core.intents import NOT_TOPICS
 from core.pii import mask
@@ -30,6 +32,46 @@ class Reason(str, enum.Enum):
     COMPLAINT = "complaint"
     PAYMENT_PLAN = "payment_plan"  # a payment plan needs a person's decision
     FRUSTRATED = "frustrated"  # bot/frustration.py fired
+
+
+@dataclass(frozen=True)
+class CardTexts:
+    """What the card says in one language: `card:` and `language_names:` of content/locale.yml."""
+
+    language: str
+    reasons: Mapping[str, str]  # Reason value -> the summary's first sentence
+    topic: str  # "Topic: {topic}."
+    no_topic: str  # the topic's title when there is none
+    writes_in: str  # "The customer writes in {language}."
+    last: str  # "The customer last wrote: «{text}»"
+    nothing_written: str
+    language_names: Mapping[str, str]  # language code -> its name in this language
+
+    # The keys each language's `card:` section needs (the content check reads these).
+    KEYS: ClassVar[tuple[str, ...]] = (
+        *(f"reasons.{reason.value}" for reason in Reason),
+        "topic",
+        "no_topic",
+        "writes_in",
+        "last",
+        "nothing_written",
+    )
+
+    @classmethod
+    def from_dict(
+        cls, language: str, card: Mapping[str, Any], language_names: Mapping[str, Any]
+    ) -> CardTexts:
+        reasons = card["reasons"]
+        return cls(
+            language=language,
+            reasons={reason.value: str(reasons[reason.value]) for reason in Reason},
+            topic=str(card["topic"]),
+            no_topic=str(card["no_topic"]),
+            writes_in=str(card["writes_in"]),
+            last=str(card["last"]),
+            nothing_written=str(card["nothing_written"]),
+            language_names={str(k): str(v) for k, v in language_names.items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -104,15 +146,18 @@ def build_card(
     slots: Mapping[str, Any],
     transcript: Sequence[Entry],
     topic_titles: Mapping[str, Mapping[str, str]],
-    agent_language: str,
+    texts: CardTexts,
     now: float,
+    after_fallback: bool = False,
 ) -> ContextCard:
-    """The card for a handoff happening now, from the tracker's events and slots."""
+    """The card for a handoff happening now, from the tracker's events and slots, with its
+    summary in the agent's language (`texts`); `after_fallback`: the bot's fallback handed it
+    over, having missed the customer's messages too often."""
     intents = intent_path(events)
     topic = latest_topic(intents)
     titles = topic_titles.get(topic or "") or {}
-    topic_title = titles.get(agent_language) or next(iter(titles.values()), None)
-    reason = handoff_reason(intents)
+    topic_title = titles.get(texts.language) or next(iter(titles.values()), None)
+    reason = Reason.NOT_UNDERSTOOD if after_fallback else handoff_reason(intents)
     masked = tuple(
         Entry(e.role, mask(e.text), e.at, e.buttons) for e in transcript[-TRANSCRIPT_ENTRIES:]
     )
@@ -131,7 +176,7 @@ def build_card(
         },
         entities=latest_entities(events),
         answered=answered(events),
-        summary=summary(reason, topic_title, language, masked, agent_language),
+        summary=summary(reason, topic_title, language, masked, texts),
         transcript=masked,
         created=now,
     )
@@ -191,48 +236,17 @@ def summary(
     topic_title: str | None,
     language: str,
     transcript: Sequence[Entry],
-    agent_language: str,
+    texts: CardTexts,
 ) -> tuple[str, str]:
     """Two lines for the agent: why and about what; what the customer wrote last."""
-    words = _WORDS.get(agent_language, _WORDS["en"])
-    first = f"{words[reason.value]} {words['topic']}: {topic_title or words['no_topic']}."
-    if language != agent_language:
-        names = _LANGUAGE_NAMES.get(agent_language, _LANGUAGE_NAMES["en"])
-        first += " " + words["writes_in"].format(language=names.get(language, language))
+    first = f"{texts.reasons[reason.value]} " + texts.topic.format(
+        topic=topic_title or texts.no_topic
+    )
+    if language != texts.language:
+        name = texts.language_names.get(language, language)
+        first += " " + texts.writes_in.format(language=name)
     last = next((e.text for e in reversed(transcript) if e.role == "customer"), "")
     if len(last) > QUOTE_CHARS:
         last = last[: QUOTE_CHARS - 1].rstrip() + "…"
-    second = f"{words['last']}: «{last}»" if last else words["nothing_written"]
+    second = texts.last.format(text=last) if last else texts.nothing_written
     return first, second
-
-
-_WORDS: dict[str, dict[str, str]] = {
-    "nb": {
-        "asked": "Kunden ba om å få snakke med en person.",
-        "not_understood": "Boten forsto ikke kunden tre ganger på rad.",
-        "complaint": "Kunden vil klage.",
-        "payment_plan": "Kunden trenger en avgjørelse om betaling.",
-        "frustrated": "Kunden virker frustrert.",
-        "topic": "Tema",
-        "no_topic": "ukjent",
-        "writes_in": "Kunden skriver på {language}.",
-        "last": "Sist skrev kunden",
-        "nothing_written": "Kunden har ikke skrevet noe ennå.",
-    },
-    "en": {
-        "asked": "The customer asked to talk to a person.",
-        "not_understood": "The bot did not understand the customer three times in a row.",
-        "complaint": "The customer wants to complain.",
-        "payment_plan": "The customer needs a decision about paying.",
-        "frustrated": "The customer seems frustrated.",
-        "topic": "Topic",
-        "no_topic": "unknown",
-        "writes_in": "The customer writes in {language}.",
-        "last": "The customer last wrote",
-        "nothing_written": "The customer has not written anything yet.",
-    },
-}
-_LANGUAGE_NAMES: dict[str, dict[str, str]] = {
-    "nb": {"nb": "norsk", "nn": "nynorsk", "en": "engelsk", "sv": "svensk", "fi": "finsk"},
-    "en": {"nb": "Norwegian", "nn": "Norwegian", "en": "English", "sv": "Swedish", "fi": "Finnish"},
-}

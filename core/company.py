@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from core.calendar import BusinessCalendar, OpeningHours
+from core.retention import Retention
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Recurring closed days (MM-DD) are expanded over this span; far beyond any deadline asked.
@@ -60,6 +61,7 @@ class CompanyProfile:
     promises: Promises
     queue: QueuePolicy
     outage_feed: Path
+    retention: Retention
 
     @property
     def default_language(self) -> str:
@@ -107,6 +109,7 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         promises=Promises(**{k: int(v) for k, v in raw["promises"].items()}),
         queue=QueuePolicy(**{k: int(v) for k, v in raw["queue"].items()}),
         outage_feed=base / raw["outage_feed"],
+        retention=Retention.from_dict(raw["retention"]),
     )
 
 

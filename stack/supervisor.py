@@ -1,7 +1,8 @@
 """Start the stack's processes, watch them, restart the ones that die, stop them all cleanly.
 
-Each child gets its own log file and dies with the supervisor (Linux parent-death signal),
-so Ctrl-C, a kill of the supervisor or a crash leaves nothing running.
+Each child gets its own log file, written through the supervisor so that it is masked
+(stack/logs.py), and dies with the supervisor (Linux parent-death signal), so Ctrl-C, a kill
+of the supervisor or a crash leaves nothing running.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ import aiohttp
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from stack.logs import Redactor, copy_masked, secrets_in
 from stack.processes import ProcessSpec
 
 log = logging.getLogger(__name__)
 
 STOP_GRACE_SECONDS = 10
+LOG_FLUSH_SECONDS = 5  # after a child stopped: for its last lines to reach its log
 READY_TIMEOUT_SECONDS = 240
 MAX_RESTART_DELAY = 30.0
 _PR_SET_PDEATHSIG = 1
@@ -39,6 +42,7 @@ class Supervisor:
         self._redis_url = redis_url
         self._processes: dict[str, asyncio.subprocess.Process] = {}
         self._watchers: dict[str, asyncio.Task[None]] = {}
+        self._log_copies: set[asyncio.Task[None]] = set()
         self._stopping = False
 
     def log_file(self, name: str) -> Path:
@@ -59,6 +63,8 @@ class Supervisor:
             task.cancel()
         for name in reversed(list(self._processes)):
             await _terminate(self._processes[name])
+        if self._log_copies:
+            await asyncio.wait(self._log_copies, timeout=LOG_FLUSH_SECONDS)
         self._processes.clear()
 
     async def wait_ready(self, name: str, timeout: float = READY_TIMEOUT_SECONDS) -> None:
@@ -79,17 +85,23 @@ class Supervisor:
 
     async def _spawn(self, name: str) -> None:
         spec = self._specs[name]
-        output = self.log_file(name).open("ab")
         self._processes[name] = await asyncio.create_subprocess_exec(
             *spec.command,
             env=spec.env,
             stdin=asyncio.subprocess.DEVNULL,
-            stdout=output,
+            stdout=asyncio.subprocess.PIPE,  # copied into the log, masked
             stderr=asyncio.subprocess.STDOUT,
             preexec_fn=_die_with_parent,
             start_new_session=True,  # Ctrl-C reaches the supervisor, which stops children in order
         )
-        output.close()
+        output = self._processes[name].stdout
+        assert output is not None
+        # The copy of a process that died ends by itself once its last line is written.
+        copy = asyncio.create_task(
+            copy_masked(output, self.log_file(name), Redactor(secrets_in(spec.env)))
+        )
+        self._log_copies.add(copy)
+        copy.add_done_callback(self._log_copies.discard)
         (self._logs / f"{name}.pid").write_text(f"{self._processes[name].pid}\n")
         log.info(
             "started %s (pid %d), log: %s", name, self._processes[name].pid, self.log_file(name)

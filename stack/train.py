@@ -22,24 +22,27 @@ log = logging.getLogger(__name__)
 KEEP_MODELS = 3
 
 
-def ensure_model(root: Path, state: Path) -> Path:
+def ensure_model(root: Path, state: Path, config: str = "config.yml") -> Path:
     """The trained model for the project as it is now, training it if there is none.
 
     Several processes may ask at once (`make run` and `make test`, parallel test sessions):
     one trains while the others wait on a lock, and a model appears under its final name
-    only once it is complete.
+    only once it is complete. Another `config` (a benchmark's) trains under its own name.
     """
     models = state / "models"
     models.mkdir(parents=True, exist_ok=True)
-    model = models / f"svar-{fingerprint(root)[:16]}.tar.gz"
+    prefix = "svar" if config == "config.yml" else Path(config).stem
+    model = models / f"{prefix}-{fingerprint(root, config)[:16]}.tar.gz"
+    if model.exists():  # complete: it gets its name only then (no wait on another training)
+        return model
     with (models / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not model.exists():
-            _train(root, state, model)
+            _train(root, state, model, config)
     return model
 
 
-def _train(root: Path, state: Path, model: Path) -> None:
+def _train(root: Path, state: Path, model: Path, config: str) -> None:
     tokenizer = state / "spacy" / "nordic"
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"}
     if not tokenizer.exists():
@@ -55,7 +58,7 @@ def _train(root: Path, state: Path, model: Path) -> None:
     subprocess.run(
         [
             sys.executable, "-m", "rasa", "train",
-            "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+            "--config", config, "--domain", "domain.yml", "--data", "data",
             "--out", str(partial.parent), "--fixed-model-name", partial.name,
         ],
         cwd=root,
@@ -63,16 +66,17 @@ def _train(root: Path, state: Path, model: Path) -> None:
         env=env,
     )  # fmt: skip
     os.replace(partial.with_name(f"{partial.name}.tar.gz"), model)
-    models = sorted(model.parent.glob("svar-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    prefix = model.name.rsplit("-", 1)[0]
+    models = sorted(model.parent.glob(f"{prefix}-*.tar.gz"), key=lambda p: p.stat().st_mtime)
     for old in models[:-KEEP_MODELS]:
         old.unlink()
 
 
-def fingerprint(root: Path) -> str:
+def fingerprint(root: Path, config: str = "config.yml") -> str:
     root = root.resolve()
     digest = hashlib.sha256()
     inputs = [
-        root / "config.yml",
+        root / config,
         root / "domain.yml",
         root / "requirements.txt",
         Path(spacy_model.__file__),

@@ -1,7 +1,9 @@
 """Desk agents: who may log in to the agent desk, under which name, with which password.
 
 Passwords are stored only as scrypt hashes (standard library), each with its own salt.
-Agents are created with `python -m bot.desk.agents add <username> --name "<name>"`.
+Agents are created with `python -m bot.desk.agents add <username> --name "<name>"`; a
+supervisor (`--supervisor`, or `role <username> supervisor`) may also export and erase a
+customer's data from the desk (bot/desk/privacy.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
 MIN_PASSWORD_CHARS = 10
 # scrypt at n=2**14, r=8: 16 MiB and about 50 ms per hash; slow for a guesser, fine at login.
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P, _SCRYPT_LEN = 2**14, 8, 1, 32
+# Sets the role of an agent that exists; never creates a half agent of one field.
+_SET_ROLE = """
+if redis.call('HEXISTS', KEYS[1], 'name') == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'supervisor', ARGV[1])
+return 1
+"""
 
 
 class AgentError(ValueError):
@@ -32,25 +40,41 @@ class AgentError(ValueError):
 class Agent:
     username: str
     name: str  # shown to customers: "Kari is here now"
+    supervisor: bool = False  # may export and erase a customer's data from the desk
 
 
 class Agents:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
+        self._set_role = redis.register_script(_SET_ROLE)
 
-    async def add(self, username: str, name: str, password: str) -> Agent:
-        """Create the agent, or give an existing one a new name and password."""
+    async def add(
+        self, username: str, name: str, password: str, *, supervisor: bool = False
+    ) -> Agent:
+        """Create the agent, or give an existing one a new name and password. `supervisor`
+        makes them one; an existing supervisor stays one (`set_supervisor` takes it away)."""
         check_username(username)
         check_password(password)
         name = name.strip() or username
+        record: dict[str, str | float] = {
+            "name": name,
+            "password": hash_password(password),
+            "created": time.time(),
+        }
+        if supervisor:
+            record["supervisor"] = "1"
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(
-                keys.agent(username),
-                mapping={"name": name, "password": hash_password(password), "created": time.time()},
-            )
+            pipe.hset(keys.agent(username), mapping=record)
             pipe.sadd(keys.agents(), username)
-            await pipe.execute()
-        return Agent(username, name)
+            pipe.hget(keys.agent(username), "supervisor")
+            *_, role = await pipe.execute()
+        return Agent(username, name, role == "1")
+
+    async def set_supervisor(self, username: str, supervisor: bool) -> bool:
+        """Make an agent a supervisor or an ordinary agent; False when there is no such agent.
+        Takes effect at once: sessions read the role from here on every request."""
+        done = await self._set_role(keys=[keys.agent(username)], args=["1" if supervisor else "0"])
+        return bool(done)
 
     async def remove(self, username: str) -> bool:
         async with self._redis.pipeline(transaction=True) as pipe:
@@ -60,8 +84,8 @@ class Agents:
         return bool(deleted)
 
     async def get(self, username: str) -> Agent | None:
-        name = await self._redis.hget(keys.agent(username), "name")
-        return Agent(username, str(name)) if name else None
+        name, supervisor = await self._redis.hmget(keys.agent(username), ["name", "supervisor"])
+        return Agent(username, str(name), supervisor == "1") if name else None
 
     async def all(self) -> list[Agent]:
         usernames = sorted(await self._redis.smembers(keys.agents()))

@@ -18,6 +18,8 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from core.clock import Clock, system_clock
+from core.pii import mask
+from core.retention import Retention
 from store import keys
 
 
@@ -117,21 +119,33 @@ local record = cjson.decode(raw)
 if record.status ~= 'open' and record.status ~= 'failed_attempt' then return 0 end
 record.status = 'calling'
 record.agent = ARGV[1]
-redis.call('SET', KEYS[1], cjson.encode(record))
+redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
 redis.call('XADD', KEYS[2], '*', 'callback', record.id, 'event', 'taken', 'agent', ARGV[1], 'at', ARGV[2])
 return 1
 """
 
 
 class Callbacks:
-    def __init__(self, redis: Redis, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        clock: Clock = system_clock,
+        ttl_seconds: int = Retention().callback_seconds,
+    ) -> None:
         self._redis = redis
         self._now = clock
+        self._ttl = ttl_seconds  # from when it was promised
         self._take = redis.register_script(_TAKE)
 
     async def add(self, callback: Callback) -> None:
+        """Keep a new promise; what the customer wrote about it is masked first."""
+        callback = replace(callback, topic=mask(callback.topic))
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.set(keys.callback(callback.id), json.dumps(callback.to_dict(), ensure_ascii=False))
+            pipe.set(
+                keys.callback(callback.id),
+                json.dumps(callback.to_dict(), ensure_ascii=False),
+                ex=self._ttl,
+            )
             pipe.zadd(keys.callbacks_by_deadline(), {callback.id: callback.deadline})
             pipe.xadd(
                 keys.callbacks_log(),
@@ -180,13 +194,17 @@ class Callbacks:
         now = self._now().timestamp()
         updated = replace(
             callback,
-            attempts=(*callback.attempts, Attempt(now, agent, outcome, note)),
+            attempts=(*callback.attempts, Attempt(now, agent, mask(outcome), mask(note))),
             status=Status.DONE if reached else Status.FAILED_ATTEMPT,
             done_at=now if reached else None,
             agent=agent if reached else None,
         )
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.set(keys.callback(callback_id), json.dumps(updated.to_dict(), ensure_ascii=False))
+            pipe.set(
+                keys.callback(callback_id),
+                json.dumps(updated.to_dict(), ensure_ascii=False),
+                keepttl=True,
+            )
             pipe.xadd(
                 keys.callbacks_log(),
                 _event(

@@ -1,12 +1,12 @@
-"""The handoff queue, its claims and its log, in Redis.
+"""The handoff queue and its state machine, in Redis.
 
-A handoff is one hash (its current record, with the context card) plus events in an append-only
-log stream, so reports can tell who took what, when, and how it ended. New cards also go to a
-queue stream that the front doors read through one consumer group and announce to every open
-desk; a card is acknowledged only once announced, so one a stopped front door had read is
-announced by another (at least once, never lost). Every change of state is one Lua script:
-of any number of agents claiming one card at once exactly one wins, and a repeated request
-changes nothing. State lives only here, so a restart of any process but Redis loses nothing.
+A handoff is one hash (its current record, with the context card); every change of state is
+one Lua script (store/handoff_scripts.py) that also appends the event to the handoff log
+(store/handoff_log.py) and, on enqueue, puts the card on the desks' feed (store/desk_feed.py). Of any number of agents
+claiming one card at once exactly one wins, and a repeated request changes nothing. The
+conversation's mode changes in the same scripts (queued, agent, back to bot), through the
+conversation record's own fields (store/conversations.py). State lives only here, so a restart
+of any process but Redis loses nothing.
 """
 
 from __future__ import annotations
@@ -22,15 +22,14 @@ from math import ceil
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
 
 from core.card import ContextCard
 from core.pii import mask
-from core.transcript import Entry
+from core.retention import Retention
+from store import handoff_scripts as scripts
 from store import keys
+from store.desk_feed import GROUP, QUEUE_MAXLEN
 
-GROUP = "desk"
-QUEUE_MAXLEN = 10_000  # announced cards are acknowledged; the stream need not grow forever
 WAIT_SAMPLES = 20
 NOTE_MAX_CHARS = 4000
 
@@ -140,111 +139,16 @@ class Claim:
     agent: str | None  # who has it now
 
 
-@dataclass(frozen=True)
-class LogEvent:
-    """One line of the handoff log: `event` is queued, claimed, transferred, note, closed or rated."""
-
-    id: str  # the stream id: its first part is the Unix time in milliseconds
-    handoff_id: str
-    event: str
-    at: float
-    fields: dict[str, str]
-
-
-# KEYS: handoff, waiting, conversation, queue, log. ARGV: id, conversation, now, card, reason.
-_ENQUEUE = """
-local position = redis.call('ZCARD', KEYS[2]) + 1
-redis.call('HSET', KEYS[1], 'id', ARGV[1], 'conversation_id', ARGV[2], 'state', 'queued',
-  'reason', ARGV[5], 'card', ARGV[4], 'queued_at', ARGV[3], 'position', position)
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-redis.call('HSET', KEYS[3], 'mode', 'queued', 'handoff', ARGV[1])
-redis.pcall('XGROUP', 'CREATE', KEYS[4], ARGV[6], '0', 'MKSTREAM')
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'handoff', ARGV[1], 'card', ARGV[4])
-redis.call('XADD', KEYS[5], '*', 'handoff', ARGV[1], 'event', 'queued', 'at', ARGV[3],
-  'conversation', ARGV[2], 'reason', ARGV[5], 'card', ARGV[4])
-return position
-"""
-
-# KEYS: handoff, waiting, claimed, conversation, waits, log. ARGV: id, agent, now, samples.
-_CLAIM = """
-local state = redis.call('HGET', KEYS[1], 'state')
-if state ~= 'queued' then
-  return {0, state or '', redis.call('HGET', KEYS[1], 'agent') or ''}
-end
-local queued_at = tonumber(redis.call('HGET', KEYS[1], 'queued_at'))
-local position = tonumber(redis.call('HGET', KEYS[1], 'position')) or 1
-redis.call('HSET', KEYS[1], 'state', 'claimed', 'agent', ARGV[2], 'claimed_at', ARGV[3])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], queued_at, ARGV[1])
-redis.call('HSET', KEYS[4], 'mode', 'agent')
-redis.call('LPUSH', KEYS[5], tostring((tonumber(ARGV[3]) - queued_at) / position))
-redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[4]) - 1)
-redis.call('XADD', KEYS[6], '*', 'handoff', ARGV[1], 'event', 'claimed', 'at', ARGV[3],
-  'agent', ARGV[2], 'waited', tostring(tonumber(ARGV[3]) - queued_at))
-return {1, 'claimed', ARGV[2]}
-"""
-
-# KEYS: handoff, log. ARGV: id, from, to, now.
-_TRANSFER = """
-local state = redis.call('HGET', KEYS[1], 'state')
-local agent = redis.call('HGET', KEYS[1], 'agent')
-if state ~= 'claimed' or agent ~= ARGV[2] then
-  return {0, state or '', agent or ''}
-end
-if ARGV[3] ~= ARGV[2] then
-  redis.call('HSET', KEYS[1], 'agent', ARGV[3])
-  redis.call('XADD', KEYS[2], '*', 'handoff', ARGV[1], 'event', 'transferred', 'at', ARGV[4],
-    'from', ARGV[2], 'to', ARGV[3])
-end
-return {1, state, ARGV[3]}
-"""
-
-# KEYS: handoff. ARGV: agent, from state, to state. Moves between claimed and closing.
-_STEP = """
-local state = redis.call('HGET', KEYS[1], 'state')
-local agent = redis.call('HGET', KEYS[1], 'agent')
-if agent ~= ARGV[1] or (state ~= ARGV[2] and state ~= ARGV[3]) then
-  return {0, state or '', agent or ''}
-end
-redis.call('HSET', KEYS[1], 'state', ARGV[3])
-return {1, ARGV[3], agent}
-"""
-
-# KEYS: handoff, claimed, conversation, log. ARGV: id, agent, now, outcome.
-_FINISH_CLOSE = """
-local state = redis.call('HGET', KEYS[1], 'state')
-local agent = redis.call('HGET', KEYS[1], 'agent')
-if state ~= 'closing' or agent ~= ARGV[2] then
-  return {0, state or '', agent or ''}
-end
-redis.call('HSET', KEYS[1], 'state', 'closed', 'closed_at', ARGV[3], 'outcome', ARGV[4])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('HSET', KEYS[3], 'mode', 'bot')
-redis.call('XADD', KEYS[4], '*', 'handoff', ARGV[1], 'event', 'closed', 'at', ARGV[3],
-  'agent', ARGV[2], 'outcome', ARGV[4])
-return {1, 'closed', agent}
-"""
-
-# KEYS: handoff, log. ARGV: id, rating, now. Only a closed handoff, and only once.
-_RATE = """
-if redis.call('HGET', KEYS[1], 'state') ~= 'closed' then return 0 end
-if redis.call('HSETNX', KEYS[1], 'rating', ARGV[2]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'rated_at', ARGV[3])
-redis.call('XADD', KEYS[2], '*', 'handoff', ARGV[1], 'event', 'rated', 'at', ARGV[3],
-  'rating', ARGV[2])
-return 1
-"""
-
-
 class Handoffs:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, ttl_seconds: int = Retention().handoff_seconds) -> None:
         self._redis = redis
-        self._enqueue = redis.register_script(_ENQUEUE)
-        self._claim = redis.register_script(_CLAIM)
-        self._transfer = redis.register_script(_TRANSFER)
-        self._step = redis.register_script(_STEP)
-        self._finish_close = redis.register_script(_FINISH_CLOSE)
-        self._rate = redis.register_script(_RATE)
+        self._ttl = ttl_seconds  # from when it was queued
+        self._enqueue = redis.register_script(scripts.ENQUEUE)
+        self._claim = redis.register_script(scripts.CLAIM)
+        self._transfer = redis.register_script(scripts.TRANSFER)
+        self._step = redis.register_script(scripts.STEP)
+        self._finish_close = redis.register_script(scripts.FINISH_CLOSE)
+        self._rate = redis.register_script(scripts.RATE)
 
     # --- The queue -----------------------------------------------------------------------
 
@@ -268,6 +172,7 @@ class Handoffs:
                 card.reason.value,
                 GROUP,
                 QUEUE_MAXLEN,
+                self._ttl,
             ],
         )
         return Queued(handoff_id, int(position))
@@ -400,6 +305,7 @@ class Handoffs:
             pipe.rpush(
                 keys.handoff_notes(handoff_id), json.dumps(note.to_dict(), ensure_ascii=False)
             )
+            pipe.expire(keys.handoff_notes(handoff_id), self._ttl)
             pipe.xadd(
                 keys.handoffs_log(),
                 {
@@ -416,73 +322,6 @@ class Handoffs:
     async def notes(self, handoff_id: str) -> list[Note]:
         raw = await self._redis.lrange(keys.handoff_notes(handoff_id), 0, -1)
         return [Note.from_dict(json.loads(item)) for item in raw]
-
-    # --- Announcing new cards (the consumer group) ---------------------------------------
-
-    async def ensure_group(self) -> None:
-        try:
-            await self._redis.xgroup_create(keys.handoff_queue(), GROUP, id="0", mkstream=True)
-        except ResponseError as error:
-            if "BUSYGROUP" not in str(error):
-                raise
-
-    async def read_new(
-        self, consumer: str, block_ms: int, count: int = 20
-    ) -> list[tuple[str, str]]:
-        """Cards not yet announced: first those this consumer read and did not acknowledge
-        (it stopped half-way), then new ones. Returns (stream id, handoff id) pairs."""
-        for start in ("0", ">"):
-            reply = await self._redis.xreadgroup(
-                GROUP,
-                consumer,
-                {keys.handoff_queue(): start},
-                count=count,
-                block=None if start == "0" else block_ms,
-            )
-            entries = [
-                (entry_id, (fields or {}).get("handoff", ""))
-                for _, items in reply or ()
-                for entry_id, fields in items
-            ]
-            if entries:
-                return entries
-        return []
-
-    async def reclaim_stale(
-        self, consumer: str, idle_ms: int, count: int = 20
-    ) -> list[tuple[str, str]]:
-        """Cards another front door read and did not announce for `idle_ms`: it stopped."""
-        reply = await self._redis.xautoclaim(
-            keys.handoff_queue(), GROUP, consumer, min_idle_time=idle_ms, count=count
-        )
-        return [(entry_id, (fields or {}).get("handoff", "")) for entry_id, fields in reply[1]]
-
-    async def ack(self, *entry_ids: str) -> None:
-        if entry_ids:
-            await self._redis.xack(keys.handoff_queue(), GROUP, *entry_ids)
-
-    # --- Live events for the desks, and the log for reports -------------------------------
-
-    async def announce(self, event: Mapping[str, Any]) -> None:
-        """Tell every open desk, on every front door."""
-        await self._redis.publish(keys.desk_events(), json.dumps(event, ensure_ascii=False))
-
-    async def history(
-        self, since: float | None = None, until: float | None = None
-    ) -> list[LogEvent]:
-        """Every logged handoff event between two Unix times, oldest first."""
-        start = "-" if since is None else f"{int(since * 1000)}-0"
-        end = "+" if until is None else f"{int(until * 1000)}-99999999"
-        return [
-            LogEvent(
-                id=entry_id,
-                handoff_id=fields.get("handoff", ""),
-                event=fields.get("event", ""),
-                at=float(fields.get("at") or 0),
-                fields={k: v for k, v in fields.items() if k not in ("handoff", "event", "at")},
-            )
-            for entry_id, fields in await self._redis.xrange(keys.handoffs_log(), start, end)
-        ]
 
     # --- Helpers -------------------------------------------------------------------------
 
@@ -517,9 +356,3 @@ def _check(result: list[Any]) -> None:
 
 def _float(value: Any) -> float | None:
     return float(value) if value not in (None, "") else None
-
-
-def message_event(conversation_id: str, entry: Entry) -> dict[str, Any]:
-    """The desk event for one message of a conversation at the desk, masked like the transcript."""
-    masked = Entry(entry.role, mask(entry.text), entry.at, entry.buttons)
-    return {"type": "message", "conversation_id": conversation_id, "entry": masked.to_dict()}

@@ -17,9 +17,17 @@ def transcript(conversation_id: str) -> str:
     return f"{PREFIX}:conv:{conversation_id}:transcript"
 
 
+_OUTBOX_SUFFIX = ":out"
+
+
 def outbox(conversation_id: str) -> str:
     """Pub/sub channel: messages for the customer, to every front door that holds their socket."""
-    return f"{PREFIX}:conv:{conversation_id}:out"
+    return f"{PREFIX}:conv:{conversation_id}{_OUTBOX_SUFFIX}"
+
+
+def outbox_conversation(channel: str) -> str:
+    """The conversation id an outbox channel name belongs to (the reverse of `outbox`)."""
+    return channel.removeprefix(conversation("")).removesuffix(_OUTBOX_SUFFIX)
 
 
 def seen(channel: str, event_id: str) -> str:
@@ -102,7 +110,8 @@ def desk_ticker() -> str:
 
 
 def agent(username: str) -> str:
-    """Hash: one desk agent: display name and scrypt password hash."""
+    """Hash: one desk agent: display name, scrypt password hash, and `supervisor` ("1" for a
+    supervisor: may export and erase a customer's data from the desk)."""
     return f"{PREFIX}:agent:{username}"
 
 
@@ -122,6 +131,36 @@ def desk_login_failures(username: str) -> str:
     return f"{PREFIX}:desk:login-failures:{username}"
 
 
-def complaints() -> str:
-    """Stream: every complaint registered in a chat, with its written-answer deadline."""
-    return f"{PREFIX}:complaints"
+def privacy_audit() -> str:
+    """Stream: append-only audit trail of every export and erasure of a customer's data from
+    the desk (action, conversation id, agent, time); kept as long as complaints, and never
+    erased with the data it is about."""
+    return f"{PREFIX}:privacy:audit"
+
+
+def complaint(complaint_id: str) -> str:
+    """String (JSON): one complaint registered in a chat, with its written-answer deadline."""
+    return f"{PREFIX}:complaint:{complaint_id}"
+
+
+def complaints_by_deadline() -> str:
+    """Sorted set: complaint ids scored by the time they must be answered in writing (Unix)."""
+    return f"{PREFIX}:complaints:by-deadline"
+
+
+def complaints_log() -> str:
+    """Stream: append-only log of every complaint registered, for reports."""
+    return f"{PREFIX}:complaints:log"
+
+
+# --- Rasa's own keys (endpoints.yml: key_prefix `svar`), for erasing and exporting ---------
+
+
+def rasa_tracker(conversation_id: str) -> str:
+    """String (JSON): Rasa's tracker of one conversation, written by Rasa's tracker store."""
+    return f"{PREFIX}:tracker:{conversation_id}"
+
+
+def rasa_lock(conversation_id: str) -> str:
+    """String: Rasa's lock on one conversation while it handles a message (its lock store)."""
+    return f"{PREFIX}:lock:{conversation_id}"

@@ -11,6 +11,7 @@ import json
 from redis.asyncio import Redis
 
 from core.pii import mask
+from core.retention import Retention
 from core.transcript import Entry
 from store import keys
 
@@ -19,8 +20,9 @@ MAX_ENTRIES = 1000
 
 
 class Transcripts:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, ttl_seconds: int = Retention().conversation_seconds) -> None:
         self._redis = redis
+        self._ttl = ttl_seconds  # from the latest entry
 
     async def append(self, conversation_id: str, *entries: Entry) -> None:
         if not entries:
@@ -33,6 +35,7 @@ class Transcripts:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.rpush(key, *masked)
             pipe.ltrim(key, -MAX_ENTRIES, -1)
+            pipe.expire(key, self._ttl)
             await pipe.execute()
 
     async def read(self, conversation_id: str, last: int = MAX_ENTRIES) -> list[Entry]:

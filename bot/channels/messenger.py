@@ -20,23 +20,23 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from redis.asyncio import Redis
 
 from bot.channels.graph import GraphClient, GraphError, message_requests, sender_action
 from bot.channels.inbox import Event, Inbox
 from bot.channels.webhook import (
     ChannelConfigError,
-    json_object,
     read_limited,
     secret_matches,
     signature_matches,
 )
-from bot.channels.window import WindowClosed, last_inbound, messenger_window, record_inbound
-from bot.keys import LANGUAGES, REDIS, ROUTER, SETTINGS
+from bot.channels.window import WindowClosed, messenger_window
+from bot.keys import LANGUAGES, ROUTER, SETTINGS, STORES
 from bot.messages import Inbound, Outbound
+from bot.request_checks import json_object
 from bot.router import Router
 from core.settings import Settings
 from store.conversations import Mode
+from store.stores import Stores
 
 log = logging.getLogger(__name__)
 
@@ -154,18 +154,18 @@ def _inbound(conversation_id: str, text: str, payload: str, max_chars: int) -> I
 class Messenger:
     def __init__(
         self,
-        redis: Redis,
+        stores: Stores,
         router: Router,
         graph: GraphClient,
         default_language: str,
         max_chars: int,
     ) -> None:
-        self._redis = redis
+        self._conversations = stores.conversations
         self._router = router
         self._graph = graph
         self._default_language = default_language
         self._max_chars = max_chars
-        self.inbox = Inbox(redis, CHANNEL, self.process)
+        self.inbox = Inbox(stores.redis, CHANNEL, self.process)
 
     async def process(self, event: dict[str, Any]) -> None:
         """Route one customer event and send what the bot answers."""
@@ -173,12 +173,12 @@ class Messenger:
         now = time.time()
         sent_at = event.get("timestamp")
         at = sent_at / 1000 if isinstance(sent_at, (int, float)) else now
-        await record_inbound(self._redis, conversation_id, min(at, now))
+        await self._conversations.record_inbound(conversation_id, min(at, now))
         message = normalise(conversation_id, event, self._max_chars)
         if message is None:
             await self._unsupported(conversation_id)
             return
-        conversation = await self._router.conversations.get(conversation_id)
+        conversation = await self._conversations.get(conversation_id)
         typing = None
         if conversation is None or conversation.mode in (Mode.BOT, Mode.CLOSED):
             typing = asyncio.create_task(self._typing(conversation_id))
@@ -193,7 +193,9 @@ class Messenger:
         within 24 hours of their last message, an agent's with the HUMAN_AGENT tag within 7
         days; otherwise raise WindowClosed."""
         psid = conversation_id.removeprefix(PREFIX)
-        window = messenger_window(await last_inbound(self._redis, conversation_id), time.time())
+        conversation = await self._conversations.get(conversation_id)
+        last = conversation.last_inbound if conversation else None
+        window = messenger_window(last, time.time())
         if window == "open":
             messaging = {"messaging_type": "RESPONSE"}
         elif window == "human_agent" and message.sender == "agent":
@@ -217,7 +219,7 @@ class Messenger:
 
     async def _unsupported(self, conversation_id: str) -> None:
         """Say politely that only text is read (the answer also goes to the transcript)."""
-        conversation = await self._router.conversations.touch(conversation_id, CHANNEL)
+        conversation = await self._conversations.touch(conversation_id, CHANNEL)
         answer = self._router.system_message(
             "utter_unsupported_content", conversation.language or self._default_language
         )
@@ -241,7 +243,7 @@ async def _messenger(app: web.Application) -> AsyncIterator[None]:
             settings.messenger_app_secret,
         )
         messenger = Messenger(
-            app[REDIS],
+            app[STORES],
             app[ROUTER],
             graph,
             app[LANGUAGES].languages[0],

@@ -7,6 +7,9 @@ Messenger's do) to `Application.process_update`, so Telegram gets its 200 at onc
 restart loses nothing. Without a public URL, PTB's Updater long-polls Telegram instead, for a
 laptop without a public address (`make run`). Conversations are `tg:<chat id>`; only
 private chats are served.
+
+Over 400 lines because the two update sources, PTB's handlers and the reply formatting share
+one `Telegram` object and its state; each part is short.
 """
 
 from __future__ import annotations
@@ -14,14 +17,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Literal, TypeVar
 
 from aiohttp import web
-from redis.asyncio import Redis
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
@@ -36,15 +37,16 @@ from telegram.ext import (
 
 from bot.channels.inbox import Event, Inbox
 from bot.channels.text import split_text
-from bot.channels.webhook import ChannelConfigError, json_object, read_limited, secret_matches
-from bot.keys import LANGUAGES, REDIS, ROUTER, SETTINGS
+from bot.channels.webhook import ChannelConfigError, read_limited, secret_matches
+from bot.keys import LANGUAGES, ROUTER, SETTINGS, STORES
 from bot.messages import Inbound, Outbound
+from bot.request_checks import json_object
 from bot.router import Router
 from bot.tasks import cancel_and_wait
 from core.content.answers import Button
 from core.settings import Settings
-from store import keys
 from store.conversations import Mode
+from store.stores import Stores
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,6 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 # Telegram counts UTF-16 code units up to 4096; leave room for characters that take two.
 TEXT_LIMIT = 4000
 CALLBACK_DATA_BYTES = 64
-LONG_PAYLOAD_TTL_SECONDS = 30 * 24 * 3600
 SEND_ATTEMPTS = 4
 START_RETRY_SECONDS = 30.0
 POLL_TIMEOUT = dt.timedelta(seconds=5)
@@ -147,17 +148,18 @@ class Telegram:
     def __init__(
         self,
         application: TelegramApp,
-        redis: Redis,
+        stores: Stores,
         router: Router,
         languages: Sequence[str],
         max_chars: int,
     ) -> None:
         self.application = application
-        self._redis = redis
+        self._conversations = stores.conversations
+        self._button_payloads = stores.button_payloads
         self._router = router
         self._languages = tuple(languages)
         self._max_chars = max_chars
-        self.inbox = Inbox(redis, CHANNEL, self.process)
+        self.inbox = Inbox(stores.redis, CHANNEL, self.process)
         private = filters.ChatType.PRIVATE
         application.add_handlers(
             [
@@ -182,8 +184,8 @@ class Telegram:
             return
         conversation_id = f"{PREFIX}{chat.id}"
         language = telegram_language(user.language_code if user else None, self._languages)
-        await self._router.conversations.touch(conversation_id, CHANNEL)
-        await self._router.conversations.set_language(conversation_id, language)
+        await self._conversations.touch(conversation_id, CHANNEL)
+        await self._conversations.set_language(conversation_id, language)
         await self._answer(Inbound(conversation_id, CHANNEL, "/start", "/greet"))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -222,7 +224,7 @@ class Telegram:
         if chat is None:
             return
         conversation_id = f"{PREFIX}{chat.id}"
-        conversation = await self._router.conversations.touch(conversation_id, CHANNEL)
+        conversation = await self._conversations.touch(conversation_id, CHANNEL)
         language = conversation.language or telegram_language(
             user.language_code if user else None, self._languages
         )
@@ -252,7 +254,7 @@ class Telegram:
 
     async def _answer(self, message: Inbound) -> None:
         chat_id = int(message.conversation_id.removeprefix(PREFIX))
-        conversation = await self._router.conversations.get(message.conversation_id)
+        conversation = await self._conversations.get(message.conversation_id)
         typing = None
         if conversation is None or conversation.mode in (Mode.BOT, Mode.CLOSED):
             typing = asyncio.create_task(
@@ -306,17 +308,12 @@ class Telegram:
         """The payload itself, or (over Telegram's 64 bytes) a key to it kept in Redis."""
         if len(payload.encode()) <= CALLBACK_DATA_BYTES:
             return payload
-        digest = hashlib.sha256(payload.encode()).hexdigest()[:32]
-        await self._redis.set(
-            keys.button_payload(CHANNEL, digest), payload, ex=LONG_PAYLOAD_TTL_SECONDS
-        )
-        return f"#{digest}"
+        return "#" + await self._button_payloads.keep(CHANNEL, payload)
 
     async def _payload(self, data: str) -> str | None:
         if not data.startswith("#"):
             return data
-        value = await self._redis.get(keys.button_payload(CHANNEL, data[1:]))
-        return str(value) if value is not None else None
+        return await self._button_payloads.get(CHANNEL, data[1:])
 
     @staticmethod
     async def _quietly(call: Awaitable[object]) -> None:
@@ -337,7 +334,7 @@ async def _telegram(app: web.Application) -> AsyncIterator[None]:
     webhook_mode = mode(settings) == "webhook"
     application = build_application(settings, webhook=webhook_mode)
     telegram = Telegram(
-        application, app[REDIS], app[ROUTER], app[LANGUAGES].languages, settings.max_message_chars
+        application, app[STORES], app[ROUTER], app[LANGUAGES].languages, settings.max_message_chars
     )
     app[TELEGRAM] = telegram
     app[ROUTER].register_channel(CHANNEL, telegram.deliver)

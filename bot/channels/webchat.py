@@ -14,15 +14,14 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
-from bot.keys import REDIS, ROUTER, SETTINGS
+from bot.keys import ROUTER, SETTINGS, STORES
 from bot.messages import Inbound, MessageError, Outbound, check_text
+from bot.request_checks import check_origin, json_body
 from bot.tasks import cancel_and_wait
 from bot.web import STATIC, page
-from store import keys
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +51,14 @@ async def chat_page(request: web.Request) -> web.Response:
 
 async def post_message(request: web.Request) -> web.Response:
     """One message in, the bot's replies out, as JSON."""
-    body = await _json_body(request)
+    body = await json_body(request, json_type_only=False)
     sender = body.get("sender")
     if not isinstance(sender, str) or not _SENDER.match(sender):
         raise web.HTTPBadRequest(reason="'sender' must be 1-64 letters, digits or _.:-")
     message = _inbound(f"{CHANNEL}:{sender}", body, request.app[SETTINGS].max_message_chars)
     router = request.app[ROUTER]
     replies = await router.handle(message)
-    conversation = await router.conversations.get(message.conversation_id)
+    conversation = await request.app[STORES].conversations.get(message.conversation_id)
     return web.json_response(
         {
             "conversation_id": message.conversation_id,
@@ -71,7 +70,9 @@ async def post_message(request: web.Request) -> web.Response:
 
 async def socket(request: web.Request) -> web.WebSocketResponse:
     """The widget's socket: history on connect, then messages both ways."""
-    _check_origin(request)
+    check_origin(
+        request, request.app[SETTINGS].allowed_origins, "this origin may not open the chat"
+    )
     conversation = request.query.get("conversation", "")
     if not _SENDER.match(conversation):
         raise web.HTTPBadRequest(reason="'conversation' must be 1-64 letters, digits or _.:-")
@@ -80,7 +81,7 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse(heartbeat=25, max_msg_size=settings.max_body_bytes)
     await ws.prepare(request)
     router = request.app[ROUTER]
-    history = await router.transcripts.read(conversation_id, HISTORY_ON_CONNECT)
+    history = await request.app[STORES].transcripts.read(conversation_id, HISTORY_ON_CONNECT)
     await ws.send_json({"type": "history", "entries": [e.to_dict() for e in history]})
     sockets = request.app[SOCKETS]
     sockets.setdefault(conversation_id, set()).add(ws)
@@ -120,27 +121,6 @@ def _inbound(conversation_id: str, body: Any, max_chars: int) -> Inbound:
     return Inbound(conversation_id, CHANNEL, text, payload)
 
 
-async def _json_body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.text())
-    except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(reason="the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise MessageError("expected a JSON object")
-    return body
-
-
-def _check_origin(request: web.Request) -> None:
-    """Only pages of this site (or configured ones) may open a customer's socket."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return  # not a browser: scripts and tests
-    allowed = request.app[SETTINGS].allowed_origins
-    if origin in allowed or urlsplit(origin).netloc == request.host:
-        return
-    raise web.HTTPForbidden(reason="this origin may not open the chat")
-
-
 async def _outbox_listener(app: web.Application) -> AsyncIterator[None]:
     """Forward published messages to the sockets this front door holds."""
     app[ROUTER].register_channel(CHANNEL, app[ROUTER].publish)
@@ -150,19 +130,12 @@ async def _outbox_listener(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _forward_outbox(app: web.Application) -> None:
-    pattern = keys.outbox("*")
     while True:
         try:
-            async with app[REDIS].pubsub() as pubsub:
-                await pubsub.psubscribe(pattern)
-                async for item in pubsub.listen():
-                    if item.get("type") != "pmessage":
-                        continue
-                    conversation_id = item["channel"].removeprefix(keys.outbox("")[:-4])
-                    conversation_id = conversation_id.removesuffix(":out")
-                    message = Outbound.from_dict(json.loads(item["data"]))
-                    for ws in list(app[SOCKETS].get(conversation_id, ())):
-                        await ws.send_json({"type": "message", **message.to_dict()})
+            async for conversation_id, data in app[STORES].outbox.messages():
+                message = Outbound.from_dict(data)
+                for ws in list(app[SOCKETS].get(conversation_id, ())):
+                    await ws.send_json({"type": "message", **message.to_dict()})
         except asyncio.CancelledError:
             raise
         except Exception:  # a Redis restart must not end forwarding for good

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
-from typing import Any
 
 from aiohttp import web
 
@@ -42,17 +40,6 @@ def secret_matches(given: str | None, secret: str) -> bool:
     if not given or not secret:
         return False
     return hmac.compare_digest(given.encode(), secret.encode())
-
-
-def json_object(body: bytes) -> dict[str, Any]:
-    """The body as a JSON object, or 400."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(reason="the body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise web.HTTPBadRequest(reason="expected a JSON object")
-    return data
 
 
 class ChannelConfigError(ValueError):

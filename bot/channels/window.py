@@ -3,7 +3,8 @@
 A Page may answer freely for 24 hours after the customer's last message. After that, only a
 person (not the bot) may still answer, for up to 7 days after that message, and only with the
 HUMAN_AGENT message tag. Later, nothing may be sent until the customer writes again.
-The front door keeps the time of the customer's last message in the conversation's hash;
+The front door keeps the time of the customer's last message with the conversation
+(store/conversations.py);
 the desk can show `messenger_window(...)` next to the reply box.
 """
 
@@ -11,24 +12,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from redis.asyncio import Redis
-
-from store import keys
-
 STANDARD_WINDOW_SECONDS = 24 * 3600
 HUMAN_AGENT_WINDOW_SECONDS = 7 * 24 * 3600
-FIELD = "last_inbound"
 
 Window = Literal["open", "human_agent", "closed"]
-
-# Keeps the later of the stored and the given time: events may be processed out of order.
-_RECORD = """
-local known = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-if tonumber(ARGV[2]) > known then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-end
-return 1
-"""
 
 
 class WindowClosed(RuntimeError):
@@ -59,14 +46,3 @@ def messenger_window(last_inbound: float | None, now: float) -> Window:
     if age <= HUMAN_AGENT_WINDOW_SECONDS:
         return "human_agent"
     return "closed"
-
-
-async def record_inbound(redis: Redis, conversation_id: str, at: float) -> None:
-    """Remember that the customer wrote at `at` (epoch seconds)."""
-    await redis.eval(_RECORD, 1, keys.conversation(conversation_id), FIELD, repr(float(at)))
-
-
-async def last_inbound(redis: Redis, conversation_id: str) -> float | None:
-    """When the customer last wrote, or None if never (on Messenger)."""
-    value = await redis.hget(keys.conversation(conversation_id), FIELD)
-    return float(value) if value else None

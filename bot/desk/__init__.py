@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.desk import api, auth, callbacks, ws
+from bot.desk import api, auth, callbacks, privacy, texts, ws
 from bot.web import page
 
 
@@ -30,6 +30,8 @@ def setup_routes(app: web.Application) -> None:
             web.post("/desk/api/handoffs/{id}/close", api.close),
             web.get("/desk/ws", ws.desk_socket),
             *callbacks.routes(),
+            *privacy.routes(),
+            *texts.routes(),
         ]
     )
 

@@ -1,6 +1,8 @@
-"""Manage desk agents: `python -m bot.desk.agents add kari --name "Kari"` (and `list`,
-`remove`). The password is asked for without echo, or read from stdin when it is not a
-terminal (`printf '%s\n' "$PASSWORD" | python -m bot.desk.agents add kari --name Kari`).
+"""Manage desk agents: `python -m bot.desk.agents add kari --name "Kari" [--supervisor]` (and
+`list`, `remove kari`, `role kari supervisor|agent`). The password is asked for without echo,
+or read from stdin when it is not a terminal
+(`printf '%s\n' "$PASSWORD" | python -m bot.desk.agents add kari --name Kari`).
+A supervisor may also export and erase a customer's data from the desk.
 Uses the Redis of REDIS_URL, like the front door.
 """
 
@@ -14,7 +16,10 @@ import sys
 from redis.asyncio import Redis
 
 from core.settings import Settings
-from store.agents import AgentError, Agents, check_password
+from store.agents import Agent, AgentError, Agents, check_password
+
+SUPERVISOR, AGENT = "supervisor", "agent"
+ROLES = (SUPERVISOR, AGENT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,9 +28,17 @@ def main(argv: list[str] | None = None) -> int:
     add = commands.add_parser("add", help="create an agent, or set a new name and password")
     add.add_argument("username")
     add.add_argument("--name", default="", help="the name customers see, e.g. Kari")
-    commands.add_parser("list", help="list the agents")
+    add.add_argument(
+        "--supervisor",
+        action="store_true",
+        help="may export and erase a customer's data (an existing supervisor stays one)",
+    )
+    commands.add_parser("list", help="list the agents and their roles")
     remove = commands.add_parser("remove", help="remove an agent")
     remove.add_argument("username")
+    role = commands.add_parser("role", help="make an agent a supervisor, or an ordinary agent")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLES)
     args = parser.parse_args(argv)
     try:
         return asyncio.run(_run(args, Settings.from_env().redis_url))
@@ -41,11 +54,16 @@ async def _run(args: argparse.Namespace, redis_url: str) -> int:
     try:
         agents = Agents(redis)
         if args.command == "add":
-            agent = await agents.add(args.username, args.name, password)
-            print(f"agent {agent.username} ({agent.name}) can log in at /desk")
+            agent = await agents.add(args.username, args.name, password, supervisor=args.supervisor)
+            print(f"{_role(agent)} {agent.username} ({agent.name}) can log in at /desk")
         elif args.command == "list":
             for agent in await agents.all():
-                print(f"{agent.username}\t{agent.name}")
+                print(f"{agent.username}\t{agent.name}\t{_role(agent)}")
+        elif args.command == "role":
+            if not await agents.set_supervisor(args.username, args.role == SUPERVISOR):
+                print(f"error: no agent {args.username}", file=sys.stderr)
+                return 1
+            print(f"{args.username} is now a {args.role}")
         elif args.command == "remove":
             if not await agents.remove(args.username):
                 print(f"error: no agent {args.username}", file=sys.stderr)
@@ -54,6 +72,10 @@ async def _run(args: argparse.Namespace, redis_url: str) -> int:
         return 0
     finally:
         await redis.close()
+
+
+def _role(agent: Agent) -> str:
+    return SUPERVISOR if agent.supervisor else AGENT
 
 
 def _read_password() -> str:

@@ -13,14 +13,13 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels import messenger
 from bot.channels.window import messenger_window
 from bot.desk import relay
 from bot.desk.auth import current_session, json_body
-from bot.keys import CLOCK, RASA, REDIS, ROUTER, SETTINGS
+from bot.keys import CLOCK, RASA, SETTINGS, STORES
 from bot.messages import Outbound, check_text
 from bot.rasa_client import RasaUnavailable
-from store import keys
-from store.agents import Agents
 from store.handoffs import Conflict, Handoff, NotFound, State
 
 log = logging.getLogger(__name__)
@@ -61,15 +60,15 @@ async def handoff(request: web.Request) -> web.Response:
     """One handoff with its live transcript and the agents' notes."""
     await current_session(request, csrf=False)
     found = await _handoff(request)
-    router = request.app[ROUTER]
-    names = {a.username: a.name for a in await Agents(request.app[REDIS]).all()}
+    stores = request.app[STORES]
+    names = {a.username: a.name for a in await stores.agents.all()}
     return web.json_response(
         {
-            "handoff": relay.view(found, names, await router.handoffs.position(found.id)),
+            "handoff": relay.view(found, names, await stores.handoffs.position(found.id)),
             "transcript": [
-                e.to_dict() for e in await router.transcripts.read(found.conversation_id)
+                e.to_dict() for e in await stores.transcripts.read(found.conversation_id)
             ],
-            "notes": [n.to_dict() for n in await router.handoffs.notes(found.id)],
+            "notes": [n.to_dict() for n in await stores.handoffs.notes(found.id)],
             "reply_window": await _reply_window(request, found.conversation_id),
         }
     )
@@ -80,12 +79,12 @@ async def claim(request: web.Request) -> web.Response:
     """Take a waiting card. Of two agents clicking at once, one gets it; the other a 409."""
     session = await current_session(request, csrf=True)
     handoff_id = request.match_info["id"]
-    store = request.app[ROUTER].handoffs
-    result = await store.claim(handoff_id, session.agent.username)
+    stores = request.app[STORES]
+    result = await stores.handoffs.claim(handoff_id, session.agent.username)
     if not result.won and not (
         result.state is State.CLAIMED and result.agent == session.agent.username
     ):
-        holder = await Agents(request.app[REDIS]).get(result.agent or "")
+        holder = await stores.agents.get(result.agent or "")
         raise web.HTTPConflict(
             reason=f"{holder.name} has it already" if holder else "it is not waiting any more"
         )
@@ -93,7 +92,7 @@ async def claim(request: web.Request) -> web.Response:
     if result.won:
         log.info("desk: %s claimed handoff %s", session.agent.username, handoff_id)
         names = {session.agent.username: session.agent.name}
-        await store.announce({"type": "claimed", "handoff": relay.view(found, names)})
+        await stores.desk_feed.announce({"type": "claimed", "handoff": relay.view(found, names)})
         await _tell(request.app, found, "utter_agent_joined", {"agent_name": session.agent.name})
     return web.json_response(
         {"handoff": relay.view(found, {session.agent.username: session.agent.name})}
@@ -121,10 +120,10 @@ async def add_note(request: web.Request) -> web.Response:
     session = await current_session(request, csrf=True)
     found = await _handoff(request)
     text = _text(await json_body(request), request.app[SETTINGS].max_message_chars)
-    store = request.app[ROUTER].handoffs
-    note = await store.add_note(found.id, session.agent.username, text)
+    stores = request.app[STORES]
+    note = await stores.handoffs.add_note(found.id, session.agent.username, text)
     event = {"type": "note", "handoff_id": found.id, "note": note.to_dict()}
-    await store.announce({**event, "agent_name": session.agent.name})
+    await stores.desk_feed.announce({**event, "agent_name": session.agent.name})
     return web.json_response({"note": note.to_dict()})
 
 
@@ -133,15 +132,15 @@ async def transfer(request: web.Request) -> web.Response:
     """Give the chat to another agent; the customer is told who has it now."""
     session = await current_session(request, csrf=True)
     body = await json_body(request)
-    to = await Agents(request.app[REDIS]).get(str(body.get("to") or ""))
+    stores = request.app[STORES]
+    to = await stores.agents.get(str(body.get("to") or ""))
     if to is None:
         raise web.HTTPBadRequest(reason="no such agent")
     found = await _handoff(request)
-    store = request.app[ROUTER].handoffs
-    await store.transfer(found.id, session.agent.username, to.username)
+    await stores.handoffs.transfer(found.id, session.agent.username, to.username)
     if to.username != session.agent.username:
         log.info("desk: %s gave handoff %s to %s", session.agent.username, found.id, to.username)
-        await store.announce(
+        await stores.desk_feed.announce(
             {
                 "type": "transferred",
                 "handoff_id": found.id,
@@ -164,20 +163,20 @@ async def close(request: web.Request) -> web.Response:
     if outcome not in OUTCOMES:
         raise web.HTTPBadRequest(reason=f"outcome must be one of {', '.join(OUTCOMES)}")
     found = await _handoff(request)
-    store = request.app[ROUTER].handoffs
+    stores = request.app[STORES]
     me = session.agent.username
-    await store.begin_close(found.id, me)
+    await stores.handoffs.begin_close(found.id, me)
     try:
         replies = await request.app[RASA].resume(found.conversation_id, intent=CLOSED_INTENT)
     except RasaUnavailable as error:
         log.warning("desk: cannot close handoff %s: %s", found.id, error)
-        await store.abort_close(found.id, me)
+        await stores.handoffs.abort_close(found.id, me)
         raise web.HTTPServiceUnavailable(
             reason="the bot is not answering, so the chat stays with you; try again"
         ) from None
-    await store.finish_close(found.id, me, outcome)
+    await stores.handoffs.finish_close(found.id, me, outcome)
     log.info("desk: %s closed handoff %s (%s)", me, found.id, outcome)
-    await store.announce({"type": "closed", "handoff_id": found.id, "outcome": outcome})
+    await stores.desk_feed.announce({"type": "closed", "handoff_id": found.id, "outcome": outcome})
     try:
         for reply in replies:
             await relay.to_customer(request.app, found.conversation_id, reply)
@@ -197,7 +196,7 @@ async def _tell(
 
 
 async def _handoff(request: web.Request) -> Handoff:
-    found = await request.app[ROUTER].handoffs.get(request.match_info["id"])
+    found = await request.app[STORES].handoffs.get(request.match_info["id"])
     if found is None:
         raise NotFound("no such handoff")
     return found
@@ -218,8 +217,8 @@ def _text(body: dict[str, Any], max_chars: int) -> str:
 async def _reply_window(request: web.Request, conversation_id: str) -> str | None:
     """For Messenger, which rule lets the agent write now: "open" (the 24-hour window),
     "human_agent" (the HUMAN_AGENT tag, up to 7 days) or "closed"; None for other channels."""
-    if not conversation_id.startswith("fb:"):
+    conversation = await request.app[STORES].conversations.get(conversation_id)
+    if conversation is None or conversation.channel != messenger.CHANNEL:
         return None
-    last = await request.app[REDIS].hget(keys.conversation(conversation_id), "last_inbound")
     now = request.app[CLOCK]().timestamp()
-    return messenger_window(float(last) if last else None, now)
+    return messenger_window(conversation.last_inbound, now)

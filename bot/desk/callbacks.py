@@ -13,7 +13,7 @@ import phonenumbers
 from aiohttp import web
 
 from bot.desk.auth import current_session, json_body
-from bot.keys import CLOCK, PROFILE, REDIS, TOPICS
+from bot.keys import CLOCK, PROFILE, STORES, TOPICS
 from store.callbacks import Callback, CallbackError, Callbacks
 
 # Flag a promise this long before its deadline, while there is still time to keep it.
@@ -107,4 +107,4 @@ def card(callback: Callback, now: float, app: web.Application) -> dict[str, Any]
 
 
 def _store(request: web.Request) -> Callbacks:
-    return Callbacks(request.app[REDIS], request.app[CLOCK])
+    return request.app[STORES].callbacks

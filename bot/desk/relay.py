@@ -10,11 +10,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.keys import ANSWERS, FACTS, PROFILE, REDIS, ROUTER
+from bot.desk_events import message_event
+from bot.keys import ANSWERS, FACTS, PROFILE, ROUTER, STORES
 from bot.messages import Outbound
 from core.transcript import Entry
-from store.agents import Agents
-from store.handoffs import Handoff, message_event
+from store.handoffs import Handoff
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +38,14 @@ async def to_customer(
     )
     if agent:
         event["agent"] = agent
-    await app[ROUTER].handoffs.announce(event)
+    await app[STORES].desk_feed.announce(event)
 
 
 async def say(
     app: web.Application, handoff: Handoff, answer: str, values: Mapping[str, Any]
 ) -> None:
     """Send one answer from content/answers/ in the customer's language."""
-    conversation = await app[ROUTER].conversations.get(handoff.conversation_id)
+    conversation = await app[STORES].conversations.get(handoff.conversation_id)
     profile = app[PROFILE]
     language = (conversation.language if conversation else None) or handoff.card.language
     if language not in profile.languages:
@@ -58,8 +58,8 @@ async def say(
 
 async def snapshot(app: web.Application) -> dict[str, Any]:
     """The queue and the chats in progress, as one desk page shows them."""
-    store = app[ROUTER].handoffs
-    names = {a.username: a.name for a in await Agents(app[REDIS]).all()}
+    store = app[STORES].handoffs
+    names = {a.username: a.name for a in await app[STORES].agents.all()}
     waiting = await store.waiting()
     claimed = await store.claimed()
     minutes_per_place = app[PROFILE].promises.phone_answer_minutes

@@ -21,10 +21,8 @@ from aiohttp import WSMsgType, web
 
 from bot.desk import relay
 from bot.desk.auth import check_origin, current_session
-from bot.keys import PROFILE, REDIS, ROUTER
+from bot.keys import PROFILE, STORES
 from bot.tasks import cancel_and_wait
-from store import keys
-from store.agents import Agents
 from store.handoffs import State
 
 log = logging.getLogger(__name__)
@@ -88,50 +86,44 @@ async def _forever(
 
 
 async def _forward_events(app: web.Application) -> None:
-    async with app[REDIS].pubsub() as pubsub:
-        await pubsub.subscribe(keys.desk_events())
-        async for item in pubsub.listen():
-            if item.get("type") != "message":
-                continue
-            data = item["data"]
-            sockets = app[DESK_SOCKETS]
-            for ws in list(sockets):
-                with contextlib.suppress(ConnectionResetError):  # a desk closing just now
-                    await ws.send_str(data)
+    sockets = app[DESK_SOCKETS]
+    async for data in app[STORES].desk_feed.events():
+        for ws in list(sockets):
+            with contextlib.suppress(ConnectionResetError):  # a desk closing just now
+                await ws.send_str(data)
 
 
 async def _announce_cards(app: web.Application) -> None:
-    store = app[ROUTER].handoffs
+    stores = app[STORES]
+    feed = stores.desk_feed
     consumer = socket.gethostname()
-    await store.ensure_group()
+    await feed.ensure_group()
     while True:
-        entries = await store.reclaim_stale(consumer, ANNOUNCE_STALE_AFTER_MS)
-        entries += await store.read_new(consumer, READ_BLOCK_MS)
+        entries = await feed.reclaim_stale(consumer, ANNOUNCE_STALE_AFTER_MS)
+        entries += await feed.read_new(consumer, READ_BLOCK_MS)
         for entry_id, handoff_id in entries:
-            found = await store.get(handoff_id) if handoff_id else None
+            found = await stores.handoffs.get(handoff_id) if handoff_id else None
             if found is not None and found.state is State.QUEUED:
-                names = {a.username: a.name for a in await Agents(app[REDIS]).all()}
-                position = await store.position(found.id)
-                await store.announce(
+                names = {a.username: a.name for a in await stores.agents.all()}
+                position = await stores.handoffs.position(found.id)
+                await feed.announce(
                     {"type": "queued", "handoff": relay.view(found, names, position)}
                 )
-            await store.ack(entry_id)
+            await feed.ack(entry_id)
 
 
 async def _wait_updates(app: web.Application) -> None:
     while True:
         await asyncio.sleep(TICK_SECONDS)
         # One front door per round: the lock lapses a little before the next round.
-        if await app[REDIS].set(
-            keys.desk_ticker(), socket.gethostname(), nx=True, px=int(TICK_SECONDS * 900)
-        ):
+        if await app[STORES].desk_feed.take_ticker(socket.gethostname(), TICK_SECONDS * 0.9):
             await send_wait_updates(app, time.time())
 
 
 async def send_wait_updates(app: web.Application, now: float) -> int:
     """Tell each waiting customer not told for a while their place and the wait; returns how
     many were told."""
-    store = app[ROUTER].handoffs
+    store = app[STORES].handoffs
     minutes_per_place = app[PROFILE].promises.phone_answer_minutes
     told = 0
     for position, waiting in enumerate(await store.waiting(), 1):

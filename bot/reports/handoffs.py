@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 from bot.reports.period import parse_period, period_bounds
 from core.company import CompanyProfile
 from core.settings import Settings
-from store.handoffs import Handoffs, LogEvent
+from store.handoff_log import HandoffLog, LogEvent
 
 
 @dataclass
@@ -91,7 +91,7 @@ async def report(settings: Settings, start: date, end: date) -> str:
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     since, until = period_bounds(start, end, zone)
     try:
-        events = await Handoffs(redis).history(since=since)
+        events = await HandoffLog(redis).history(since=since)
     finally:
         await redis.close()
     queued_in_period = {e.handoff_id for e in events if e.event == "queued" and e.at < until}

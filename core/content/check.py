@@ -1,4 +1,5 @@
-"""The plain-language check editors run on the answers: `python -m core.content.check [--root .]`.
+"""The plain-language check editors run on the answers and on the texts agents read (the context
+card's and the desk's, in content/locale.yml): `python -m core.content.check [--root .]`.
 
 It prints each problem as `<file>: <answer> [<lang>]: <why>` with the text below it, then the
 LIX figures per language and a summary line, and exits 1 when anything is wrong. The rules are
@@ -13,17 +14,19 @@ import re
 import statistics
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from core.company import CompanyProfile
-from core.content.answers import Answer, AnswerBook, ContentError, Variant
-from core.content.facts import company_facts
-from core.content.locale import Locale
+from core.content.agent_checks import (
+    agent_languages,
+    agent_placeholders,
+    agent_texts,
+    card_rendering,
+)
+from core.content.answers import Answer, ContentError, Variant
+from core.content.inventory import Content, Problem, fact_finders
 from core.content.readability import lix, word_count
 from core.intents import NOT_SUGGESTED
 
@@ -61,6 +64,10 @@ def check(content: Content) -> list[Problem]:
         rendering,
         catalogue,
         topics,
+        agent_languages,
+        agent_texts,
+        agent_placeholders,
+        card_rendering,
     )
     return [problem for each in checks for problem in each(content)]
 
@@ -79,77 +86,15 @@ def lix_figures(content: Content) -> list[str]:
 
 
 def summary(content: Content, problems: list[Problem]) -> str:
-    checked = f"{len(content.book.names())} answers in {len(content.profile.languages)} languages"
+    texts = len(set(key for lang in content.profile.languages for key in content.agent_texts(lang)))
+    checked = (
+        f"{len(content.book.names())} answers and {texts} agent texts "
+        f"in {len(content.profile.languages)} languages"
+    )
     if not problems:
         return f"{checked}: all fine"
     kinds = ", ".join(f"{n} {kind}" for kind, n in Counter(p.kind for p in problems).items())
     return f"{checked}: {len(problems)} problem{'s'[len(problems) == 1 :]} ({kinds})"
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str
-    file: str
-    answer: str
-    language: str  # "all" when the problem is not about one language
-    why: str
-    text: str = ""
-
-    def __str__(self) -> str:
-        quoted = "".join(f"\n    | {line}" for line in self.text.splitlines())
-        return f"{self.file}: {self.answer} [{self.language}]: {self.why}{quoted}"
-
-
-@dataclass(frozen=True)
-class Listed:
-    """An answer as docs/answers.md lists it: its topic file and the values the bot passes."""
-
-    topic: str
-    values: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Content:
-    root: Path
-    profile: CompanyProfile
-    facts: dict[str, dict[str, str]]  # language -> placeholder -> value
-    book: AnswerBook
-    jargon: dict[str, dict[str, list[str]]]  # language -> term -> explanations
-    topics: dict[str, dict[str, str]]  # intent -> language -> title
-    listed: dict[str, Listed]  # answer name -> docs/answers.md entry
-    intents: list[str]
-
-    @classmethod
-    def load(cls, root: Path) -> Content:
-        root = root.resolve()
-        profile = CompanyProfile.load(root / "content/company.yml")
-        locales = Locale.load_all(root / "content/locale.yml")
-        answers = {
-            row[1].strip("`"): Listed(row[0], frozenset(re.findall(r"\{(\w+)\}", row[2])))
-            for row in _table(root / "docs/answers.md")
-        }
-        jargon = _yaml(root / "content/jargon.yml")
-        return cls(
-            root=root,
-            profile=profile,
-            facts={lang: company_facts(profile, locales[lang]) for lang in profile.languages},
-            book=AnswerBook.load(root / "content/answers"),
-            jargon={
-                lang: {str(t): _strings(e) for t, e in terms.items()}
-                for lang, terms in jargon.items()
-            },
-            topics=_yaml(root / "content/topics.yml"),
-            listed=answers,
-            intents=[row[0].strip("`") for row in _table(root / "docs/intents.md")],
-        )
-
-    def variants(self) -> Iterator[tuple[Answer, str, Variant]]:
-        for answer in self.book:
-            for language, variant in answer.variants.items():
-                yield answer, language, variant
-
-    def file(self, path: Path) -> str:
-        return str(path.relative_to(self.root))
 
 
 VariantCheck = Callable[["Content", Answer, str, Variant], list[str]]
@@ -229,7 +174,7 @@ def literal_facts(content: Content, answer: Answer, lang: str, variant: Variant)
     said = _said(variant)
     return [
         f"writes out a company fact ({found.group()!r}); use {{{placeholder}}}"
-        for placeholder, pattern in _fact_finders(content.profile)
+        for placeholder, pattern in fact_finders(content.profile)
         if (found := pattern.search(said))
     ]
 
@@ -320,44 +265,6 @@ def _mentions(text: str, term: str) -> bool:
     return re.search(pattern, text, 0 if term != term.lower() else re.IGNORECASE) is not None
 
 
-def _fact_finders(profile: CompanyProfile) -> list[tuple[str, re.Pattern[str]]]:
-    """Patterns that find a company fact written out, with the placeholder to use instead."""
-
-    def text(value: str) -> re.Pattern[str]:
-        return re.compile(re.escape(value.strip()).replace(r"\ ", r"\s+"), re.IGNORECASE)
-
-    def phone(value: str) -> re.Pattern[str]:  # the last 8 digits, spaced any way
-        digits = r"[\s.-]?".join(re.sub(r"\D", "", value)[-8:])
-        return re.compile(rf"(?<!\d)(?:(?:\+|00)?\d{{1,3}}[\s.-]?)?{digits}(?!\d)")
-
-    def link(value: str) -> re.Pattern[str]:
-        return text(re.sub(r"^(https?://)?(www\.)?", "", value).rstrip("/"))
-
-    finders = [
-        ("company_name", text(profile.name)),
-        ("phone", phone(profile.phone)),
-        ("on_call_phone", phone(profile.on_call_phone)),
-        ("email", text(profile.email)),
-        ("web", link(profile.web)),
-        ("my_page", link(profile.my_page)),
-    ]
-    finders += [
-        ("post_address", text(part))
-        for part in profile.post_address.split(",")
-        if part.strip() and part.strip() != profile.name
-    ]
-    times = {t for hours in profile.weekly.values() if hours for t in (hours.opens, hours.closes)}
-    for t in sorted(times):
-        hour = f"0?{t.hour}" if t.hour < 10 else str(t.hour)
-        twelve = f"{(t.hour - 1) % 12 + 1}(:{t.minute:02d})?\\s*{'ap'[t.hour >= 12]}\\.?m\\b"
-        finders += [
-            ("opening_hours", re.compile(rf"(?<![\d.:]){hour}[:.]{t.minute:02d}(?!\d)")),
-            ("opening_hours", re.compile(rf"\bkl\.?\s*{hour}(?!\d|[.:]\d)", re.I)),
-            ("opening_hours", re.compile(rf"(?<![\d:]){twelve}", re.I)),
-        ]
-    return finders
-
-
 def _names(variant: Variant) -> set[str]:
     try:
         return variant.placeholders()
@@ -368,28 +275,6 @@ def _names(variant: Variant) -> set[str]:
 def _values(content: Content, answer: Answer) -> set[str]:
     entry = content.listed.get(answer.name)
     return set(entry.values) if entry else set()
-
-
-def _table(path: Path) -> list[list[str]]:
-    """The body rows of the Markdown tables in `path` (header and separator rows left out)."""
-    rows = [
-        [cell.strip() for cell in line.strip().strip("|").split("|")]
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.startswith("|")
-    ]
-    separators = {i for i, row in enumerate(rows) if all(set(c) <= set("-: ") for c in row)}
-    return [row for i, row in enumerate(rows) if i not in separators and i + 1 not in separators]
-
-
-def _yaml(path: Path) -> dict[str, Any]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: expected a mapping")
-    return raw
-
-
-def _strings(value: Any) -> list[str]:
-    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""How each language writes dates, times and durations (`content/locale.yml`)."""
+"""How each language writes dates, times and durations, and every text an agent reads: the
+context card's and the desk's (`content/locale.yml`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from typing import Any
 import yaml
 
 from core.calendar import OpeningHours
+from core.card import CardTexts
+
+# The sections of a language that agents read (docs/content.md, "Texts for agents").
+AGENT_SECTIONS = ("language_names", "card", "desk", "desk_callbacks", "desk_privacy")
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,21 @@ class Locale:
             language: cls(language, tuple(spec["weekdays"]), tuple(spec["months"]), spec)
             for language, spec in raw.items()
         }
+
+    @property
+    def card(self) -> CardTexts:
+        """What the context card says in this language."""
+        return CardTexts.from_dict(
+            self.language, self.patterns["card"], self.patterns["language_names"]
+        )
+
+    def texts(self, section: str) -> dict[str, str]:
+        """One flat section of texts, e.g. `desk`: key -> text."""
+        return {str(key): str(text) for key, text in (self.patterns[section] or {}).items()}
+
+    def language_name(self, language: str) -> str:
+        """A language's name in this language, e.g. "engelsk" in nb."""
+        return str(self.patterns["language_names"].get(language, language))
 
     def time(self, value: dt.time | dt.datetime) -> str:
         return str(self.patterns["time"]).format(hour=value.hour, minute=value.minute)

@@ -12,9 +12,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import context
-from actions.fallback import ActionFallback, fallback_answer, misses_in_a_row
 from actions.invoice import ActionInvoicePart, invoice_part_answer
-from actions.language import ActionSetLanguage
+from actions.language import conversation_language
 from actions.opening_hours import ActionOpeningHours, opening_hours_answer
 from actions.outage import normalise_postal_code, outage_answer
 from core.outages import find_outage
@@ -97,46 +96,6 @@ def test_an_outage_that_has_ended_or_another_area_is_not_reported() -> None:
     assert outage_answer(None, "7030", "nb") == ("utter_outage_none", {"postal_code": "7030"})
 
 
-def test_first_miss_offers_the_likeliest_topics_without_small_talk() -> None:
-    ranking = [
-        {"name": "nlu_fallback", "confidence": 1.0},
-        {"name": "greet", "confidence": 0.3},
-        {"name": "invoice_explain", "confidence": 0.25},
-        {"name": "moving", "confidence": 0.2},
-        {"name": "price_plans", "confidence": 0.1},
-        {"name": "login_help", "confidence": 0.06},
-        {"name": "complaint", "confidence": 0.01},
-    ]
-    assert fallback_answer(ranking, misses_in_a_row(["greet", "nlu_fallback"])) == (
-        "utter_ask_rephrase",
-        {"topics": ["invoice_explain", "moving", "price_plans"]},
-    )
-
-
-async def test_third_miss_in_a_row_hands_the_conversation_to_a_person() -> None:
-    miss = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
-    dispatcher = CollectingDispatcher()
-    events = await ActionFallback().run(dispatcher, tracker(events=[miss, miss, miss]), {})
-    assert events == [{"event": "followup", "timestamp": None, "name": "action_handoff"}]
-    assert dispatcher.messages == []
-
-
-def test_misses_are_counted_only_in_a_row() -> None:
-    assert misses_in_a_row(["nlu_fallback", "greet", "nlu_fallback", "nlu_fallback"]) == 2
-    assert misses_in_a_row(["nlu_fallback", "greet"]) == 0
-
-
-async def test_second_miss_in_a_row_offers_a_person_instead_of_asking_again() -> None:
-    events = [
-        {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}},
-        {"event": "bot", "text": "?"},
-        {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}},
-    ]
-    dispatcher = CollectingDispatcher()
-    await ActionFallback().run(dispatcher, tracker(events=events), {})
-    assert dispatcher.messages[0]["response"] == "utter_fallback_offer_human"
-
-
 @pytest.mark.parametrize(
     ("part", "answer"),
     [
@@ -158,14 +117,23 @@ async def test_invoice_part_action_answers_from_the_slot() -> None:
     assert dispatcher.messages[0]["response"] == "utter_invoice_part_grid_rent"
 
 
-async def test_language_slot_follows_the_front_doors_decision_and_only_on_change() -> None:
-    action = ActionSetLanguage()
-    dispatcher = CollectingDispatcher()
-    switched = await action.run(
-        dispatcher, tracker({"language": "nb"}, {"metadata": {"language": "en"}}), {}
-    )
-    assert switched == [{"event": "slot", "timestamp": None, "name": "language", "value": "en"}]
-    same = await action.run(
-        dispatcher, tracker({"language": "en"}, {"metadata": {"language": "en"}}), {}
-    )
-    assert same == []
+def test_the_language_is_the_one_the_front_door_sent_with_the_latest_message() -> None:
+    earlier = [{"event": "user", "text": "hei", "metadata": {"language": "nb"}}]
+    latest = {"text": "what is your phone number?", "metadata": {"language": "en"}}
+    assert conversation_language(tracker(latest=latest, events=earlier), "nb") == "en"
+
+
+def test_a_turn_the_desk_triggered_keeps_the_customers_last_language() -> None:
+    events = [
+        {"event": "user", "text": "hei", "metadata": {"language": "nb"}},
+        {"event": "user", "text": "I want a person", "metadata": {"language": "en"}},
+        {"event": "action", "name": "action_handoff"},
+        {"event": "session_started", "metadata": {"language": "fi"}},
+        {"event": "user", "text": "/handoff_closed", "metadata": {}},
+    ]
+    latest = {"text": "/handoff_closed", "metadata": {}}
+    assert conversation_language(tracker(latest=latest, events=events), "nb") == "en"
+
+
+def test_without_a_language_from_the_front_door_the_default_is_spoken() -> None:
+    assert conversation_language(tracker(latest={"text": "hei"}), "nb") == "nb"

@@ -19,6 +19,7 @@ from actions.handoff import (
     HandoffRequest,
     chose_to_wait,
     hand_off,
+    handed_over_by_fallback,
     is_busy,
     parse_rating,
 )
@@ -227,3 +228,16 @@ async def test_a_rating_that_cannot_be_read_is_asked_for_again(
     dispatcher = CollectingDispatcher()
     assert await ActionSaveRating().run(dispatcher, tracker("web:x", latest, []), {}) == []
     assert dispatcher.messages[0]["response"] == "utter_ask_rating"
+
+
+def test_a_handoff_the_fallback_asked_for_says_not_understood_on_the_card() -> None:
+    missed = [
+        {"event": "user", "text": "blåbær", "parse_data": {"intent": {"name": "inform"}}},
+        {"event": "action", "name": "action_fallback"},
+    ]
+    assert handed_over_by_fallback(missed)
+    asked = [*missed, {"event": "action", "name": "action_listen"},
+             {"event": "user", "text": "/request_human"},
+             {"event": "action", "name": "utter_handoff_queued"}]  # fmt: skip
+    assert not handed_over_by_fallback(asked)
+    assert not handed_over_by_fallback([])

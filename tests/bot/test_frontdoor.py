@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from bot.app import create_app
 from core.content.answers import AnswerBook
 from core.settings import Settings
+from store.conversations import Conversations
 from store.transcripts import Transcripts
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
@@ -101,6 +102,22 @@ async def test_nlg_refuses_a_wrong_token(client: TestClient) -> None:
         "/nlg?token=wrong", json={"response": "utter_greet", "tracker": {}}
     )
     assert response.status == 403
+
+
+async def test_nlg_renders_a_turn_without_a_language_in_the_one_stored_for_the_conversation(
+    client: TestClient, redis_client: Redis
+) -> None:
+    # An intent the desk triggered after an agent closed the chat carries no metadata.
+    conversations = Conversations(redis_client)
+    await conversations.touch("web:u-rated", "web")
+    await conversations.set_language("web:u-rated", "en")
+    tracker = {"sender_id": "web:u-rated", "latest_message": {"text": "/handoff_closed"}}
+    response = await client.post(
+        "/nlg?token=test-nlg-token", json={"response": "utter_greet", "tracker": tracker}
+    )
+    assert response.status == 200
+    greeting = ANSWERS.render("utter_greet", "en", _facts(client, "en"), "nb").text
+    assert (await response.json())["text"] == greeting
 
 
 async def test_nlg_renders_in_the_language_of_the_latest_message(client: TestClient) -> None:

@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from bot.app import create_app
 from bot.channels.inbox import Inbox
 from core.card import build_card
+from core.content.locale import Locale
 from core.settings import Settings
 from store.agents import Agents
 from store.handoffs import Handoffs
@@ -136,6 +137,7 @@ async def drained(inbox: Inbox, timeout: float = 15) -> None:
 # --- The agent desk, as an agent uses it ------------------------------------------------
 
 DESK_PASSWORD = "a long desk password"
+CARD_TEXTS = Locale.load_all(Settings().content_dir / "locale.yml")["nb"].card
 
 
 async def desk_login(client: TestClient, redis: Redis, username: str = "kari") -> dict[str, str]:
@@ -166,7 +168,7 @@ async def hand_off(redis: Redis, conversation_id: str, channel: str, language: s
         slots={},
         transcript=transcript,
         topic_titles={},
-        agent_language="nb",
+        texts=CARD_TEXTS,
         now=time.time(),
     )
     return (await Handoffs(redis).enqueue(card)).handoff_id

@@ -2,7 +2,8 @@
 
 Rasa is down in these tests unless marked `stack` (then the stack's real Rasa answers): a
 customer message then gets the polite "not working right now" answer, which is enough to see
-that it went all the way through and back.
+that it went all the way through and back. One file, over 400 lines, for one channel's
+whole wire contract: the fixtures and helpers are shared by every test here.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from redis.asyncio import Redis
 from bot.app import create_app
 from bot.channels.graph import GraphError
 from bot.channels.messenger import MESSENGER
-from bot.channels.window import WindowClosed, messenger_window, record_inbound
-from bot.keys import FACTS, ROUTER
+from bot.channels.window import WindowClosed, messenger_window
+from bot.keys import FACTS, ROUTER, STORES
 from bot.messages import Outbound
 from core.content.answers import Button
 from core.settings import Settings
 from store import keys
+from store.conversations import Conversations
 from tests.channels.conftest import (
     APP_SECRET,
     VERIFY_TOKEN,
@@ -102,7 +104,7 @@ async def test_signed_message_is_answered_through_the_send_api_with_typing_first
     assert calls[0].body == {"recipient": {"id": customer}, "sender_action": "typing_on"}
     assert calls[1].body["messaging_type"] == "RESPONSE"
     assert calls[1].text == answer(messenger, "utter_unavailable", "nb")
-    conversation = await messenger.app[ROUTER].conversations.get(f"fb:{customer}")
+    conversation = await messenger.app[STORES].conversations.get(f"fb:{customer}")
     assert conversation is not None and conversation.channel == "messenger"
 
 
@@ -193,7 +195,7 @@ async def test_every_entry_and_event_of_a_batched_delivery_is_processed(
         lambda: [len(graph_api.messages(p)) for p in (kari, ola, per)] == [2, 1, 1]
     )
     await drained(messenger.app[MESSENGER].inbox)
-    transcripts = messenger.app[ROUTER].transcripts
+    transcripts = messenger.app[STORES].transcripts
     kari_said = [e.text for e in await transcripts.read(f"fb:{kari}") if e.role == "customer"]
     assert kari_said == ["hei", "er dere der?"]  # in order; the echo is not a customer message
     assert len(graph_api.messages()) == 4
@@ -210,7 +212,7 @@ async def test_the_same_message_id_delivered_twice_is_processed_once(
     await drained(messenger.app[MESSENGER].inbox)
     await graph_api.wait_for(lambda: len(graph_api.messages(customer)) >= 1)
 
-    transcript = await messenger.app[ROUTER].transcripts.read(f"fb:{customer}")
+    transcript = await messenger.app[STORES].transcripts.read(f"fb:{customer}")
     assert [e.role for e in transcript] == ["customer", "bot"]
     assert len(graph_api.messages(customer)) == 1
 
@@ -263,7 +265,7 @@ async def test_quick_replies_and_postbacks_reach_the_router_as_payloads_with_the
     )
     await post_delivery(messenger, delivery)
     await graph_api.wait_for(lambda: len(graph_api.messages(customer)) == 3)
-    transcript = await messenger.app[ROUTER].transcripts.read(f"fb:{customer}")
+    transcript = await messenger.app[STORES].transcripts.read(f"fb:{customer}")
     assert [e.text for e in transcript if e.role == "customer"] == [
         "Strømbrudd",
         "Ring meg",
@@ -412,8 +414,9 @@ async def test_after_24_hours_only_an_agent_may_write_with_the_human_agent_tag(
 
 
 async def test_the_last_inbound_time_only_moves_forward(redis_client: Redis) -> None:
-    await record_inbound(redis_client, "fb:1", 2000.0)
-    await record_inbound(redis_client, "fb:1", 1000.0)  # processed late
+    conversations = Conversations(redis_client)
+    await conversations.record_inbound("fb:1", 2000.0)
+    await conversations.record_inbound("fb:1", 1000.0)  # processed late
     assert await redis_client.hget(keys.conversation("fb:1"), "last_inbound") == "2000.0"
 
 

@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from bot.app import create_app
 from bot.channels.telegram import TELEGRAM, telegram_language
 from bot.channels.webhook import ChannelConfigError
-from bot.keys import ANSWERS, FACTS, ROUTER, SETTINGS
+from bot.keys import ANSWERS, FACTS, ROUTER, SETTINGS, STORES
 from bot.messages import Outbound
 from core.content.answers import Button
 from core.settings import Settings
@@ -78,7 +78,7 @@ async def test_a_text_update_is_answered_with_typing_first(
         and typing[0].params["action"] == "typing"
         and typing[0].at < telegram_api.sent(kari)[0].at
     )
-    conversation = await telegram.app[ROUTER].conversations.get(f"tg:{kari}")
+    conversation = await telegram.app[STORES].conversations.get(f"tg:{kari}")
     assert conversation is not None and conversation.channel == "telegram"
 
 
@@ -128,7 +128,7 @@ async def test_the_same_update_delivered_twice_is_processed_once(
     assert (await post_update(telegram, update)).status == 200
     await drained(telegram.app[TELEGRAM].inbox)
     await telegram_api.wait_for(lambda: len(telegram_api.sent(kari)) >= 1)
-    transcript = await telegram.app[ROUTER].transcripts.read(f"tg:{kari}")
+    transcript = await telegram.app[STORES].transcripts.read(f"tg:{kari}")
     assert [e.role for e in transcript] == ["customer", "bot"]
     assert len(telegram_api.sent(kari)) == 1
 
@@ -164,9 +164,9 @@ async def test_start_answers_in_the_language_of_the_customers_telegram_app(
     await telegram_api.wait_for(
         lambda: len(telegram_api.sent(norwegian)) == 1 and len(telegram_api.sent(english)) == 1
     )
-    router = telegram.app[ROUTER]
+    conversations = telegram.app[STORES].conversations
     for chat_id, language in ((norwegian, "nb"), (english, "en")):
-        conversation = await router.conversations.get(f"tg:{chat_id}")
+        conversation = await conversations.get(f"tg:{chat_id}")
         assert conversation is not None and conversation.language == language
         # Rasa is down here, so the answer is the polite one, in the right language.
         assert telegram_api.sent(chat_id)[0].params["text"] == answer(
@@ -192,7 +192,7 @@ async def test_buttons_become_an_inline_keyboard_and_a_tap_comes_back_as_their_p
     await post_update(telegram, tg.callback_update(kari, sent, keyboard[1][1]))
     await telegram_api.wait_for(lambda: len(telegram_api.sent(kari)) == 3)
     assert telegram_api.called("answerCallbackQuery")  # the spinner stops
-    transcript = await telegram.app[ROUTER].transcripts.read(f"tg:{kari}")
+    transcript = await telegram.app[STORES].transcripts.read(f"tg:{kari}")
     customer = [e.text for e in transcript if e.role == "customer"]
     assert customer == ["hei", "Når som helst"]
 

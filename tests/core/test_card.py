@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.card import ContextCard, Reason, build_card, handoff_reason, summary
+from core.card import CardTexts, ContextCard, Reason, build_card, handoff_reason, summary
+from core.content.locale import Locale
+from core.settings import Settings
 from core.transcript import Entry
 
 FNR = "15076500565"  # a valid Norwegian national ID number
 CARD = "4111 1111 1111 1111"  # a valid Visa test card number
 ACCOUNT = "1234.56.78903"  # a valid Norwegian bank account number
 TITLES = {"payment_plan": {"nb": "Hjelp til å betale", "en": "Help with paying"}}
+# What the card says, from content/locale.yml: the agent's language is the company's first.
+LOCALES = Locale.load_all(Settings().content_dir / "locale.yml")
+NB, EN = LOCALES["nb"].card, LOCALES["en"].card
 
 
 def user(
@@ -63,7 +68,7 @@ def card(**overrides: Any) -> ContextCard:
         },
         "transcript": TRANSCRIPT,
         "topic_titles": TITLES,
-        "agent_language": "nb",
+        "texts": NB,
         "now": 1000.0,
     }
     return build_card(**{**arguments, **overrides})
@@ -102,7 +107,7 @@ def test_summary_is_two_lines_in_the_agents_language() -> None:
     assert second.startswith("Sist skrev kunden: «fødselsnummeret mitt er ")
     assert FNR not in second
 
-    english = card(agent_language="en", language="nb").summary
+    english = card(texts=EN, language="nb").summary
     assert english[0] == (
         "The customer needs a decision about paying. Topic: Help with paying. "
         "The customer writes in Norwegian."
@@ -111,7 +116,7 @@ def test_summary_is_two_lines_in_the_agents_language() -> None:
 
 def test_summary_shortens_a_long_last_message() -> None:
     long = [Entry("customer", "ord " * 100, 1.0)]
-    _, second = summary(Reason.ASKED, None, "nb", long, "nb")
+    _, second = summary(Reason.ASKED, None, "nb", long, NB)
     assert second.endswith("…»") and len(second) < 160
 
 
@@ -132,3 +137,44 @@ def test_a_card_without_a_topic_says_so() -> None:
         "Kunden ba om å få snakke med en person. Tema: ukjent.",
         "Kunden har ikke skrevet noe ennå.",
     )
+
+
+def test_the_cards_reason_and_labels_are_those_of_the_locale_file() -> None:
+    texts = CardTexts.from_dict(
+        "xx",
+        {
+            "reasons": {reason.value: f"<why {reason.value}>" for reason in Reason},
+            "topic": "<topic {topic}>",
+            "no_topic": "<none>",
+            "writes_in": "<writes {language}>",
+            "last": "<last {text}>",
+            "nothing_written": "<nothing>",
+        },
+        {"nb": "<Norwegian>"},
+    )
+    first, second = card(texts=texts).summary
+    assert first == "<why payment_plan> <topic Hjelp til å betale> <writes <Norwegian>>"
+    assert second.startswith("<last fødselsnummeret mitt er ") and second.endswith(">")
+    assert card(texts=texts, events=[user("complaint", "klage")], transcript=[]).summary == (
+        "<why complaint> <topic <none>> <writes <Norwegian>>",
+        "<nothing>",
+    )
+
+
+def test_every_reason_reads_in_every_language_from_the_locale() -> None:
+    for language, locale in LOCALES.items():
+        for reason in Reason:
+            first, _ = summary(reason, None, language, [], locale.card)
+            assert first.startswith(locale.patterns["card"]["reasons"][reason.value]), language
+    assert summary(Reason.COMPLAINT, "Klage", "en", [], NB)[0] == (
+        "Kunden vil klage. Tema: Klage. Kunden skriver på engelsk."
+    )
+    assert summary(Reason.FRUSTRATED, None, "en", [], EN) == (
+        "The customer seems frustrated. Topic: unknown.",
+        "The customer has not written anything yet.",
+    )
+
+
+def test_a_card_the_fallback_handed_over_says_the_bot_did_not_understand() -> None:
+    assert card().reason is not Reason.NOT_UNDERSTOOD
+    assert card(after_fallback=True).reason is Reason.NOT_UNDERSTOOD

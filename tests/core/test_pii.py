@@ -1,10 +1,16 @@
 import io
 import logging
+import random
+import sys
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from core.pii import MaskingFilter, mask, mask_phone
+from tests.core.pii_forms import KINDS, ordinary_text, redacted, sentences, valid_number, written
 
 # --- Helpers: real check-digit algorithms, to generate valid numbers ------------------
 
@@ -75,6 +81,36 @@ FODSELSNUMRE = [
 def test_valid_fodselsnummer_and_d_number_are_masked_completely(number: str) -> None:
     assert mask(number) == "***********"
     assert mask(f"{number[:6]} {number[6:]}") == "****** *****"
+    assert mask(f"{number[:6]}-{number[6:]}") == "******-*****"
+    assert mask(f"{number[:6]}.{number[6:]}") == "******.*****"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("010190\u00a010046", "******\u00a0*****"),  # no-break space
+        ("010190\u202f10046", "******\u202f*****"),  # narrow no-break space
+        ("010190\u201110046", "******\u2011*****"),  # non-breaking hyphen
+        ("010190 \u2013 10046", "****** \u2013 *****"),  # en dash
+        ("0101\u200b9010046", "****\u200b*******"),  # zero-width space
+        ("01\u200d01\u206090\ufeff100\u00ad46", "**\u200d**\u2060**\ufeff***\u00ad**"),
+        ("０１０１９０－１００４６", "******－*****"),  # full-width
+    ],
+)
+def test_fodselsnummer_with_unusual_spaces_dashes_and_invisible_characters_is_masked(
+    text: str, masked: str
+) -> None:
+    assert FODSELSNUMRE[0] == "01019010046"
+    assert mask(text) == masked
+
+
+def test_every_invisible_format_character_between_digits_is_read_as_absent() -> None:
+    format_characters = [
+        chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"
+    ]
+    assert len(format_characters) > 150
+    for char in format_characters:
+        assert mask(f"fnr 0101{char}9010046") == f"fnr ****{char}*******", hex(ord(char))
 
 
 @pytest.mark.parametrize(
@@ -87,6 +123,10 @@ def test_valid_fodselsnummer_and_d_number_are_masked_completely(number: str) -> 
         (henkilotunnus("290200", "B", "555"), "***********"),
         (henkilotunnus("150598", "Y", "002"), "***********"),
         (henkilotunnus("010185", "+", "010"), "******+****"),
+        *((henkilotunnus("010594", sign, "902"), "***********") for sign in "XWVUCDEF"),
+        ("131052 308T", "****** ****"),  # a space for the dash
+        ("131052\u00a0308T", "******\u00a0****"),
+        ("131052.308T", "******.****"),
     ],
 )
 def test_valid_henkilotunnus_is_masked_completely(number: str, masked: str) -> None:
@@ -104,6 +144,10 @@ def test_valid_henkilotunnus_is_masked_completely(number: str, masked: str) -> N
         ("701063-2391", "******-****"),  # published samordningsnummer: day + 60
         (luhn_complete("000229123"), "**********"),  # 29 Feb 2000
         (f"20{luhn_complete('050587123')}", "************"),  # samordningsnummer
+        ("811218 9876", "****** ****"),  # a space for the dash
+        ("811218\u00a09876", "******\u00a0****"),
+        ("19811218 9876", "******** ****"),
+        ("811218.9876", "******.****"),
     ],
 )
 def test_valid_personnummer_and_samordningsnummer_are_masked_completely(
@@ -127,6 +171,13 @@ def test_valid_personnummer_and_samordningsnummer_are_masked_completely(
         luhn_complete("272012345678901"),  # Mastercard, last 2-series prefix
         luhn_complete("501912345678901"),  # Dankort
         luhn_complete("675912345678901234"),  # Maestro, 19 digits
+        "3530 1113 3330 0000",  # JCB
+        "3056 930902 5904",  # Diners Club, 14 digits
+        "6212 3456 7890 1232",  # UnionPay
+        luhn_complete("621234567890123456"),  # UnionPay, 19 digits
+        luhn_complete("220012345678901"),  # Mir
+        "4111.1111.1111.1111",
+        luhn_complete("911111111111111"),  # no issuer list: any Luhn-valid 13-19 digits
     ],
 )
 def test_valid_payment_cards_are_masked_keeping_last_two(card: str) -> None:
@@ -140,10 +191,11 @@ ACCOUNT_NUMBERS = [account_number(ten) for ten in ("1503123456", "9710405678", "
 def test_valid_norwegian_account_numbers_are_masked_keeping_last_two(
     number: str,
 ) -> None:
-    dotted, spaced = (sep.join((number[:4], number[4:6], number[6:])) for sep in ". ")
+    dotted, spaced, dashed = (sep.join((number[:4], number[4:6], number[6:])) for sep in ". -")
     assert mask(number) == f"*********{number[-2:]}"
     assert mask(dotted) == f"****.**.***{number[-2:]}"
     assert mask(spaced) == f"**** ** ***{number[-2:]}"
+    assert mask(dashed) == f"****-**-***{number[-2:]}"
 
 
 def test_fnr_with_impossible_date_but_valid_checks_is_masked_as_account() -> None:
@@ -167,6 +219,12 @@ def test_fnr_with_impossible_date_but_valid_checks_is_masked_as_account() -> Non
         "DE89 3704 0044 0532 0130 00",
         iban("NO", ACCOUNT_NUMBERS[0]),
         iban("FI", "98765400012345"),
+        "NO93-8601-1117-947",
+        "NO93 8601 11 17947",  # the account number's own grouping
+        "MT84 MALT 0110 0001 2345 MTLC AST0 01S",  # published examples, letters in the BBAN
+        "LC55HEMM000100010012001200023015",
+        "BR1800360305000010009795493C1",
+        "UA213223130000026007233566001",
     ],
 )
 def test_valid_ibans_are_masked_keeping_last_two(number: str) -> None:
@@ -192,7 +250,6 @@ def test_valid_ibans_are_masked_keeping_last_two(number: str) -> None:
         "30811228-9874",  # no such century
         "4111111111111112",
         "4111 1111 1111 1112",
-        luhn_complete("911111111111111"),  # Luhn-valid, but no card starts with 9
         "NO9386011117948",
         "NO93 8601 1117 948",
         "Kundenummer 12345678",
@@ -280,9 +337,60 @@ def test_grouped_number_followed_by_another_group_is_still_masked(text: str, mas
     assert mask(text) == masked
 
 
+def test_a_number_after_an_unrelated_group_is_still_masked() -> None:
+    assert mask("PIN 1234 4111 1111 1111 1111") == "PIN 1234 **** **** **** **11"
+    assert mask(f"kl. 12.30 {FNR[:6]} {FNR[6:]}") == "kl. 12.30 ****** *****"
+
+
+def test_two_ibans_in_a_row_are_both_masked() -> None:
+    assert mask("NO9386011117947 NO9386011117947") == "*************47 *************47"
+
+
 def test_masking_twice_changes_nothing_more() -> None:
     once = mask(f"fnr {FNR}, kort 4111 1111 1111 1111, IBAN NO93 8601 1117 947")
     assert mask(once) == once
+
+
+# --- Every written form (property tests) ----------------------------------------------
+
+SENTENCES = list(sentences())
+
+
+# A valid number takes many random draws (dates, digits, forms): its smallest example is large.
+@settings(
+    max_examples=600,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.large_base_example],
+)
+@given(
+    kind=st.sampled_from(KINDS),
+    rng=st.randoms(use_true_random=False),
+    sentence=st.sampled_from(SENTENCES),
+)
+def test_no_valid_number_survives_in_any_written_form_in_any_sentence(
+    kind: str, rng: random.Random, sentence: tuple[str, str, str]
+) -> None:
+    """Valid numbers of every kind, in every grouping with mixed separators, no-break and
+    zero-width characters, full-width digits or lower case, in nb/en/fi/sv sentences."""
+    number = valid_number(rng, kind)
+    form = written(rng, number)
+    language, before, after = sentence
+    event(kind)
+    event(f"language {language}")
+    masked = mask(before + form + after)
+    # Exactly the number's letters and digits are hidden (a card, account or IBAN keeps its
+    # last two; an account number that is also a valid fødselsnummer is hidden completely).
+    assert masked in {before + redacted(form, keep) + after for keep in (number.keep, 0)}
+
+
+@settings(max_examples=600, deadline=None, database=None)
+@given(rng=st.randoms(use_true_random=False))
+def test_amounts_dates_times_postal_codes_phones_and_customer_numbers_are_not_masked(
+    rng: random.Random,
+) -> None:
+    text = ordinary_text(rng)
+    assert mask(text) == text
 
 
 # --- Logging --------------------------------------------------------------------------
@@ -319,6 +427,32 @@ def test_masking_filter_masks_exception_text(
         logger.exception("lookup failed")
     assert "ValueError: unknown customer ***********" in stream.getvalue()
     assert FNR not in stream.getvalue()
+
+
+def test_masking_filter_masks_the_message_itself(
+    log: tuple[logging.Logger, io.StringIO],
+) -> None:
+    logger, stream = log
+    logger.warning(f"customer wrote {FNR[:6]}-{FNR[6:]}")
+    assert stream.getvalue() == "customer wrote ******-*****\n"
+
+
+def test_masking_filter_masks_every_exception_of_a_chained_traceback(
+    log: tuple[logging.Logger, io.StringIO],
+) -> None:
+    logger, stream = log
+    try:
+        try:
+            raise KeyError(f"no customer {FNR}")
+        except KeyError as error:
+            raise RuntimeError("card 4111 1111 1111 1111 declined") from error
+    except RuntimeError:
+        logger.exception("payment for %s failed", "811228-9874")
+    written = stream.getvalue()
+    assert "payment for ******-**** failed" in written
+    assert "KeyError: 'no customer ***********'" in written
+    assert "RuntimeError: card **** **** **** **11 declined" in written
+    assert FNR not in written and "4111" not in written and "811228" not in written
 
 
 def test_masking_filter_masks_a_malformed_call_instead_of_raising(

@@ -16,9 +16,10 @@ from typing import Any
 import aiohttp
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
-from redis.asyncio import Redis
 
-from store.handoffs import Handoffs, State
+from core.clock import system_clock
+from store.handoffs import State
+from store.stores import Stores
 from tests.conftest import CHROMIUM_ARGS, ROOT, RunningStack, start_stack
 from tests.e2e.test_stack import ANSWERS, LOCALES, PROFILE, answer
 
@@ -65,10 +66,10 @@ async def browser(chromium: str) -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def store(desk_stack: RunningStack) -> AsyncIterator[Handoffs]:
-    redis = Redis.from_url(desk_stack.redis_url, decode_responses=True)
-    yield Handoffs(redis)
-    await redis.close()
+async def stores(desk_stack: RunningStack) -> AsyncIterator[Stores]:
+    stores = Stores.connect(desk_stack.redis_url, system_clock, PROFILE.retention)
+    yield stores
+    await stores.close()
 
 
 def pattern(name: str, language: str) -> re.Pattern[str]:
@@ -97,7 +98,7 @@ async def desk_login(page: Page, url: str, username: str) -> None:
 
 
 async def test_customer_asks_for_a_person_an_agent_takes_over_at_the_desk_and_the_bot_asks_for_a_rating(
-    desk_stack: RunningStack, agents: list[str], browser: Browser, store: Handoffs
+    desk_stack: RunningStack, agents: list[str], browser: Browser, stores: Stores
 ) -> None:
     agent_page = await (await browser.new_context(locale="en-US")).new_page()
     await desk_login(agent_page, desk_stack.url, "kari")
@@ -158,9 +159,9 @@ async def test_customer_asks_for_a_person_an_agent_takes_over_at_the_desk_and_th
     await agent_page.screenshot(path=str(desk_stack.logs / "desk.png"))
     await customer.screenshot(path=str(desk_stack.logs / "customer.png"))
 
-    (record,) = [h for h in await closed_handoffs(store) if h.agent == "kari"]
+    (record,) = [h for h in await closed_handoffs(stores) if h.agent == "kari"]
     assert record.state is State.CLOSED and record.outcome == "resolved" and record.rating == 4
-    events = [e.event for e in await store.history() if e.handoff_id == record.id]
+    events = [e.event for e in await stores.handoff_log.history() if e.handoff_id == record.id]
     assert events == ["queued", "claimed", "closed", "rated"]
 
 
@@ -211,7 +212,7 @@ async def test_customer_text_is_shown_as_text_never_as_html_in_the_desk_and_the_
 
 
 async def test_two_angry_messages_in_a_row_bring_a_person(
-    desk_stack: RunningStack, store: Handoffs
+    desk_stack: RunningStack, stores: Stores
 ) -> None:
     sender = "angry"
     queued = pattern("utter_handoff_queued", "nb")
@@ -223,13 +224,13 @@ async def test_two_angry_messages_in_a_row_bring_a_person(
     )
     second = await post(desk_stack, sender, "dette er jo latterlig")
     assert queued.fullmatch(second["messages"][0]["text"])
-    found = await store.latest_for(f"web:{sender}")
+    found = await stores.handoffs.latest_for(f"web:{sender}")
     assert found is not None and found.card.reason.value == "frustrated"
     assert found.card.intents[-1] == "frustrated"
 
 
 async def test_not_understood_three_times_in_a_row_brings_a_person(
-    desk_stack: RunningStack, store: Handoffs
+    desk_stack: RunningStack, stores: Stores
 ) -> None:
     sender = "lost"
     # What NLU makes of gibberish is the model's business; the dialogue path is what counts.
@@ -239,12 +240,12 @@ async def test_not_understood_three_times_in_a_row_brings_a_person(
     assert said[0].startswith(answer("utter_ask_rephrase", language))
     assert said[1] == answer("utter_fallback_offer_human", language)
     assert pattern("utter_handoff_queued", language).fullmatch(said[2])
-    found = await store.latest_for(f"web:{sender}")
+    found = await stores.handoffs.latest_for(f"web:{sender}")
     assert found is not None and found.card.reason.value == "not_understood"
 
 
 async def test_a_handoff_survives_a_restart_of_every_process_but_redis(
-    desk_stack: RunningStack, agents: list[str], store: Handoffs
+    desk_stack: RunningStack, agents: list[str], stores: Stores
 ) -> None:
     async with aiohttp.ClientSession() as http:
         kari = await api_login(http, desk_stack, "kari")
@@ -256,8 +257,8 @@ async def test_a_handoff_survives_a_restart_of_every_process_but_redis(
             )
             await next_message(customer)
         await post(desk_stack, "restart-2", "/request_human")
-        claimed = await wait_for_card(store, "web:restart-1")
-        waiting = await wait_for_card(store, "web:restart-2")
+        claimed = await wait_for_card(stores, "web:restart-1")
+        waiting = await wait_for_card(stores, "web:restart-2")
         async with http.post(
             f"{desk_stack.url}/desk/api/handoffs/{claimed.id}/claim", json={}, headers=kari
         ) as response:
@@ -309,9 +310,9 @@ def answer_with(name: str, language: str, **values: Any) -> str:
     return ANSWERS.render(name, language, {**answer_facts(language), **values}, "nb").text
 
 
-async def closed_handoffs(store: Handoffs) -> list[Any]:
-    ids = {e.handoff_id for e in await store.history() if e.event == "closed"}
-    found = [await store.get(i) for i in ids]
+async def closed_handoffs(stores: Stores) -> list[Any]:
+    ids = {e.handoff_id for e in await stores.handoff_log.history() if e.event == "closed"}
+    found = [await stores.handoffs.get(i) for i in ids]
     return [h for h in found if h is not None]
 
 
@@ -372,10 +373,10 @@ async def next_message(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
             return event  # type: ignore[no-any-return]
 
 
-async def wait_for_card(store: Handoffs, conversation_id: str) -> Any:
+async def wait_for_card(stores: Stores, conversation_id: str) -> Any:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        found = await store.latest_for(conversation_id)
+        found = await stores.handoffs.latest_for(conversation_id)
         if found is not None and found.state is State.QUEUED:
             return found
         await asyncio.sleep(0.2)

@@ -13,6 +13,7 @@ from core.content.answers import AnswerBook
 from core.content.facts import company_facts
 from core.content.locale import Locale
 from core.settings import Settings
+from stack import rasa_server
 from tests.conftest import RunningStack
 
 pytestmark = pytest.mark.stack
@@ -58,6 +59,14 @@ async def test_hello_gets_the_english_greeting_and_the_language_follows_the_cust
     body = await post(stack, "rest-switch", "hva er telefonnummeret til kundeservice?")
     assert body["language"] == "nb"
     assert [m["text"] for m in body["messages"]] == [answer("utter_contact_info", "nb")]
+
+
+async def test_rasa_checks_action_responses_with_a_validator_built_once(
+    stack: RunningStack,
+) -> None:
+    body = await post(stack, "rest-validator", "når har dere åpent i dag?")  # a custom action
+    assert body["messages"] and body["messages"][0]["text"] != answer("utter_unavailable", "nb")
+    assert rasa_server.APPLIED in (stack.logs / "rasa.log").read_text()
 
 
 async def test_websocket_chat_answers_and_shows_buttons(stack: RunningStack) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from redis.asyncio import Redis
@@ -105,3 +106,19 @@ def test_report_counts_kept_late_missed_and_not_yet_due() -> None:
     )
     assert report.kept_rate == 1 / 3
     assert "promise-kept rate:   33.3%" in render(report, NOW.date(), NOW.date())
+
+
+async def test_what_customers_and_agents_write_about_a_callback_is_kept_masked(
+    redis_client: Redis,
+) -> None:
+    callbacks = Callbacks(redis_client)
+    callback = replace(promise("kari", 10), topic="fødselsnummer 150765 00565 er feil")
+    await callbacks.add(callback)
+    await callbacks.take(callback.id, "ola")
+    done = await callbacks.record_attempt(
+        callback.id, "ola", False, "no_answer", "kortet 4111.1111.1111.1111 ble avvist"
+    )
+    assert done.attempts[-1].note == "kortet ****.****.****.**11 ble avvist"
+    kept = await callbacks.get(callback.id)
+    assert kept.topic == "fødselsnummer ****** ***** er feil"
+    assert kept.attempts[-1].note == "kortet ****.****.****.**11 ble avvist"

@@ -8,11 +8,17 @@ import pytest
 from redis.asyncio import Redis
 
 from core.card import ContextCard, build_card
+from core.content.locale import Locale
+from core.settings import Settings
 from core.transcript import Entry
 from store import keys
 from store.conversations import Conversations, Mode
+from store.handoff_log import HandoffLog
 from store.handoffs import Conflict, Handoffs, NotFound, State, estimate_minutes
 from store.transcripts import Transcripts
+
+# What the card says in the company's first language, as the action server builds it.
+CARD_TEXTS = Locale.load_all(Settings().content_dir / "locale.yml")["nb"].card
 
 
 def make_card(conversation_id: str, text: str = "jeg vil snakke med en person") -> ContextCard:
@@ -30,7 +36,7 @@ def make_card(conversation_id: str, text: str = "jeg vil snakke med en person") 
         slots={},
         transcript=[Entry("customer", text, 1.0)],
         topic_titles={},
-        agent_language="nb",
+        texts=CARD_TEXTS,
         now=1.0,
     )
 
@@ -81,7 +87,7 @@ async def test_a_hundred_agents_claiming_one_card_at_once_give_exactly_one_winne
     assert {claim.agent for claim in claims} == {winners[0]}
     found = await Handoffs(redis_client).get(handoff_id)
     assert found is not None and found.state is State.CLAIMED and found.agent == winners[0]
-    log = await Handoffs(redis_client).history()
+    log = await HandoffLog(redis_client).history()
     assert [e.fields["agent"] for e in log if e.event == "claimed"] == winners
     conversation = await Conversations(redis_client).get("web:race")
     assert conversation is not None and conversation.mode is Mode.AGENT
@@ -95,7 +101,7 @@ async def test_a_repeated_claim_changes_nothing(redis_client: Redis) -> None:
     assert not again.won and again.agent == "kari" and again.state is State.CLAIMED
     found = await store.get(handoff_id)
     assert found is not None and found.claimed_at == 10.0
-    assert [e.event for e in await store.history()] == ["queued", "claimed"]
+    assert [e.event for e in await HandoffLog(redis_client).history()] == ["queued", "claimed"]
 
 
 async def test_only_the_holder_transfers_and_closing_gives_the_conversation_back_to_the_bot(
@@ -173,34 +179,6 @@ async def test_after_a_restart_claims_queue_notes_and_transcript_are_as_they_wer
     assert [e.text for e in await Transcripts(redis_client).read("web:claimed")] == ["hallo?"]
 
 
-async def test_a_card_read_but_not_announced_is_announced_by_a_front_door_later(
-    redis_client: Redis,
-) -> None:
-    store = Handoffs(redis_client)
-    await store.ensure_group()
-    handoff_id = await queue(redis_client, "web:announce")
-    first = await store.read_new("frontdoor-1", block_ms=100)
-    assert [h for _, h in first] == [handoff_id]
-    # frontdoor-1 stops before announcing: after a restart it reads its own pending card first,
-    assert [h for _, h in await store.read_new("frontdoor-1", block_ms=100)] == [handoff_id]
-    # and another front door takes it over once it has been idle long enough.
-    assert await store.reclaim_stale("frontdoor-2", idle_ms=60_000) == []
-    taken = await store.reclaim_stale("frontdoor-2", idle_ms=0)
-    assert [h for _, h in taken] == [handoff_id]
-    await store.ack(*(entry_id for entry_id, _ in taken))
-    assert await store.read_new("frontdoor-2", block_ms=100) == []
-    assert await store.read_new("frontdoor-1", block_ms=100) == []
-
-
-async def test_a_card_queued_before_any_front_door_started_is_still_announced(
-    redis_client: Redis,
-) -> None:
-    store = Handoffs(redis_client)
-    handoff_id = await queue(redis_client, "web:early")  # creates the group from the start
-    await store.ensure_group()
-    assert [h for _, h in await store.read_new("frontdoor", block_ms=100)] == [handoff_id]
-
-
 async def test_the_log_holds_every_event_of_a_handoff_for_reports(redis_client: Redis) -> None:
     store = Handoffs(redis_client)
     handoff_id = await queue(redis_client, "web:log", now=100.0)
@@ -210,7 +188,7 @@ async def test_the_log_holds_every_event_of_a_handoff_for_reports(redis_client: 
     await store.begin_close(handoff_id, "ola")
     await store.finish_close(handoff_id, "ola", "follow_up", now=200.0)
     await store.rate("web:log", 2, now=210.0)
-    log = await store.history()
+    log = await HandoffLog(redis_client).history()
     assert [(e.event, e.at) for e in log] == [
         ("queued", 100.0),
         ("claimed", 160.0),
@@ -228,7 +206,7 @@ async def test_the_log_holds_every_event_of_a_handoff_for_reports(redis_client: 
     assert rated.fields == {"rating": "2"}
     assert all(e.handoff_id == handoff_id for e in log)
     # Reports ask by time: the stream ids are the times the events were written.
-    assert len(await store.history(since=0, until=1)) == 0
+    assert len(await HandoffLog(redis_client).history(since=0, until=1)) == 0
 
 
 async def test_the_wait_estimate_follows_recent_claims(redis_client: Redis) -> None:

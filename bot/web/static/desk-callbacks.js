@@ -1,32 +1,25 @@
 // Svar agent desk: the callbacks panel. Promises to call customers back, soonest deadline
-// first, with a live countdown; overdue and due-soon promises stand out. An agent takes one
-// ("Call"), then records whether the customer was reached. Texts are set with textContent.
+// first, with a live countdown; overdue and due-soon promises stand out. An agent takes one,
+// then records whether the customer was reached. Texts are set with textContent.
 (function () {
   "use strict";
 
-  var TEXTS = {
-    nb: { callbacks: "Ring tilbake", none: "Ingen venter på å bli ringt.", take: "Ring", reached: "Nådd",
-          not_reached: "Ikke svar", due_in: "frist om {t}", overdue: "fristen gikk ut for {t} siden",
-          calling: "{agent} ringer", attempts: "{n} forsøk", any_time: "når som helst", failed: "Det gikk ikke: {why}",
-          note: "Notat om samtalen (valgfritt)", last_note: "Sist ({agent}): {note}" },
-    en: { callbacks: "Call back", none: "Nobody is waiting for a call.", take: "Call", reached: "Reached",
-          not_reached: "No answer", due_in: "due in {t}", overdue: "overdue by {t}",
-          calling: "{agent} is calling", attempts: "{n} attempts", any_time: "any time", failed: "That did not work: {why}",
-          note: "Note on the call (optional)", last_note: "Last call ({agent}): {note}" }
-  };
-  var T = TEXTS[(navigator.language || "nb").slice(0, 2) === "en" ? "en" : "nb"];
+  var T = {};  // the panel's texts in the agent's language (desk-common.js, content/locale.yml)
   var POLL_MS = 15000;
   var request = SvarDesk.request, format = SvarDesk.format, el = SvarDesk.el;
   var state = { me: null, offset: 0, soon: 7200, callbacks: [], notes: {} };
   var list = document.getElementById("callbacks");
   if (!list) return;
-  document.querySelectorAll("[data-cb-text]").forEach(function (node) {
-    node.textContent = T[node.getAttribute("data-cb-text")];
-  });
 
-  refresh();
-  setInterval(refresh, POLL_MS);
-  setInterval(tick, 1000);
+  SvarDesk.texts.then(function (texts) {
+    T = texts.callbacks;
+    document.querySelectorAll("[data-cb-text]").forEach(function (node) {
+      node.textContent = T[node.getAttribute("data-cb-text")] || "";
+    });
+    refresh();
+    setInterval(refresh, POLL_MS);
+    setInterval(tick, 1000);
+  });
 
   function refresh() {
     var me = state.me ? Promise.resolve(state.me) : request("GET", "/desk/api/me").then(function (me) {
@@ -118,9 +111,9 @@
 
   function span(seconds) {
     var minutes = Math.floor(seconds / 60), hours = Math.floor(minutes / 60), days = Math.floor(hours / 24);
-    if (days > 0) return days + " d " + (hours % 24) + " h";
-    if (hours > 0) return hours + " h " + (minutes % 60) + " min";
-    return minutes + " min";
+    if (days > 0) return format(T.days, { d: days, h: hours % 24 });
+    if (hours > 0) return format(T.hours, { h: hours, m: minutes % 60 });
+    return format(T.minutes, { m: minutes });
   }
 
   function button(text, cls, onClick) {

@@ -1,11 +1,14 @@
 // Svar agent desk: the helpers the desk's scripts share (desk.js, desk-callbacks.js). One way to
 // call the desk API (JSON, the session cookie, the CSRF token on every write), one toast, and
-// safe element building: texts are always set with textContent.
+// safe element building: texts are always set with textContent. The texts themselves come from
+// the server (GET /desk/texts, content/locale.yml) in the agent's language: the one picked with
+// the language switch (kept in this browser), else the browser's own when the company has it.
 (function () {
   "use strict";
 
   var csrf = "";
   var toastTimer = null;
+  var LANGUAGE_KEY = "svar-desk-language";
 
   window.SvarDesk = {
     // The token from /desk/api/me; every request with a body sends it.
@@ -46,4 +49,36 @@
       return node;
     }
   };
+
+  // {language, languages: [{code, name}], desk: {key: text}, callbacks: {key: text}}
+  window.SvarDesk.texts = loadTexts().then(function (texts) {
+    document.documentElement.lang = texts.language;
+    document.querySelectorAll("select.desk-language").forEach(function (select) { languageSwitch(select, texts); });
+    return texts;
+  });
+
+  function loadTexts() {
+    var chosen = new URLSearchParams(location.search).get("lang") || "";
+    try { chosen = chosen || localStorage.getItem(LANGUAGE_KEY) || ""; } catch (e) { /* storage off */ }
+    var path = "/desk/texts" + (chosen ? "?lang=" + encodeURIComponent(chosen) : "");
+    return window.SvarDesk.request("GET", path).catch(function () {  // the front door restarting: again
+      return new Promise(function (resolve) { setTimeout(resolve, 2000); }).then(loadTexts);
+    });
+  }
+
+  function languageSwitch(select, texts) {
+    select.replaceChildren.apply(select, texts.languages.map(function (language) {
+      var option = window.SvarDesk.el("option", null, language.name);
+      option.value = language.code;
+      option.lang = language.code;
+      return option;
+    }));
+    select.value = texts.language;
+    select.setAttribute("aria-label", texts.desk.desk_language);
+    select.hidden = texts.languages.length < 2;
+    select.addEventListener("change", function () {
+      try { localStorage.setItem(LANGUAGE_KEY, select.value); } catch (e) { /* the address keeps it */ }
+      location.search = "?lang=" + encodeURIComponent(select.value);
+    });
+  }
 })();

@@ -4,56 +4,7 @@
 (function () {
   "use strict";
 
-  var TEXTS = {
-    nb: {
-      title: "Svar – kundebehandler", username: "Brukernavn", password: "Passord", log_in: "Logg inn",
-      log_out: "Logg ut", waiting: "Venter", mine: "Mine chatter", others: "Kollegers chatter",
-      nobody_waiting: "Ingen venter nå.", pick_one: "Velg en chat fra listen til venstre.",
-      claim: "Ta chatten", transfer_to: "Gi til", transfer: "Overfør", close: "Avslutt",
-      resolved: "Løst", follow_up: "Må følges opp", customer_left: "Kunden gikk",
-      context: "Kontekstkort", path: "Veien hit", answered: "Boten har svart", reply: "Svar til kunden",
-      note: "Internt notat", send: "Send", notes: "Interne notater",
-      keys: "Tastatur: j/k eller Alt+↑/↓ bytter chat · c tar chatten · / skriver · Enter sender · Shift+Enter ny linje · Esc",
-      wrong_login: "Feil brukernavn eller passord.", queued_for: "Har ventet", place: "Plass",
-      waiting_stats: "{n} venter · neste får svar om ca. {m} min", offline: "Mistet forbindelsen. Prøver igjen…",
-      state_queued: "Venter i køen. Ta chatten for å svare.", state_claimed_me: "Du har denne chatten.",
-      state_claimed: "{name} har denne chatten.", state_closed: "Chatten er avsluttet.",
-      new_messages: "{n} nye", customer: "Kunde", bot: "Bot", agent: "Kundebehandler", system: "System",
-      channel: "Kanal", language: "Språk", reason: "Grunn", no_answers: "Ingen ennå.",
-      window_open: "Messenger: du kan svare fritt (innenfor 24 timer)",
-      window_human_agent: "Messenger: over 24 timer, svaret sendes med HUMAN_AGENT-merket (inntil 7 dager)",
-      window_closed: "Messenger: over 7 dager siden kunden skrev; svar i en annen kanal",
-      reason_asked: "Ba om en person", reason_not_understood: "Ikke forstått", reason_complaint: "Klage",
-      reason_payment_plan: "Betalingsavtale", reason_frustrated: "Frustrert", closed_ok: "Chatten er avsluttet. Boten ber kunden om en vurdering.",
-      claimed_ok: "Du har chatten. Kunden får beskjed.", note_placeholder: "Notat bare for kolleger…",
-      reply_placeholder: "Skriv til kunden…", failed: "Det gikk ikke: {why}", unknown_topic: "Ukjent tema"
-    },
-    en: {
-      title: "Svar – agent desk", username: "Username", password: "Password", log_in: "Log in",
-      log_out: "Log out", waiting: "Waiting", mine: "My chats", others: "Colleagues' chats",
-      nobody_waiting: "Nobody is waiting.", pick_one: "Pick a chat from the list on the left.",
-      claim: "Take this chat", transfer_to: "Give to", transfer: "Transfer", close: "Close",
-      resolved: "Resolved", follow_up: "Needs follow-up", customer_left: "Customer left",
-      context: "Context card", path: "How they got here", answered: "The bot already answered", reply: "Reply to customer",
-      note: "Internal note", send: "Send", notes: "Internal notes",
-      keys: "Keys: j/k or Alt+↑/↓ switch chats · c takes the chat · / to write · Enter sends · Shift+Enter new line · Esc",
-      wrong_login: "Wrong username or password.", queued_for: "Waiting", place: "Place",
-      waiting_stats: "{n} waiting · next one answered in about {m} min", offline: "Connection lost. Trying again…",
-      state_queued: "Waiting in the queue. Take the chat to reply.", state_claimed_me: "This chat is yours.",
-      state_claimed: "{name} has this chat.", state_closed: "The chat is closed.",
-      new_messages: "{n} new", customer: "Customer", bot: "Bot", agent: "Agent", system: "System",
-      channel: "Channel", language: "Language", reason: "Reason", no_answers: "None yet.",
-      window_open: "Messenger: reply freely (within 24 hours)",
-      window_human_agent: "Messenger: over 24 hours, your reply goes with the HUMAN_AGENT tag (up to 7 days)",
-      window_closed: "Messenger: over 7 days since the customer wrote; reply in another channel",
-      reason_asked: "Asked for a person", reason_not_understood: "Not understood", reason_complaint: "Complaint",
-      reason_payment_plan: "Payment plan", reason_frustrated: "Frustrated", closed_ok: "Chat closed. The bot asks the customer for a rating.",
-      claimed_ok: "The chat is yours. The customer is told.", note_placeholder: "A note for colleagues only…",
-      reply_placeholder: "Write to the customer…", failed: "That did not work: {why}", unknown_topic: "Unknown topic"
-    }
-  };
-  var T = TEXTS[(navigator.language || "nb").slice(0, 2) === "en" ? "en" : "nb"];
-  document.documentElement.lang = T === TEXTS.en ? "en" : "nb";
+  var T = {};  // the desk's texts in the agent's language (desk-common.js, content/locale.yml)
 
   var $ = function (id) { return document.getElementById(id); };
   var request = SvarDesk.request, toast = SvarDesk.toast, format = SvarDesk.format, el = SvarDesk.el;
@@ -68,10 +19,6 @@
     notesOnly: false            // the composer switched to notes because the chat is not ours
   };
 
-  document.querySelectorAll("[data-text]").forEach(function (node) {
-    node.textContent = T[node.getAttribute("data-text")] || "";
-  });
-  document.title = T.title;
 
   // --- Login -----------------------------------------------------------------------------
 
@@ -86,9 +33,19 @@
     request("POST", "/desk/api/logout", {}).finally(function () { location.reload(); });
   });
 
-  request("GET", "/desk/api/me").then(started).catch(function () {
-    $("login").hidden = false;
-    $("login-username").focus();
+  SvarDesk.texts.then(function (texts) {
+    T = texts.desk;
+    document.querySelectorAll("[data-text]").forEach(function (node) {
+      node.textContent = T[node.getAttribute("data-text")] || "";
+    });
+    document.querySelectorAll("[data-label]").forEach(function (node) {
+      node.setAttribute("aria-label", T[node.getAttribute("data-label")] || "");
+    });
+    document.title = T.title;
+    return request("GET", "/desk/api/me").then(started).catch(function () {
+      $("login").hidden = false;
+      $("login-username").focus();
+    });
   });
 
   function started(me) {
@@ -97,6 +54,7 @@
     $("login").hidden = true;
     $("desk").hidden = false;
     $("me").textContent = me.agent.name;
+    document.dispatchEvent(new CustomEvent("svardesk:started", { detail: me }));  // desk-privacy.js
     connect();
     setInterval(tick, 1000);
   }
@@ -198,7 +156,7 @@
       button.append(top);
       button.append(el("span", "line", h.card.summary[1]));
       var meta = el("span", "chat-meta");
-      if (queued) meta.append(el("span", "place", T.place + " " + (index + 1)));
+      if (queued) meta.append(el("span", "place", format(T.place, { n: index + 1 })));
       else meta.append(el("span", "who", h.agent_name || h.agent || ""));
       var waited = el("span", "waited", "");
       waited.dataset.since = h.queued_at;
@@ -218,7 +176,7 @@
     document.querySelectorAll(".waited").forEach(function (node) {
       var until = node.dataset.until ? Number(node.dataset.until) : now;
       var seconds = Math.max(0, Math.round(until - Number(node.dataset.since)));
-      node.textContent = T.queued_for + " " + Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+      node.textContent = format(T.queued_for, { time: Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0") });
       node.classList.toggle("long", !node.dataset.until && seconds > state.longWait * 60);
     });
   }
@@ -248,8 +206,12 @@
     $("selected").hidden = !h;
     if (!h) return;
     var card = h.card;
+    if ($("selected").dataset.conversation !== card.conversation_id) {  // desk-privacy.js prefills it
+      $("selected").dataset.conversation = card.conversation_id;
+      document.dispatchEvent(new CustomEvent("svardesk:opened", { detail: { conversation_id: card.conversation_id } }));
+    }
     $("chat-title").textContent = card.topic_title || T.unknown_topic;
-    $("chat-meta").textContent = [T.reason + ": " + (T["reason_" + h.reason] || h.reason), T.channel + ": " + card.channel, T.language + ": " + card.language, card.conversation_id, T["window_" + state.windows.get(state.selected)] || ""].filter(Boolean).join(" · ");
+    $("chat-meta").textContent = [format(T.reason, { reason: T["reason_" + h.reason] || h.reason }), format(T.channel, { channel: card.channel }), format(T.language, { language: card.language }), card.conversation_id, T["window_" + state.windows.get(state.selected)] || ""].filter(Boolean).join(" · ");
     var mine = h.state === "claimed" && h.agent === state.me.username;
     $("claim").hidden = h.state !== "queued";
     $("transfer-box").hidden = !mine;

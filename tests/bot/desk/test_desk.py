@@ -311,18 +311,19 @@ def _upgrade() -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("conversation", "hours_since_customer_wrote", "window"),
-    [("fb:psid-1", 2, "open"), ("fb:psid-2", 30, "human_agent"), ("fb:psid-3", 200, "closed"),
-     ("web:w-1", 30, None)],
+    ("conversation", "channel", "hours_since_customer_wrote", "window"),
+    [("fb:psid-1", "messenger", 2, "open"), ("fb:psid-2", "messenger", 30, "human_agent"),
+     ("fb:psid-3", "messenger", 200, "closed"), ("web:w-1", "web", 30, None)],
 )  # fmt: skip
 async def test_the_desk_says_which_messenger_reply_rule_applies(
     client: TestClient,
     redis_client: Redis,
     conversation: str,
+    channel: str,
     hours_since_customer_wrote: float,
     window: str | None,
 ) -> None:
-    await Conversations(redis_client).touch(conversation, conversation.split(":")[0])
+    await Conversations(redis_client).touch(conversation, channel)
     last = time.time() - hours_since_customer_wrote * 3600
     await redis_client.hset(keys.conversation(conversation), "last_inbound", str(last))
     handoff_id = (await Handoffs(redis_client).enqueue(make_card(conversation))).handoff_id

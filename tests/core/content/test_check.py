@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -228,3 +229,107 @@ def test_unreadable_content_is_reported(root: Path, capsys: pytest.CaptureFixtur
     code, out = run(root, capsys)
     assert code == 1
     assert "cannot read the content" in out
+
+
+# --- Texts for agents: the context card and the desk (content/locale.yml) ------------------
+
+
+def test_a_desk_text_missing_in_one_language_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(root, "content/locale.yml", lambda data: data["en"]["desk"].pop("claim"))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/locale.yml: desk.claim [en]: no text in this language" in out
+    assert out.splitlines()[-1].endswith("1 problem (1 missing translation)")
+
+
+def test_a_callbacks_text_missing_in_one_language_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(root, "content/locale.yml", lambda data: data["nb"]["desk_callbacks"].pop("overdue"))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/locale.yml: desk_callbacks.overdue [nb]: no text in this language" in out
+
+
+def test_a_card_reason_the_code_needs_is_reported_in_every_language_it_is_missing_from(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        for language in ("nb", "en"):
+            data[language]["card"]["reasons"].pop("complaint")
+
+    edit(root, "content/locale.yml", change)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/locale.yml: card.reasons.complaint [nb]: no text in this language" in out
+    assert "content/locale.yml: card.reasons.complaint [en]: no text in this language" in out
+    assert out.splitlines()[-1].endswith("2 problems (2 missing translation)")
+
+
+def test_a_language_missing_from_the_language_names_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(root, "content/locale.yml", lambda data: data["en"]["language_names"].pop("nb"))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/locale.yml: language_names.nb [en]: no text in this language" in out
+
+
+def test_a_translation_that_drops_a_placeholder_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["en"]["desk"]["waiting_stats"] = "{n} waiting · next one answered soon"
+
+    edit(root, "content/locale.yml", change)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert (
+        "content/locale.yml: desk.waiting_stats [en]: placeholders ['n'] differ from "
+        "[nb] ['m', 'n']"
+    ) in out
+
+
+def test_a_card_text_with_a_placeholder_the_code_does_not_fill_cannot_be_written(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        for language in ("nb", "en"):
+            data[language]["card"]["topic"] = "{title}."
+
+    edit(root, "content/locale.yml", change)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/locale.yml: card [nb]: the card's summary cannot be written: KeyError" in out
+
+
+def test_desk_texts_are_short_and_written_as_text(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["nb"]["desk"]["pick_one"] = " ".join(["Velg en chat."] * 9)  # 27 words
+        data["en"]["desk"]["claim"] = True  # what YAML makes of an unquoted `yes`
+        data["en"]["desk"]["send"] = "Ring {phone"
+
+    edit(root, "content/locale.yml", change)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "desk.pick_one [nb]: 27 words (at most 25 for agent texts)" in out
+    assert "desk.claim [en]: not a text: True (write it in quotes)" in out
+    assert "desk.send [en]: cannot be filled in" in out
+
+
+def test_a_company_fact_in_a_desk_text_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(root, "content/locale.yml", lambda data: data["nb"]["desk"].update(send="Ring 21000000"))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "desk.send [nb]: writes out a company fact ('21000000')" in out
+
+
+def test_the_summary_counts_the_agent_texts(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(ROOT, capsys)
+    assert re.search(r"\d+ answers and \d+ agent texts in 2 languages: all fine", out)

@@ -1,0 +1,72 @@
+"""Every record Svar keeps in Redis, over one client: built once per process and passed in.
+
+The front door builds it in a `cleanup_ctx` (bot/app.py), the action server once per process
+(actions/context.py); nothing else builds a store. A store owns its records: only it writes
+their keys (store/keys.py names them all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from core.clock import Clock
+from core.retention import Retention
+from store.agents import Agents
+from store.audit import PrivacyAudit
+from store.button_payloads import ButtonPayloads
+from store.callbacks import Callbacks
+from store.complaints import Complaints
+from store.conversations import Conversations
+from store.desk_feed import DeskFeed
+from store.handoff_log import HandoffLog
+from store.handoffs import Handoffs
+from store.outbox import Outbox
+from store.sessions import Sessions
+from store.transcripts import Transcripts
+
+
+@dataclass(frozen=True)
+class Stores:
+    redis: Redis
+    conversations: Conversations
+    transcripts: Transcripts
+    handoffs: Handoffs
+    handoff_log: HandoffLog
+    desk_feed: DeskFeed
+    outbox: Outbox
+    agents: Agents
+    sessions: Sessions
+    callbacks: Callbacks
+    complaints: Complaints
+    button_payloads: ButtonPayloads
+    privacy_audit: PrivacyAudit
+
+    @classmethod
+    def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
+        agents = Agents(redis)
+        return cls(
+            redis=redis,
+            conversations=Conversations(redis, retention.conversation_seconds),
+            transcripts=Transcripts(redis, retention.conversation_seconds),
+            handoffs=Handoffs(redis, retention.handoff_seconds),
+            handoff_log=HandoffLog(redis),
+            desk_feed=DeskFeed(redis),
+            outbox=Outbox(redis),
+            agents=agents,
+            sessions=Sessions(redis, agents),
+            callbacks=Callbacks(redis, clock, retention.callback_seconds),
+            complaints=Complaints(redis, retention.complaint_seconds),
+            button_payloads=ButtonPayloads(redis),
+            privacy_audit=PrivacyAudit(redis),
+        )
+
+    @classmethod
+    def connect(cls, redis_url: str, clock: Clock, retention: Retention) -> Stores:
+        """Stores over a new client of the Redis at `redis_url` (close it with `close`)."""
+        redis = Redis.from_url(redis_url, decode_responses=True, health_check_interval=10)
+        return cls.over(redis, clock, retention)
+
+    async def close(self) -> None:
+        await self.redis.close()

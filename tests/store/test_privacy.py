@@ -1,0 +1,181 @@
+"""Erase and export one customer: every store, Rasa's tracker and the logs included."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+from redis.asyncio import Redis
+
+from core.clock import system_clock
+from core.retention import Retention
+from core.transcript import Entry
+from store import keys
+from store.audit import PrivacyAudit
+from store.callbacks import Callback
+from store.complaints import new_complaint
+from store.privacy import erase, export
+from store.retention import sweep
+from store.stores import Stores
+from tests.store.test_handoffs import make_card
+
+RETENTION = Retention()
+
+
+async def keep_everything_about(stores: Stores, conversation_id: str) -> None:
+    """One customer's whole history: a chat, a handoff with a note and a rating, a callback
+    with a call attempt, a complaint, Rasa's tracker and an unprocessed Messenger event."""
+    redis = stores.redis
+    await stores.conversations.touch(conversation_id, "web")
+    await stores.transcripts.append(conversation_id, Entry("customer", "hei, jeg vil klage"))
+    queued = await stores.handoffs.enqueue(make_card(conversation_id))
+    await stores.handoffs.claim(queued.handoff_id, "kari")
+    await stores.handoffs.add_note(queued.handoff_id, "kari", "ringer tilbake")
+    await stores.handoffs.begin_close(queued.handoff_id, "kari")
+    await stores.handoffs.finish_close(queued.handoff_id, "kari", "follow_up")
+    await stores.handoffs.rate(conversation_id, 4)
+    now = datetime.now(timezone.utc)
+    callback = Callback.new(
+        conversation_id=conversation_id,
+        channel="web",
+        language="nb",
+        name="Kari Nordmann",
+        phone="+4741234567",
+        topic="complaint",
+        time_window="any",
+        requested_at=now,
+        deadline=now + timedelta(days=1),
+    )
+    await stores.callbacks.add(callback)
+    await stores.callbacks.take(callback.id, "ola")
+    await stores.callbacks.record_attempt(callback.id, "ola", False, "no_answer", "prøv igjen")
+    await stores.complaints.add(
+        new_complaint(conversation_id, "web", "nb", "regningen er feil", time.time(), time.time())
+    )
+    await redis.set(keys.rasa_tracker(conversation_id), json.dumps({"sender_id": conversation_id}))
+    await redis.xadd(
+        keys.inbox("messenger"),
+        {"conversation": conversation_id, "event": json.dumps({"text": "hallo"})},
+    )
+
+
+async def mentions(redis: Redis, needle: str) -> set[str]:
+    """Every key whose name or value mentions `needle`, whatever its type."""
+    found = set()
+    for key in await redis.keys("*"):
+        kind = await redis.type(key)
+        if kind == "string":
+            values = [await redis.get(key)]
+        elif kind == "hash":
+            values = [f"{k}={v}" for k, v in (await redis.hgetall(key)).items()]
+        elif kind == "list":
+            values = await redis.lrange(key, 0, -1)
+        elif kind == "zset":
+            values = await redis.zrange(key, 0, -1)
+        elif kind == "set":
+            values = list(await redis.smembers(key))
+        else:
+            values = [json.dumps(f) for _, f in await redis.xrange(key)]
+        if needle in key or any(needle in str(v) for v in values):
+            found.add(key)
+    return found
+
+
+async def test_erase_leaves_nothing_of_the_customer_and_export_gave_all_of_it(
+    redis_client: Redis,
+) -> None:
+    stores = Stores.over(redis_client, system_clock, RETENTION)
+    await keep_everything_about(stores, "web:erase-me")
+    await keep_everything_about(stores, "web:keep-me")
+    # Handoff and callback ids are in shared keys too: they are the customer's as well.
+    before = await mentions(redis_client, "web:erase-me")
+    assert keys.rasa_tracker("web:erase-me") in before and keys.handoffs_log() in before
+
+    exported = await export(redis_client, "web:erase-me")
+    text = json.dumps(exported, ensure_ascii=False)
+    for expected in ("hei, jeg vil klage", "ringer tilbake", "Kari Nordmann", "+4741234567",
+                     "regningen er feil", "prøv igjen", "hallo"):  # fmt: skip
+        assert expected in text
+    assert before <= set(exported["records"]) | set(exported["log_entries"])
+    assert "web:keep-me" not in text
+
+    removed = await erase(redis_client, "web:erase-me")
+    assert removed["keys"] >= 6 and removed["log_entries"] >= 6
+    assert await mentions(redis_client, "web:erase-me") == set()
+    assert await stores.handoffs.latest_for("web:erase-me") is None
+    # The other customer keeps everything.
+    kept = await export(redis_client, "web:keep-me")
+    assert "ringer tilbake" in json.dumps(kept) and "web:erase-me" not in json.dumps(kept)
+    assert keys.rasa_tracker("web:keep-me") in kept["records"]
+    assert await erase(redis_client, "web:erase-me") == {
+        "keys": 0,
+        "log_entries": 0,
+        "index_members": 0,
+    }
+
+
+async def test_every_record_carries_its_retention_and_the_sweep_trims_the_rest(
+    redis_client: Redis,
+) -> None:
+    stores = Stores.over(redis_client, system_clock, RETENTION)
+    await keep_everything_about(stores, "web:old")
+    days = {
+        keys.conversation("web:old"): RETENTION.conversation_days,
+        keys.transcript("web:old"): RETENTION.conversation_days,
+    }
+    for key, kept_days in days.items():
+        assert 0 < await redis_client.ttl(key) <= kept_days * 86400
+    for pattern, kept_days in (
+        ("svar:handoff:*", RETENTION.handoff_days),
+        ("svar:callback:*", RETENTION.callback_days),
+        ("svar:complaint:*", RETENTION.complaint_days),
+    ):
+        found = await redis_client.keys(pattern)
+        assert found
+        for key in found:
+            assert 0 < await redis_client.ttl(key) <= kept_days * 86400, key
+
+    # A day before the shortest retention of a log, the sweep keeps everything;
+    soon = time.time() + (RETENTION.handoff_days - 1) * 86400
+    assert (await sweep(redis_client, RETENTION, soon)).stream_entries == 0
+    # once the clock is past every retention, no log entry or index member is left.
+    later = time.time() + (RETENTION.complaint_days + 1) * 86400
+    swept = await sweep(redis_client, RETENTION, later)
+    assert swept.stream_entries > 0
+    for log in (keys.handoffs_log(), keys.handoff_queue(), keys.callbacks_log(),
+                keys.complaints_log()):  # fmt: skip
+        assert await redis_client.xlen(log) == 0
+    for index in (keys.handoffs_waiting(), keys.handoffs_claimed(),
+                  keys.callbacks_by_deadline(), keys.complaints_by_deadline()):  # fmt: skip
+        assert await redis_client.zcard(index) == 0
+
+
+async def test_the_commands_export_and_erase_and_leave_an_audit_entry(
+    redis_client: Redis, redis_url: str
+) -> None:
+    stores = Stores.over(redis_client, system_clock, RETENTION)
+    await keep_everything_about(stores, "web:cli")
+    env = {**os.environ, "REDIS_URL": redis_url}
+
+    async def privacy(*args: str) -> str:
+        command = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "store.privacy", *args, env=env, stdout=asyncio.subprocess.PIPE
+        )
+        out, _ = await command.communicate()
+        assert command.returncode == 0
+        return out.decode()
+
+    exported = await privacy("export", "web:cli")
+    assert json.loads(exported)["conversation_id"] == "web:cli" and "ringer tilbake" in exported
+    assert (await privacy("erase", "web:cli")).startswith("erased web:cli: ")
+    assert await mentions(redis_client, "web:cli") == {keys.privacy_audit()}
+    audit = await PrivacyAudit(redis_client).history()
+    assert [(e.action, e.conversation_id) for e in audit] == [
+        ("export", "web:cli"),
+        ("erase", "web:cli"),
+    ]
+    assert all(e.agent.startswith("command line (") for e in audit)
