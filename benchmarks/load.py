@@ -5,6 +5,8 @@ door and Rasa, on free loopback ports), once per Rasa configuration:
 
 - `ours`: the stack as `make run` starts it (config.yml);
 - `ours-2-workers`: the same with two Rasa workers (SANIC_WORKERS=2, Rasa's own setting);
+- `ours-rasa-tracker`: ours with Rasa's own Redis tracker store in place of the masked one
+  (rasa_plugins/tracker_store.py): what masking and expiring the tracker costs;
 - `stock`: plain Rasa, the pipeline and policies `rasa init` gives (benchmarks/stock_config.yml,
   trained on the same domain and data, cached in .state/models) run by Rasa's own CLI.
 
@@ -16,6 +18,9 @@ sends (half each, in the order front door, Rasa, Rasa, front door, so that a dri
 else the machine does falls on both alike). Then 100 greetings one at a time through the front door. It
 prints messages per second, median and p95 per message, and the front door's cost as ratios;
 `--save` keeps the figures as JSON, `--compare` prints them beside an earlier run's.
+
+Over 400 lines: starting each configuration, the two kinds of load and the report belong
+together, and each part is short.
 
     .venv/bin/python -m benchmarks.load [--configs ours ours-2-workers stock] [--concurrency 10 50]
         [--save before.json] [--compare before.json] [--profile DIR]
@@ -214,6 +219,8 @@ async def running_stack(
     if stock:
         processes = [plain_rasa(spec) for spec in processes]
     processes = [rasa_workers(spec, workers) for spec in processes]
+    if name == "ours-rasa-tracker":
+        processes = [rasa_tracker_store(spec, logs) for spec in processes]
     redis.Redis.from_url(redis_url).flushdb()
     supervisor = Supervisor(processes, logs, redis_url)
     print(f"[{name}] starting the stack with {model.name} (logs: {logs})…", flush=True)
@@ -231,6 +238,22 @@ def plain_rasa(spec: ProcessSpec) -> ProcessSpec:
         return spec
     command = list(spec.command)
     command[command.index("-m") + 1] = "rasa"
+    return dataclasses.replace(spec, command=command)
+
+
+def rasa_tracker_store(spec: ProcessSpec, folder: Path) -> ProcessSpec:
+    """Rasa with its own Redis tracker store: endpoints.yml with the tracker store's type
+    put back to `redis` (the rest as it is)."""
+    if spec.name != "rasa":
+        return spec
+    command = list(spec.command)
+    at = command.index("--endpoints") + 1
+    endpoints = yaml.safe_load((ROOT / command[at]).read_text(encoding="utf-8"))
+    endpoints["tracker_store"]["type"] = "redis"
+    endpoints["tracker_store"].pop("record_exp", None)
+    path = folder / "endpoints-rasa-tracker.yml"
+    path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+    command[at] = str(path)
     return dataclasses.replace(spec, command=command)
 
 
@@ -383,7 +406,7 @@ def main() -> None:
         "--configs",
         nargs="+",
         default=["ours", "ours-2-workers", "stock"],
-        choices=["ours", "ours-2-workers", "stock"],
+        choices=["ours", "ours-2-workers", "ours-rasa-tracker", "stock"],
     )
     parser.add_argument("--concurrency", nargs="+", type=int, default=[10, 50])
     parser.add_argument("--conversations", type=int, help="per level; default max(60, 4 × C)")

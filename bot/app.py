@@ -20,7 +20,6 @@ from bot.keys import (
     LOCALES,
     PROFILE,
     RASA,
-    REDIS,
     ROUTER,
     SETTINGS,
     STORES,
@@ -93,7 +92,6 @@ async def errors_as_json(
 async def _redis(app: web.Application) -> AsyncIterator[None]:
     stores = Stores.connect(app[SETTINGS].redis_url, app[CLOCK], app[PROFILE].retention)
     app[STORES] = stores
-    app[REDIS] = stores.redis
     yield
     await stores.close()
 

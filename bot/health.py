@@ -13,7 +13,7 @@ import aiohttp
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from bot.keys import HTTP, RASA, REDIS, SETTINGS
+from bot.keys import HTTP, RASA, SETTINGS, STORES
 
 
 def setup_routes(app: web.Application) -> None:
@@ -53,7 +53,7 @@ async def _timed(check: Callable[[], Awaitable[bool]]) -> dict[str, object]:
 
 async def _redis_ok(app: web.Application) -> bool:
     try:
-        return bool(await asyncio.wait_for(app[REDIS].ping(), timeout=2))
+        return bool(await asyncio.wait_for(app[STORES].redis.ping(), timeout=2))
     except (RedisError, OSError, asyncio.TimeoutError):
         return False
 

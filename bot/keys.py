@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import aiohttp
 from aiohttp import web
-from redis.asyncio import Redis
 
 from bot.language import LanguageDetector
 from bot.rasa_client import RasaClient
@@ -24,8 +23,7 @@ LOCALES = web.AppKey("locales", dict[str, Locale])
 # Button titles per intent and language (content/topics.yml).
 TOPICS = web.AppKey("topics", dict[str, dict[str, str]])
 LANGUAGES = web.AppKey("languages", LanguageDetector)
-REDIS = web.AppKey("redis", Redis)
-# Every Redis record, built once over REDIS (store/stores.py).
+# Every Redis record, over one client (store/stores.py).
 STORES = web.AppKey("stores", Stores)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 RASA = web.AppKey("rasa", RasaClient)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.keys import CLOCK, PROFILE, STORES
+from bot.keys import PROFILE, STORES
 from bot.tasks import cancel_and_wait
-from store.retention import sweep
+from store.retention import bound_the_unbounded, sweep
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +29,16 @@ async def sweeper(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _sweep_forever(app: web.Application) -> None:
+    try:
+        bounded = await bound_the_unbounded(app[STORES].redis, app[PROFILE].retention)
+        if bounded:
+            log.info("retention: %d records written without one have it now", bounded)
+    except Exception:  # Redis not there yet: the next start tries again
+        log.exception("retention: could not bound the records without one")
     while True:
         try:
-            swept = await sweep(app[STORES].redis, app[PROFILE].retention, app[CLOCK]().timestamp())
+            # The real time, never SVAR_CLOCK's: stream ids and index scores are real times.
+            swept = await sweep(app[STORES].redis, app[PROFILE].retention, time.time())
             if swept.stream_entries or swept.index_members:
                 log.info(
                     "retention: removed %d log entries and %d index members",

@@ -41,12 +41,12 @@ class Redactor:
         self._secrets = sorted({s for s in secrets if len(s) >= _SHORTEST_SECRET}, key=len)[::-1]
 
     def __call__(self, text: str) -> str:
-        text = mask(text)
+        # Secrets first: masking a number inside one would leave the rest of it unmatched.
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, HIDDEN)
         text = _URL_PASSWORD.sub(rf"\g<1>{HIDDEN}@", text)
-        return _SECRET_PARAMETER.sub(rf"\g<1>{HIDDEN}", text)
+        return mask(_SECRET_PARAMETER.sub(rf"\g<1>{HIDDEN}", text))
 
 
 def secrets_in(env: Mapping[str, str]) -> list[str]:

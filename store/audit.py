@@ -1,4 +1,5 @@
-"""The privacy audit trail: every export and erasure of a customer's data from the desk.
+"""The privacy audit trail: every export and erasure of a customer's data, from the desk or the
+command line.
 
 One append-only stream entry per use: what was done (`export`, `erase`), to which conversation,
 by which agent, and when; nothing else, so the trail itself holds no personal data beyond the

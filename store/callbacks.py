@@ -212,7 +212,7 @@ class Callbacks:
                     "done" if reached else "attempt_failed",
                     self._now(),
                     agent=agent,
-                    outcome=outcome,
+                    outcome=mask(outcome),
                 ),
             )
             await pipe.execute()

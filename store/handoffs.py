@@ -301,11 +301,14 @@ class Handoffs:
     ) -> Note:
         await self._conversation_of(handoff_id)
         note = Note(agent, mask(text.strip()[:NOTE_MAX_CHARS]), time.time() if now is None else now)
+        # The notes go when their handoff goes, never later: erase finds them through it.
+        left_ms = await self._redis.pttl(keys.handoff(handoff_id))
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.rpush(
                 keys.handoff_notes(handoff_id), json.dumps(note.to_dict(), ensure_ascii=False)
             )
-            pipe.expire(keys.handoff_notes(handoff_id), self._ttl)
+            if left_ms > 0:
+                pipe.pexpire(keys.handoff_notes(handoff_id), left_ms)
             pipe.xadd(
                 keys.handoffs_log(),
                 {

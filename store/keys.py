@@ -132,8 +132,9 @@ def desk_login_failures(username: str) -> str:
 
 
 def privacy_audit() -> str:
-    """Stream: append-only audit trail of every export and erasure of a customer's data from
-    the desk (action, conversation id, agent, time); kept as long as complaints, and never
+    """Stream: append-only audit trail of every export and erasure of a customer's data, from
+    the desk or the command line (action, conversation id, agent, time); kept as long as
+    complaints, and never
     erased with the data it is about."""
     return f"{PREFIX}:privacy:audit"
 

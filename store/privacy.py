@@ -29,8 +29,10 @@ from core.company import CompanyProfile
 from core.settings import Settings
 from store import keys
 from store.audit import PrivacyAudit
-from store.retention import sweep
+from store.retention import bound_the_unbounded, sweep
 
+# Erase looks again after deleting, this many times at most, for records written meanwhile.
+ERASE_PASSES = 3
 # Every channel whose webhook events wait in an inbox stream (bot/channels/inbox.py).
 INBOX_CHANNELS = ("messenger", "telegram")
 
@@ -44,8 +46,10 @@ class _Found:
     index_members: dict[str, list[str]] = field(default_factory=dict)
 
 
-async def export(redis: Redis, conversation_id: str) -> dict[str, Any]:
-    """Everything kept about the conversation, as JSON-ready data, by Redis key."""
+async def export(redis: Redis, conversation_id: str, by: str) -> dict[str, Any]:
+    """Everything kept about the conversation, as JSON-ready data, by Redis key; `by` (who
+    asked) goes to the audit trail first, so no use goes unrecorded."""
+    await PrivacyAudit(redis).record("export", conversation_id, by, time.time())
     found = await _find(redis, conversation_id)
     records: dict[str, Any] = {}
     for key in found.keys:
@@ -60,9 +64,23 @@ async def export(redis: Redis, conversation_id: str) -> dict[str, Any]:
     return {"conversation_id": conversation_id, "records": records, "log_entries": entries}
 
 
-async def erase(redis: Redis, conversation_id: str) -> dict[str, int]:
-    """Remove every record of the conversation; returns how many of each kind were removed."""
-    found = await _find(redis, conversation_id)
+async def erase(redis: Redis, conversation_id: str, by: str) -> dict[str, int]:
+    """Remove every record of the conversation; returns how many of each kind were removed.
+    `by` (who asked) goes to the audit trail first, which the erasure leaves in place."""
+    await PrivacyAudit(redis).record("erase", conversation_id, by, time.time())
+    removed = {"keys": 0, "log_entries": 0, "index_members": 0}
+    # Finding is not part of the deleting transaction: a record the customer's channel wrote
+    # in between is caught by looking again, until nothing more is found.
+    for _ in range(ERASE_PASSES):
+        found = await _find(redis, conversation_id)
+        done = await _remove(redis, found)
+        removed = {kind: removed[kind] + done[kind] for kind in removed}
+        if not any(done.values()):
+            break
+    return removed
+
+
+async def _remove(redis: Redis, found: _Found) -> dict[str, int]:
     async with redis.pipeline(transaction=True) as pipe:
         if found.keys:
             pipe.delete(*found.keys)
@@ -155,18 +173,21 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     try:
         if args.command == "export":
-            await PrivacyAudit(redis).record("export", args.conversation, _operator(), time.time())
-            print(json.dumps(await export(redis, args.conversation), ensure_ascii=False, indent=2))
+            exported = await export(redis, args.conversation, _operator())
+            print(json.dumps(exported, ensure_ascii=False, indent=2))
         elif args.command == "erase":
-            await PrivacyAudit(redis).record("erase", args.conversation, _operator(), time.time())
-            removed = await erase(redis, args.conversation)
+            removed = await erase(redis, args.conversation, _operator())
             print(
                 f"erased {args.conversation}: " + ", ".join(f"{n} {k}" for k, n in removed.items())
             )
         else:
             retention = CompanyProfile.load(settings.content_dir / "company.yml").retention
+            bounded = await bound_the_unbounded(redis, retention)
             swept = await sweep(redis, retention, time.time())
-            print(f"swept {swept.stream_entries} log entries, {swept.index_members} index members")
+            print(
+                f"swept {swept.stream_entries} log entries, {swept.index_members} index members; "
+                f"{bounded} records without a retention have one now"
+            )
         return 0
     finally:
         await redis.close()

@@ -46,3 +46,21 @@ async def sweep(redis: Redis, retention: Retention, now: float) -> Swept:
             pipe.zremrangebyscore(index, "-inf", f"({now - seconds}")
         counts = await pipe.execute()
     return Swept(sum(counts[: len(streams)]), sum(counts[len(streams) :]))
+
+
+async def bound_the_unbounded(redis: Redis, retention: Retention) -> int:
+    """Give every record that has no TTL yet its retention from now (records written before
+    retention existed, or by hand); returns how many. Run at the front door's start."""
+    patterns = {
+        keys.conversation("*"): retention.conversation_seconds,  # also :transcript
+        keys.rasa_tracker("*"): retention.conversation_seconds,
+        keys.handoff("*"): retention.handoff_seconds,  # also :notes
+        keys.callback("*"): retention.callback_seconds,
+        keys.complaint("*"): retention.complaint_seconds,
+    }
+    bounded = 0
+    for pattern, seconds in patterns.items():
+        async for key in redis.scan_iter(match=pattern, count=1000):
+            if await redis.ttl(key) == -1 and await redis.type(key) != "stream":
+                bounded += int(await redis.expire(key, seconds))
+    return bounded

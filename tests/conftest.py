@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 import redis
+from playwright.async_api import Browser, async_playwright
 from redis.asyncio import Redis
 
 from core.settings import Settings
@@ -182,6 +183,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture
+async def browser(chromium: str) -> AsyncIterator[Browser]:
+    """A headless Chromium for one test (Debian's, driven by Playwright)."""
+    async with async_playwright() as p:
+        launched = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
 
 
 def _healthy(url: str) -> bool:

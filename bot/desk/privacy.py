@@ -18,8 +18,7 @@ import re
 from aiohttp import web
 
 from bot.desk.auth import current_session
-from bot.keys import CLOCK, STORES
-from store.audit import Action
+from bot.keys import STORES
 from store.privacy import erase, export
 from store.sessions import Session
 
@@ -40,8 +39,7 @@ async def download(request: web.Request) -> web.Response:
     """Everything kept about the conversation, as a JSON file to save."""
     session = await supervisor_session(request, csrf=False)
     conversation_id = _conversation(request)
-    await _audit(request, session, "export", conversation_id)
-    exported = await export(request.app[STORES].redis, conversation_id)
+    exported = await export(request.app[STORES].redis, conversation_id, session.agent.username)
     log.info(
         "privacy: %s exported %s (%d records, %d log entries)",
         session.agent.username,
@@ -64,8 +62,7 @@ async def erase_everything(request: web.Request) -> web.Response:
     """Remove every record of the conversation; what was removed, by kind."""
     session = await supervisor_session(request, csrf=True)
     conversation_id = _conversation(request)
-    await _audit(request, session, "erase", conversation_id)
-    removed = await erase(request.app[STORES].redis, conversation_id)
+    removed = await erase(request.app[STORES].redis, conversation_id, session.agent.username)
     log.info(
         "privacy: %s erased %s (%s)",
         session.agent.username,
@@ -97,9 +94,3 @@ def _conversation(request: web.Request) -> str:
     if not CONVERSATION.match(conversation_id):
         raise web.HTTPBadRequest(reason="a conversation id is 1-100 letters, digits or _.:-")
     return conversation_id
-
-
-async def _audit(request: web.Request, session: Session, action: Action, conversation: str) -> None:
-    await request.app[STORES].privacy_audit.record(
-        action, conversation, session.agent.username, request.app[CLOCK]().timestamp()
-    )

@@ -4,7 +4,8 @@ ordinary texts it must leave alone.
 Shared by the property tests (tests/core/test_pii.py, drawing through hypothesis'
 `st.randoms()`) and the figure script (benchmarks/pii_forms.py, drawing from a seeded
 `random.Random`). The check digits are computed here with the published algorithms, written
-independently of core.pii.
+independently of core.pii. Over 400 lines: one generator per kind of number and per way of
+writing it.
 """
 
 from __future__ import annotations

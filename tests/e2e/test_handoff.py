@@ -15,12 +15,12 @@ from typing import Any
 
 import aiohttp
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from core.clock import system_clock
 from store.handoffs import State
 from store.stores import Stores
-from tests.conftest import CHROMIUM_ARGS, ROOT, RunningStack, start_stack
+from tests.conftest import ROOT, RunningStack, start_stack
 from tests.e2e.test_stack import ANSWERS, LOCALES, PROFILE, answer
 
 pytestmark = pytest.mark.stack
@@ -55,14 +55,6 @@ def agents(desk_stack: RunningStack) -> list[str]:
         )
         assert f"agent {username} ({name})" in done.stdout
     return ["kari", "ola"]
-
-
-@pytest.fixture
-async def browser(chromium: str) -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        launched = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 @pytest.fixture

@@ -101,6 +101,13 @@ def test_secrets_are_hidden_by_value_and_by_form() -> None:
     assert redact("port 8000, nothing secret") == "port 8000, nothing secret"
 
 
+def test_a_secret_with_a_personal_number_in_it_is_hidden_whole() -> None:
+    # A Telegram bot token whose bot id happens to be a valid Swedish personnummer.
+    token = "8112189876:AAHk3jdQwErTyUiOp"
+    line = f"GET https://api.telegram.org/bot{token}/getUpdates"
+    assert Redactor([token])(line) == "GET https://api.telegram.org/bot***/getUpdates"
+
+
 def test_the_supervisors_own_log_records_are_masked() -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

@@ -19,11 +19,14 @@ from store.audit import PrivacyAudit
 from store.callbacks import Callback
 from store.complaints import new_complaint
 from store.privacy import erase, export
-from store.retention import sweep
+from store.retention import bound_the_unbounded, sweep
 from store.stores import Stores
 from tests.store.test_handoffs import make_card
 
 RETENTION = Retention()
+# What the customer and the agents wrote in `keep_everything_about`.
+WRITTEN = ("hei, jeg vil klage", "ringer tilbake", "Kari Nordmann", "+4741234567",
+           "regningen er feil", "prøv igjen", "hallo")  # fmt: skip
 
 
 async def keep_everything_about(stores: Stores, conversation_id: str) -> None:
@@ -95,27 +98,31 @@ async def test_erase_leaves_nothing_of_the_customer_and_export_gave_all_of_it(
     before = await mentions(redis_client, "web:erase-me")
     assert keys.rasa_tracker("web:erase-me") in before and keys.handoffs_log() in before
 
-    exported = await export(redis_client, "web:erase-me")
+    exported = await export(redis_client, "web:erase-me", by="dpo")
     text = json.dumps(exported, ensure_ascii=False)
-    for expected in ("hei, jeg vil klage", "ringer tilbake", "Kari Nordmann", "+4741234567",
-                     "regningen er feil", "prøv igjen", "hallo"):  # fmt: skip
+    for expected in WRITTEN:
         assert expected in text
     assert before <= set(exported["records"]) | set(exported["log_entries"])
     assert "web:keep-me" not in text
 
-    removed = await erase(redis_client, "web:erase-me")
+    removed = await erase(redis_client, "web:erase-me", by="dpo")
     assert removed["keys"] >= 6 and removed["log_entries"] >= 6
-    assert await mentions(redis_client, "web:erase-me") == set()
+    assert await mentions(redis_client, "web:erase-me") == {keys.privacy_audit()}
     assert await stores.handoffs.latest_for("web:erase-me") is None
     # The other customer keeps everything.
-    kept = await export(redis_client, "web:keep-me")
+    kept = await export(redis_client, "web:keep-me", by="dpo")
     assert "ringer tilbake" in json.dumps(kept) and "web:erase-me" not in json.dumps(kept)
     assert keys.rasa_tracker("web:keep-me") in kept["records"]
-    assert await erase(redis_client, "web:erase-me") == {
+    assert await erase(redis_client, "web:erase-me", by="dpo") == {
         "keys": 0,
         "log_entries": 0,
         "index_members": 0,
     }
+    # With the other customer erased too, nothing either of them wrote is left anywhere, not
+    # even in a log line that names only a handoff or a callback.
+    await erase(redis_client, "web:keep-me", by="dpo")
+    for written in WRITTEN:
+        assert await mentions(redis_client, written) == set(), written
 
 
 async def test_every_record_carries_its_retention_and_the_sweep_trims_the_rest(
@@ -179,3 +186,16 @@ async def test_the_commands_export_and_erase_and_leave_an_audit_entry(
         ("erase", "web:cli"),
     ]
     assert all(e.agent.startswith("command line (") for e in audit)
+
+
+async def test_records_written_without_a_retention_get_one(redis_client: Redis) -> None:
+    await redis_client.hset(keys.conversation("web:old"), "mode", "bot")
+    await redis_client.rpush(keys.transcript("web:old"), json.dumps({"text": "hei"}))
+    await redis_client.set(keys.rasa_tracker("web:old"), "{}")
+    await redis_client.set(keys.complaint("c1"), "{}")
+    await redis_client.set("svar:unrelated", "x")
+    assert await bound_the_unbounded(redis_client, RETENTION) == 4
+    assert 0 < await redis_client.ttl(keys.transcript("web:old")) <= 90 * 86400
+    assert 90 * 86400 < await redis_client.ttl(keys.complaint("c1")) <= 1095 * 86400
+    assert await redis_client.ttl("svar:unrelated") == -1
+    assert await bound_the_unbounded(redis_client, RETENTION) == 0

@@ -3,11 +3,9 @@ every text comes from content/locale.yml, in the agent's language (Rasa is not n
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from aiohttp.test_utils import TestClient
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from redis.asyncio import Redis
 
 from bot.app import create_app
@@ -15,7 +13,6 @@ from core.settings import Settings
 from store.agents import Agents
 from store.conversations import Conversations
 from store.handoffs import Handoffs
-from tests.conftest import CHROMIUM_ARGS
 from tests.store.test_handoffs import make_card
 
 pytestmark = pytest.mark.browser
@@ -59,14 +56,6 @@ async def desk_url(aiohttp_client, settings: Settings, redis_client: Redis) -> s
     await Handoffs(redis_client).enqueue(make_card("web:page"))
     client: TestClient = await aiohttp_client(create_app(settings))
     return str(client.make_url("/desk"))
-
-
-@pytest.fixture
-async def browser(chromium: str) -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        launched = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 async def log_in(page: Page, url: str, texts: dict[str, str]) -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from redis.asyncio import Redis
 
 from bot.app import create_app
@@ -20,7 +19,6 @@ from core.settings import Settings
 from store import keys
 from store.agents import Agents
 from store.stores import Stores
-from tests.conftest import CHROMIUM_ARGS
 from tests.store.test_handoffs import make_card
 from tests.store.test_privacy import RETENTION, keep_everything_about, mentions
 
@@ -42,14 +40,6 @@ async def desk_url(aiohttp_client, settings: Settings, redis_client: Redis) -> s
     await keep_everything_about(stores, "web:other")
     client: TestClient = await aiohttp_client(create_app(settings))
     return str(client.make_url("/desk"))
-
-
-@pytest.fixture
-async def browser(chromium: str) -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        launched = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 async def log_in(browser: Browser, url: str, username: str) -> Page:

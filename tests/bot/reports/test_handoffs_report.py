@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import time
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
@@ -29,7 +30,8 @@ async def test_a_report_row_says_why_how_long_who_how_it_ended_and_the_rating(
     await store.rate("web:report", 5)
     waiting = await queue(redis_client, "web:waiting", now=now)
 
-    today = date.today()
+    # The report's days are the company's (Oslo's), not the machine's.
+    today = datetime.fromtimestamp(now, ZoneInfo("Europe/Oslo")).date()
     rows = list(csv.DictReader(io.StringIO(await report(settings, today, today))))
     assert [r["handoff"] for r in rows] == [rated, waiting]
     first = rows[0]
