@@ -19,6 +19,7 @@ class Retention:
     handoff_days: int = 396  # 13 months
     callback_days: int = 396
     complaint_days: int = 1095  # 3 years
+    log_days: int = 30  # the processes' masked log files, a file a day
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Retention:

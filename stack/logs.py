@@ -13,16 +13,21 @@ TensorFlow's native output and the traceback of a crash.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from core.pii import MaskingFilter, mask
 
 HIDDEN = "***"
-MAX_LINE_BYTES = 64 * 1024  # a longer line is masked and written in pieces of this size
+# A longer line is left out: masked in pieces, a number split between two would escape.
+MAX_LINE_BYTES = 1024 * 1024
+LONG_LINE = b"[a line over 1 MiB was left out: it cannot be masked whole]\n"
 
 _SECRET_NAME = re.compile(r"(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY)$")
 _SHORTEST_SECRET = 6  # shorter values (empty, "0", "false") would mask ordinary words
@@ -87,34 +92,83 @@ class RedactingFilter(MaskingFilter):
         return True
 
 
-async def copy_masked(output: asyncio.StreamReader, log: Path, redact: Redactor) -> None:
-    """Copy a child's output into its log file until the child closes it, line by line,
-    each line masked. Reads to the end whatever happens: a child whose output is not read
-    would block."""
-    try:
-        file = log.open("ab")
-    except OSError:
-        logging.getLogger(__name__).exception("cannot write %s; its lines are dropped", log)
-        while await _next_line(output):
-            pass
-        return
-    with file:
-        while line := await _next_line(output):
+class DailyLog:
+    """A process's log, a file a day: `<name>.log` is today's; at the first line of a new day
+    the old one becomes `<name>-<its day>.log`, and day files older than `keep_days` (the
+    company's `retention: log_days`) are removed."""
+
+    def __init__(self, path: Path, keep_days: int, today: Callable[[], date] = date.today) -> None:
+        self._path = path
+        self._keep_days = keep_days
+        self._today = today
+        self._file: BinaryIO | None = None
+        self._day: date | None = None
+
+    def write(self, data: bytes) -> None:
+        day = self._today()
+        if self._file is None or day != self._day:
+            self._open(day)
+        assert self._file is not None
+        self._file.write(data)
+        self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _open(self, day: date) -> None:
+        self.close()
+        path = self._path
+        if path.exists():
+            written = date.fromtimestamp(path.stat().st_mtime)
+            kept = path.with_name(f"{path.stem}-{written.isoformat()}{path.suffix}")
+            if written < day and not kept.exists():
+                path.rename(kept)
+        for old in path.parent.glob(f"{path.stem}-*{path.suffix}"):
             try:
-                file.write(_masked(line, redact))
-                file.flush()
-            except OSError:  # a full disk: the line is lost, the child carries on
-                pass
+                old_day = date.fromisoformat(old.stem.removeprefix(f"{path.stem}-"))
+            except ValueError:
+                continue
+            if (day - old_day).days > self._keep_days:
+                old.unlink()
+        self._file = path.open("ab")
+        self._day = day
+
+
+async def copy_masked(output: asyncio.StreamReader, log: DailyLog, redact: Redactor) -> None:
+    """Copy a child's output into its log until the child closes it, line by line, each line
+    masked. Reads to the end whatever happens: a child whose output is not read would block;
+    a line that cannot be written (a full disk) is lost, and the child carries on."""
+    try:
+        while line := await _next_line(output):
+            with contextlib.suppress(OSError):
+                log.write(_masked(line, redact))
+    finally:
+        log.close()
 
 
 async def _next_line(output: asyncio.StreamReader) -> bytes:
-    """The next line with its newline (a long one in pieces); b"" at the end."""
+    """The next line with its newline (one too long for the reader: LONG_LINE); b"" at the
+    end. The reader's limit must be MAX_LINE_BYTES (stack/supervisor.py sets it)."""
     try:
         return await output.readuntil(b"\n")
     except asyncio.IncompleteReadError as end:  # the last line, if it has no newline
         return end.partial
-    except asyncio.LimitOverrunError as long_line:
-        return await output.read(min(long_line.consumed, MAX_LINE_BYTES) or 1)
+    except asyncio.LimitOverrunError:
+        await _skip_line(output)
+        return LONG_LINE
+
+
+async def _skip_line(output: asyncio.StreamReader) -> None:
+    while True:
+        try:
+            await output.readuntil(b"\n")
+            return
+        except asyncio.IncompleteReadError:
+            return
+        except asyncio.LimitOverrunError as long_line:
+            await output.read(long_line.consumed or 1)
 
 
 def _masked(line: bytes, redact: Redactor) -> bytes:

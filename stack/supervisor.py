@@ -19,7 +19,8 @@ import aiohttp
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from stack.logs import Redactor, copy_masked, secrets_in
+from core.retention import Retention
+from stack.logs import MAX_LINE_BYTES, DailyLog, Redactor, copy_masked, secrets_in
 from stack.processes import ProcessSpec
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,16 @@ class StartupError(RuntimeError):
 
 
 class Supervisor:
-    def __init__(self, specs: list[ProcessSpec], logs: Path, redis_url: str) -> None:
+    def __init__(
+        self,
+        specs: list[ProcessSpec],
+        logs: Path,
+        redis_url: str,
+        log_days: int = Retention().log_days,
+    ) -> None:
         self._specs = {spec.name: spec for spec in specs}
         self._logs = logs
+        self._log_days = log_days
         self._redis_url = redis_url
         self._processes: dict[str, asyncio.subprocess.Process] = {}
         self._watchers: dict[str, asyncio.Task[None]] = {}
@@ -93,12 +101,17 @@ class Supervisor:
             stderr=asyncio.subprocess.STDOUT,
             preexec_fn=_die_with_parent,
             start_new_session=True,  # Ctrl-C reaches the supervisor, which stops children in order
+            limit=MAX_LINE_BYTES,  # a line is masked whole up to this size
         )
         output = self._processes[name].stdout
         assert output is not None
         # The copy of a process that died ends by itself once its last line is written.
         copy = asyncio.create_task(
-            copy_masked(output, self.log_file(name), Redactor(secrets_in(spec.env)))
+            copy_masked(
+                output,
+                DailyLog(self.log_file(name), self._log_days),
+                Redactor(secrets_in(spec.env)),
+            )
         )
         self._log_copies.add(copy)
         copy.add_done_callback(self._log_copies.discard)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import os
 import sys
 import textwrap
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from stack import rasa_server
 from stack.__main__ import banner
-from stack.logs import RedactingFilter, Redactor, secrets_in
+from stack.logs import DailyLog, RedactingFilter, Redactor, secrets_in
 from stack.processes import ProcessSpec, StackConfig, specs
 from stack.rasa_auth import auth_token_from_environment
 from stack.scratch_redis import free_port
@@ -31,6 +33,7 @@ TALKER = textwrap.dedent(
     print("customer {FNR} wrote in", flush=True)
     print("my token is", os.environ["SOME_TOKEN"], flush=True)
     sys.stderr.write("x" * 70000 + " card 4111 1111 1111 1111\\n")
+    sys.stderr.write("y" * (2 * 1024 * 1024 - 5) + "{FNR}" + "z" * 100 + "\\n")
     sys.stderr.flush()
     try:
         raise ValueError("unknown customer 811228-9874")
@@ -62,6 +65,9 @@ async def test_what_a_child_prints_reaches_its_log_masked(tmp_path: Path) -> Non
     assert "card **** **** **** **11" in log
     assert "ValueError: unknown customer ******-****" in log
     assert "Traceback (most recent call last)" in log
+    # Too long to mask whole: left out, and what follows it is kept.
+    assert "[a line over 1 MiB was left out: it cannot be masked whole]" in log
+    assert "yyyy" not in log
     for secret in (FNR, TOKEN, "4111", "811228"):
         assert secret not in log
 
@@ -174,3 +180,20 @@ def test_rasas_api_is_not_opened_without_a_token() -> None:
         "rasa",
         "train",
     ]
+
+
+def test_a_log_is_a_file_a_day_and_days_past_the_retention_are_removed(tmp_path: Path) -> None:
+    path = tmp_path / "rasa.log"
+    days = [date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 3)]
+    today = days[0]
+    log = DailyLog(path, keep_days=2, today=lambda: today)
+    for written in days:
+        today = written
+        log.write(f"a line on {today}\n".encode())
+        noon = datetime(today.year, today.month, today.day, 12).timestamp()
+        os.utime(path, (noon, noon))  # the file's time is the day it was written on
+    log.close()
+    assert path.read_text() == "a line on 2026-12-03\n"
+    assert (tmp_path / "rasa-2026-12-01.log").read_text() == "a line on 2026-12-01\n"
+    # 30 November is more than two days before 3 December: gone.
+    assert not (tmp_path / "rasa-2026-11-30.log").exists()
