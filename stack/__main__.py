@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from core.settings import RUNNING_REDIS_FILE
 from stack.logs import RedactingFilter, redact_url, secrets_in
-from stack.processes import StackConfig, retention, specs
+from stack.processes import StackConfig, specs
 from stack.supervisor import StartupError, Supervisor
 from stack.train import ensure_model
 
@@ -46,7 +46,7 @@ def main() -> int:
 
 async def _run(config: StackConfig, model: Path) -> int:
     supervisor = Supervisor(
-        specs(config, model), config.logs, config.redis_url, retention(config.root).log_days
+        specs(config, model), config.logs, config.redis_url, config.retention.log_days
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

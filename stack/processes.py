@@ -34,6 +34,7 @@ class StackConfig:
     private_redis: bool  # True: we start our own Redis (no REDIS_URL given)
     rasa_token: str
     nlg_token: str
+    retention: Retention  # the company's (content/company.yml): trackers and logs follow it
 
     @classmethod
     def from_env(cls, root: Path, env: dict[str, str]) -> StackConfig:
@@ -54,6 +55,7 @@ class StackConfig:
             # Fresh secrets for each run unless given: nothing secret is stored in the repo.
             rasa_token=env.get("RASA_TOKEN") or secrets.token_urlsafe(24),
             nlg_token=env.get("SVAR_NLG_TOKEN") or secrets.token_urlsafe(24),
+            retention=CompanyProfile.load(root / "content" / "company.yml").retention,
         )
 
     @property
@@ -87,10 +89,6 @@ def private_redis_config(data: Path, password: str) -> Path:
     return config
 
 
-def retention(root: Path) -> Retention:
-    return CompanyProfile.load(root / "content" / "company.yml").retention
-
-
 def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
     """The processes in start order; they are stopped in reverse."""
     shared = {
@@ -115,7 +113,7 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
         "REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
         "REDIS_PASSWORD": redis.password or "",
         # Rasa's trackers are kept as long as the company keeps conversations.
-        "SVAR_TRACKER_EXPIRY_SECONDS": str(retention(config.root).conversation_seconds),
+        "SVAR_TRACKER_EXPIRY_SECONDS": str(config.retention.conversation_seconds),
     }
     processes = []
     if config.private_redis:

@@ -92,6 +92,10 @@ class Agents:
         agents = [await self.get(u) for u in usernames]
         return [a for a in agents if a is not None]
 
+    async def names(self) -> dict[str, str]:
+        """Every agent's display name by username, as the desk shows who has a chat."""
+        return {agent.username: agent.name for agent in await self.all()}
+
     async def password_hash(self, username: str) -> str | None:
         stored = await self._redis.hget(keys.agent(username), "password")
         return str(stored) if stored else None

@@ -61,7 +61,7 @@ async def handoff(request: web.Request) -> web.Response:
     await current_session(request, csrf=False)
     found = await _handoff(request)
     stores = request.app[STORES]
-    names = {a.username: a.name for a in await stores.agents.all()}
+    names = await stores.agents.names()
     return web.json_response(
         {
             "handoff": relay.view(found, names, await stores.handoffs.position(found.id)),

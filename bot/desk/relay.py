@@ -59,7 +59,7 @@ async def say(
 async def snapshot(app: web.Application) -> dict[str, Any]:
     """The queue and the chats in progress, as one desk page shows them."""
     store = app[STORES].handoffs
-    names = {a.username: a.name for a in await app[STORES].agents.all()}
+    names = await app[STORES].agents.names()
     waiting = await store.waiting()
     claimed = await store.claimed()
     minutes_per_place = app[PROFILE].promises.phone_answer_minutes

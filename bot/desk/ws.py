@@ -104,7 +104,7 @@ async def _announce_cards(app: web.Application) -> None:
         for entry_id, handoff_id in entries:
             found = await stores.handoffs.get(handoff_id) if handoff_id else None
             if found is not None and found.state is State.QUEUED:
-                names = {a.username: a.name for a in await stores.agents.all()}
+                names = await stores.agents.names()
                 position = await stores.handoffs.position(found.id)
                 await feed.announce(
                     {"type": "queued", "handoff": relay.view(found, names, position)}

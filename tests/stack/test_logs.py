@@ -130,7 +130,7 @@ def test_the_supervisors_own_log_records_are_masked() -> None:
 
 def test_the_banner_hides_the_redis_password(tmp_path: Path) -> None:
     url = "redis://:hunter2-pass@redis.example.internal:6379/2"
-    text = banner(StackConfig.from_env(tmp_path, {"REDIS_URL": url}))
+    text = banner(StackConfig.from_env(ROOT, {"REDIS_URL": url, "SVAR_STATE": str(tmp_path)}))
     assert "Redis:   redis://:***@redis.example.internal:6379/2\n" in text
     assert "hunter2" not in text
 
