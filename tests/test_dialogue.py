@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
+@pytest.mark.timeout(900)  # one run for every story: loading the model is most of it
 def test_every_test_story_is_predicted_turn_by_turn(trained_model: Path, tmp_path: Path) -> None:
     command = [
         sys.executable, "-m", "rasa", "test", "core",

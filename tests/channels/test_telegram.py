@@ -34,9 +34,9 @@ from tests.channels.conftest import (
     with_stack_rasa,
     with_telegram,
 )
-from tests.conftest import RunningStack
 from tests.fakes import telegram_api as tg
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.helpers import RunningStack
 
 
 def answer(client: TestClient, name: str, language: str) -> str:
