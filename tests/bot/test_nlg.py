@@ -76,8 +76,12 @@ async def nlg(
 
 async def said(client: TestClient, action: Action, language: str, slots: dict[str, Any]) -> str:
     """Run the action as the action server does, and render what it sends, as Rasa does."""
-    latest = {"text": "...", "metadata": {"language": language, "channel": "web"}, "entities": []}
-    latest["intent"] = {"name": "complaint"}
+    latest = {
+        "text": "...",
+        "intent": {"name": "complaint"},  # read by the complaint action only
+        "metadata": {"language": language, "channel": "web"},
+        "entities": [],
+    }
     tracker = Tracker("web:nlg", slots, latest, [], False, None, None, "action_listen")
     dispatcher = CollectingDispatcher()
     await action.run(dispatcher, tracker, {})
