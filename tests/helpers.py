@@ -292,9 +292,12 @@ def start_stack(
             "the stack's health",
             give_up=lambda: process.poll() is not None,
         )
-    except AssertionError:
-        process.kill()
-        raise AssertionError((logs / "stack.log").read_text()[-4000:]) from None
+    except BaseException as stopped:  # also Ctrl-C of pytest: nothing may be left running
+        process.kill()  # its children die with it (the supervisor's parent-death signal)
+        process.wait()
+        if isinstance(stopped, AssertionError):
+            raise AssertionError((logs / "stack.log").read_text()[-4000:]) from None
+        raise
     running = RunningStack(url, f"http://127.0.0.1:{rasa_port}", token, logs, redis_url)
     children = [running.pid(name) for name in ("actions", "frontdoor", "rasa")]
     yield running
