@@ -11,18 +11,21 @@ from aiohttp import web
 
 from bot import desk, health, nlg, retention_sweep
 from bot.channels import messenger, telegram, webchat
+from bot.channels.conversation_tokens import ConversationTokens
 from bot.keys import (
     ANSWERS,
     CLOCK,
     FACTS,
     HTTP,
     LANGUAGES,
+    LIMITS,
     LOCALES,
     PROFILE,
     RASA,
     ROUTER,
     SETTINGS,
     STORES,
+    TOKENS,
     TOPICS,
 )
 from bot.language import LanguageDetector
@@ -35,6 +38,7 @@ from core.content.answers import AnswerBook
 from core.content.facts import company_facts
 from core.content.locale import Locale
 from core.settings import Settings
+from store.rate_limits import RateLimits
 from store.stores import Stores
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[errors_as_json])
     app[SETTINGS] = settings
     app[CLOCK] = clock_starting(settings.clock_start)
+    app[TOKENS] = ConversationTokens(settings.conversation_secret)
     load_content(app, settings)
     app.cleanup_ctx.extend([_redis, _http, _router, retention_sweep.sweeper])
     health.setup_routes(app)
@@ -67,6 +72,10 @@ def load_content(app: web.Application, settings: Settings) -> None:
     app[LANGUAGES] = LanguageDetector.from_training_data(profile.languages, settings.nlu_dir)
 
 
+# Headers of an HTTP error that tell the caller what to do next.
+_KEPT_HEADERS = ("WWW-Authenticate", "Retry-After")
+
+
 @web.middleware
 async def errors_as_json(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -83,7 +92,8 @@ async def errors_as_json(
     except web.HTTPException as error:
         if error.status < 400:
             raise
-        return web.json_response({"error": error.reason}, status=error.status)
+        kept = {h: error.headers[h] for h in _KEPT_HEADERS if h in error.headers}
+        return web.json_response({"error": error.reason}, status=error.status, headers=kept)
     except Exception:
         log.exception("unexpected error on %s %s", request.method, request.path)
         return web.json_response({"error": "internal error"}, status=500)
@@ -92,6 +102,7 @@ async def errors_as_json(
 async def _redis(app: web.Application) -> AsyncIterator[None]:
     stores = Stores.connect(app[SETTINGS].redis_url, app[CLOCK], app[PROFILE].retention)
     app[STORES] = stores
+    app[LIMITS] = RateLimits(stores.redis, app[SETTINGS].limit_rules)
     yield
     await stores.close()
 

@@ -91,6 +91,15 @@ class Router:
         earlier = [e.text for e in recent if e.role == "customer"][:-1]  # the last is this one
         return frustration.is_frustrated(text, earlier)
 
+    async def refusal(self, name: str, message: Inbound) -> Outbound:
+        """An answer the front door gives instead of taking `message` (a limit was reached),
+        in the language of the conversation or, for a first message, of the message."""
+        conversation = await self._stores.conversations.get(message.conversation_id)
+        language = self._languages.detect(
+            message.text, conversation.language if conversation else None
+        )
+        return self.system_message(name, language)
+
     def system_message(self, name: str, language: str) -> Outbound:
         """An answer the front door gives by itself, without Rasa."""
         rendered = self._answers.render(

@@ -30,6 +30,7 @@ from core.settings import Settings
 from store import keys
 from store.audit import PrivacyAudit
 from store.retention import bound_the_unbounded, sweep
+from store.stores import client as redis_client
 
 # Erase looks again after deleting, this many times at most, for records written meanwhile.
 ERASE_PASSES = 3
@@ -106,6 +107,7 @@ async def _find(redis: Redis, conversation_id: str) -> _Found:
             keys.rasa_lock(conversation_id),
         ]
     )
+    found.keys += [k async for k in redis.scan_iter(keys.web_message_seen(conversation_id, "*"))]
     # Handoffs: every one ever queued for the conversation is in the log with its conversation.
     log = await redis.xrange(keys.handoffs_log())
     handoffs = {f["handoff"] for _, f in log if f.get("conversation") == conversation_id}
@@ -170,7 +172,7 @@ async def _value(redis: Redis, key: str) -> Any:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    redis = redis_client(settings.redis_url)
     try:
         if args.command == "export":
             exported = await export(redis, args.conversation, _operator())

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError, TimeoutError
 
 from core.clock import Clock
 from core.retention import Retention
@@ -22,6 +25,7 @@ from store.conversations import Conversations
 from store.desk_feed import DeskFeed
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
+from store.message_ids import MessageIds
 from store.outbox import Outbox
 from store.sessions import Sessions
 from store.transcripts import Transcripts
@@ -42,6 +46,7 @@ class Stores:
     complaints: Complaints
     button_payloads: ButtonPayloads
     privacy_audit: PrivacyAudit
+    message_ids: MessageIds
 
     @classmethod
     def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
@@ -60,13 +65,29 @@ class Stores:
             complaints=Complaints(redis, retention.complaint_seconds),
             button_payloads=ButtonPayloads(redis),
             privacy_audit=PrivacyAudit(redis),
+            message_ids=MessageIds(redis),
         )
 
     @classmethod
     def connect(cls, redis_url: str, clock: Clock, retention: Retention) -> Stores:
         """Stores over a new client of the Redis at `redis_url` (close it with `close`)."""
-        redis = Redis.from_url(redis_url, decode_responses=True, health_check_interval=10)
-        return cls.over(redis, clock, retention)
+        return cls.over(client(redis_url), clock, retention)
 
     async def close(self) -> None:
         await self.redis.close()
+
+
+# A pooled connection broken by a Redis restart is retried on a fresh one, a few times with
+# growing pauses (about 1.5 s in all), before the caller sees the error.
+RETRIES = 5
+
+
+def client(redis_url: str) -> Redis:
+    """A client of the Redis at `redis_url`, as every process of Svar makes one."""
+    return Redis.from_url(
+        redis_url,
+        decode_responses=True,
+        health_check_interval=10,
+        retry=Retry(ExponentialBackoff(cap=0.8, base=0.05), RETRIES),
+        retry_on_error=[ConnectionError, TimeoutError],
+    )

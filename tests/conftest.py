@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 from core.settings import Settings
 from stack.scratch_redis import free_port, reachable_redis
 from stack.train import ensure_model
+from tests.web_chat import SECRET as CONVERSATION_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK_READY_SECONDS = 300
@@ -67,6 +68,7 @@ def settings(redis_url: str) -> Settings:
         actions_url=f"http://127.0.0.1:{free_port()}",
         nlg_token="test-nlg-token",
         rasa_timeout=5,
+        conversation_secret=CONVERSATION_SECRET,
     )
 
 
@@ -139,6 +141,7 @@ def start_stack(
         "ACTIONS_PORT": str(actions_port),
         "SVAR_LOGS": str(logs),
         "RASA_TOKEN": token,
+        "SVAR_CONVERSATION_SECRET": CONVERSATION_SECRET,
         **extra_env,
     }
     output = (logs / "stack.log").open("wb")

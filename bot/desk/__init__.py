@@ -14,7 +14,7 @@ from bot.web import page
 
 
 def setup_routes(app: web.Application) -> None:
-    app.cleanup_ctx.append(ws.background)
+    app.cleanup_ctx.extend([ws.background, auth.password_pool])
     app.router.add_routes(
         [
             web.get("/desk", desk_page),

@@ -18,10 +18,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import WSMsgType, web
+from redis.exceptions import RedisError
 
 from bot.desk import relay
 from bot.desk.auth import check_origin, current_session
-from bot.keys import PROFILE, STORES
+from bot.keys import PROFILE, SETTINGS, STORES
 from bot.tasks import cancel_and_wait
 from store.handoffs import State
 
@@ -43,13 +44,30 @@ async def desk_socket(request: web.Request) -> web.WebSocketResponse:
     await ws.send_json(await relay.snapshot(request.app))
     sockets = request.app[DESK_SOCKETS]
     sockets.add(ws)
+    watch = asyncio.create_task(_close_when_session_ends(request, ws))
     try:
         async for frame in ws:
             if frame.type is WSMsgType.TEXT and frame.data == "snapshot":
                 await ws.send_json(await relay.snapshot(request.app))
     finally:
         sockets.discard(ws)
+        await cancel_and_wait(watch)
     return ws
+
+
+async def _close_when_session_ends(request: web.Request, ws: web.WebSocketResponse) -> None:
+    """Check the session now and then: logged out, removed or given a new password, the agent
+    sees no more customers' messages."""
+    every = request.app[SETTINGS].session_recheck_seconds
+    while not ws.closed:
+        await asyncio.sleep(every)
+        try:
+            await current_session(request, csrf=False)
+        except web.HTTPUnauthorized:
+            await ws.close(code=4401, message=b"the session has ended; log in again")
+            return
+        except (RedisError, OSError):
+            continue  # Redis away for a moment: check again next time
 
 
 async def background(app: web.Application) -> AsyncIterator[None]:
