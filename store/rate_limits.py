@@ -8,6 +8,7 @@ before any of them was counted. The counters expire with their window.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage
@@ -47,5 +48,8 @@ class _SharedPoolStorage(RedisStorage):
     for redis 5.2, but the fixed-window counter uses only a Lua INCR/EXPIRE script and GET,
     TTL and DEL, which redis 4.6 (the version Rasa 3.6 pins) has; tests/store show it works."""
 
-    STORAGE_SCHEME = ["async+svar-redis"]  # leaves `limits`' own async+redis:// as it is
-    DEPENDENCIES = {**RedisStorage.DEPENDENCIES, "redis": Version("4.5")}
+    STORAGE_SCHEME: ClassVar[list[str]] = ["async+svar-redis"]  # `limits`' own stays as is
+    DEPENDENCIES: ClassVar[dict[str, Version]] = {
+        **RedisStorage.DEPENDENCIES,
+        "redis": Version("4.5"),
+    }

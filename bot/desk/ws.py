@@ -33,6 +33,8 @@ READ_BLOCK_MS = 5000
 ANNOUNCE_STALE_AFTER_MS = 30_000
 TICK_SECONDS = 15.0
 WAIT_UPDATE_EVERY_SECONDS = 120.0
+# The desk socket's close code when the agent's session has ended (the page asks to log in).
+SESSION_ENDED = 4401
 
 
 async def desk_socket(request: web.Request) -> web.WebSocketResponse:
@@ -44,18 +46,24 @@ async def desk_socket(request: web.Request) -> web.WebSocketResponse:
     await ws.send_json(await relay.snapshot(request.app))
     sockets = request.app[DESK_SOCKETS]
     sockets.add(ws)
-    watch = asyncio.create_task(_close_when_session_ends(request, ws))
+    ended = asyncio.Event()
+    watch = asyncio.create_task(_close_when_session_ends(request, ws, ended))
     try:
         async for frame in ws:
             if frame.type is WSMsgType.TEXT and frame.data == "snapshot":
                 await ws.send_json(await relay.snapshot(request.app))
     finally:
         sockets.discard(ws)
-        await cancel_and_wait(watch)
+        if ended.is_set():
+            await watch  # it is closing the socket with its reason
+        else:
+            await cancel_and_wait(watch)
     return ws
 
 
-async def _close_when_session_ends(request: web.Request, ws: web.WebSocketResponse) -> None:
+async def _close_when_session_ends(
+    request: web.Request, ws: web.WebSocketResponse, ended: asyncio.Event
+) -> None:
     """Check the session now and then: logged out, removed or given a new password, the agent
     sees no more customers' messages."""
     every = request.app[SETTINGS].session_recheck_seconds
@@ -64,7 +72,8 @@ async def _close_when_session_ends(request: web.Request, ws: web.WebSocketRespon
         try:
             await current_session(request, csrf=False)
         except web.HTTPUnauthorized:
-            await ws.close(code=4401, message=b"the session has ended; log in again")
+            ended.set()
+            await ws.close(code=SESSION_ENDED, message=b"the session has ended; log in again")
             return
         except (RedisError, OSError):
             continue  # Redis away for a moment: check again next time
