@@ -186,9 +186,10 @@ class Handoffs:
         handoff_id = await self._redis.hget(keys.conversation(conversation_id), "handoff")
         return await self.get(handoff_id) if handoff_id else None
 
-    async def waiting(self) -> list[Handoff]:
-        """Unclaimed handoffs, first in line first."""
-        return await self._many(await self._redis.zrange(keys.handoffs_waiting(), 0, -1))
+    async def waiting(self, start: int = 0, count: int | None = None) -> list[Handoff]:
+        """Unclaimed handoffs, first in line first; `count` of them from place `start` + 1."""
+        end = -1 if count is None else start + count - 1
+        return await self._many(await self._redis.zrange(keys.handoffs_waiting(), start, end))
 
     async def claimed(self) -> list[Handoff]:
         """Handoffs an agent has and has not closed yet."""

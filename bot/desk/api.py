@@ -51,8 +51,14 @@ def domain_errors(handler: Handler) -> Handler:
 
 
 async def queue(request: web.Request) -> web.Response:
+    """The snapshot, a page of the waiting cards at a time (`?start=` and `?count=`)."""
     await current_session(request, csrf=False)
-    return web.json_response(await relay.snapshot(request.app))
+    try:
+        start = max(0, int(request.query.get("start", 0)))
+        count = min(relay.PAGE, max(1, int(request.query.get("count", relay.PAGE))))
+    except ValueError:
+        raise web.HTTPBadRequest(reason="'start' and 'count' are whole numbers") from None
+    return web.json_response(await relay.snapshot(request.app, start, count))
 
 
 @domain_errors

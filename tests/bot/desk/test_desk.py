@@ -343,3 +343,17 @@ async def test_the_desk_says_which_messenger_reply_rule_applies(
     headers = await login(client)
     response = await client.get(f"/desk/api/handoffs/{handoff_id}", headers=headers)
     assert (await response.json())["reply_window"] == window
+
+
+async def test_the_queue_comes_a_page_at_a_time(client: TestClient, redis_client: Redis) -> None:
+    for i in range(105):
+        await queued(redis_client, f"page{i}")
+    headers = await login(client)
+    first = await (await client.get("/desk/api/queue", headers=headers)).json()
+    assert first["waiting_total"] == 105
+    assert [h["place"] for h in first["waiting"]] == list(range(1, 101))
+    rest = await (await client.get("/desk/api/queue?start=100", headers=headers)).json()
+    assert [h["conversation_id"] for h in rest["waiting"]] == [
+        f"web:page{i}" for i in range(100, 105)
+    ]
+    assert (await client.get("/desk/api/queue?start=x", headers=headers)).status == 400
