@@ -9,9 +9,10 @@ import aiohttp
 import yaml
 from aiohttp import web
 
-from bot import desk, health, nlg, retention_sweep
+from bot import desk, frustration, health, nlg, retention_sweep
 from bot.channels import messenger, telegram, webchat
 from bot.channels.conversation_tokens import ConversationTokens
+from bot.desk.api import CLOSED_INTENT
 from bot.keys import (
     ANSWERS,
     CLOCK,
@@ -30,6 +31,7 @@ from bot.keys import (
 )
 from bot.language import LanguageDetector
 from bot.messages import MessageError, MessageTooLong
+from bot.payloads import Payloads
 from bot.rasa_client import RasaClient
 from bot.router import Router
 from core.clock import clock_starting
@@ -116,5 +118,8 @@ async def _http(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _router(app: web.Application) -> AsyncIterator[None]:
-    app[ROUTER] = Router(app[STORES], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS])
+    payloads = Payloads.from_domain(
+        app[SETTINGS].root / "domain.yml", [CLOSED_INTENT, frustration.PAYLOAD.lstrip("/")]
+    )
+    app[ROUTER] = Router(app[STORES], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS], payloads)
     yield

@@ -14,6 +14,7 @@ from bot import frustration
 from bot.desk_events import message_event
 from bot.language import LanguageDetector
 from bot.messages import Inbound, Outbound
+from bot.payloads import Payloads, as_text
 from bot.rasa_client import RasaClient, RasaUnavailable
 from core.content.answers import AnswerBook
 from core.transcript import Entry
@@ -34,12 +35,14 @@ class Router:
         languages: LanguageDetector,
         answers: AnswerBook,
         facts: dict[str, dict[str, str]],
+        payloads: Payloads,
     ) -> None:
         self._stores = stores
         self._rasa = rasa
         self._languages = languages
         self._answers = answers
         self._facts = facts
+        self._payloads = payloads
         self._deliverers: dict[str, Deliverer] = {}
 
     def register_channel(self, channel: str, deliver: Deliverer) -> None:
@@ -63,7 +66,7 @@ class Router:
         if conversation.mode is Mode.CLOSED:
             await self._stores.conversations.set_mode(conversation.id, Mode.BOT)
         metadata = {"language": language, "channel": message.channel}
-        text = message.rasa_text
+        text = self._rasa_text(message)
         if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):
             log.info("conversation %s: the customer sounds frustrated", conversation.id)
             text = frustration.PAYLOAD
@@ -82,6 +85,16 @@ class Router:
             *(Entry(r.sender, r.text, buttons=tuple(b.title for b in r.buttons)) for r in replies),
         )
         return replies
+
+    def _rasa_text(self, message: Inbound) -> str:
+        """A button's payload when it is one of the domain's (bot/payloads.py); else the text."""
+        if message.payload is not None and self._payloads.allows(message.payload):
+            return message.payload
+        if message.payload is not None:
+            log.warning(
+                "conversation %s: a payload not allowed, taken as text", message.conversation_id
+            )
+        return as_text(message.text)
 
     async def _sounds_frustrated(self, conversation_id: str, text: str) -> bool:
         """bot/frustration.py's rule over this message and the customer's ones before it."""
