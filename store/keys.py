@@ -40,6 +40,12 @@ def inbox(channel: str) -> str:
     return f"{PREFIX}:{channel}:inbox"
 
 
+def inbox_dead(channel: str) -> str:
+    """Stream (capped): webhook events that failed every attempt, masked, with the
+    conversation, the error and the number of attempts, for a supervisor to look at."""
+    return f"{PREFIX}:{channel}:inbox:dead"
+
+
 def button_payload(channel: str, digest: str) -> str:
     """String with a TTL: a button payload too long for the channel, by its digest."""
     return f"{PREFIX}:{channel}:button:{digest}"

@@ -22,6 +22,7 @@ from store.button_payloads import ButtonPayloads
 from store.callbacks import Callbacks
 from store.complaints import Complaints
 from store.conversations import Conversations
+from store.dead_letters import DeadLetters
 from store.desk_feed import DeskFeed
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
@@ -47,6 +48,7 @@ class Stores:
     button_payloads: ButtonPayloads
     privacy_audit: PrivacyAudit
     message_ids: MessageIds
+    dead_letters: DeadLetters
 
     @classmethod
     def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
@@ -66,6 +68,7 @@ class Stores:
             button_payloads=ButtonPayloads(redis),
             privacy_audit=PrivacyAudit(redis),
             message_ids=MessageIds(redis),
+            dead_letters=DeadLetters(redis),
         )
 
     @classmethod

@@ -28,6 +28,8 @@ def setup_routes(app: web.Application) -> None:
             web.post("/desk/api/handoffs/{id}/notes", api.add_note),
             web.post("/desk/api/handoffs/{id}/transfer", api.transfer),
             web.post("/desk/api/handoffs/{id}/close", api.close),
+            web.post("/desk/api/handoffs/{id}/reassign", api.reassign),
+            web.get("/desk/api/dead-letters", api.dead_letters),
             web.get("/desk/ws", ws.desk_socket),
             *callbacks.routes(),
             *privacy.routes(),

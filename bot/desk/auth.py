@@ -114,6 +114,20 @@ async def current_session(request: web.Request, *, csrf: bool) -> Session:
     return session
 
 
+async def supervisor_session(request: web.Request, *, csrf: bool) -> Session:
+    """The session of a supervisor (the role as the agent record says now); 403 for others."""
+    session = await current_session(request, csrf=csrf)
+    if not session.agent.supervisor:
+        log.warning(
+            "desk: %s is no supervisor and was refused %s %s",
+            session.agent.username,
+            request.method,
+            request.path[:200],
+        )
+        raise web.HTTPForbidden(reason="only a supervisor may do this")
+    return session
+
+
 def check_origin(request: web.Request) -> None:
     """A browser's request must come from the desk's own site. (The origins allowed to embed
     the chat widget are not allowed here: no other site has any business with the desk.)"""

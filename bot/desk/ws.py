@@ -145,6 +145,7 @@ async def _wait_updates(app: web.Application) -> None:
         # One front door per round: the lock lapses a little before the next round.
         if await app[STORES].desk_feed.take_ticker(socket.gethostname(), TICK_SECONDS * 0.9):
             await send_wait_updates(app, time.time())
+            await return_quiet_chats(app, time.time())
 
 
 async def send_wait_updates(app: web.Application, now: float) -> int:
@@ -169,3 +170,27 @@ async def send_wait_updates(app: web.Application, now: float) -> int:
         await store.mark_updated(waiting.id, now)
         told += 1
     return told
+
+
+async def return_quiet_chats(app: web.Application, now: float) -> int:
+    """Give back to the bot each queued or claimed chat where nobody wrote for the profile's
+    `quiet_return_minutes` (an agent gone, a queue nobody serves); the bot says so and offers
+    a callback. Returns how many went back."""
+    stores = app[STORES]
+    quiet_seconds = app[PROFILE].queue.quiet_return_minutes * 60
+    returned = 0
+    for handoff in [*await stores.handoffs.waiting(), *await stores.handoffs.claimed()]:
+        last = await stores.transcripts.read(handoff.conversation_id, 1)
+        active = max(handoff.queued_at, handoff.claimed_at or 0, *(e.at for e in last))
+        if now - active < quiet_seconds or not await stores.handoffs.return_to_bot(handoff, now):
+            continue
+        log.warning("desk: handoff %s was quiet; back to the bot", handoff.id)
+        await stores.desk_feed.announce(
+            {"type": "closed", "handoff_id": handoff.id, "outcome": "returned"}
+        )
+        try:
+            await relay.say(app, handoff, "utter_chat_returned", {})
+        except relay.ChannelUnavailable as error:
+            log.warning("desk: could not tell %s: %s", handoff.conversation_id, error)
+        returned += 1
+    return returned
