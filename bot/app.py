@@ -34,6 +34,7 @@ from bot.messages import MessageError, MessageTooLong
 from bot.payloads import Payloads
 from bot.rasa_client import RasaClient
 from bot.router import Router
+from bot.spool import REDIS_AWAY, spool_ctx
 from core.clock import clock_starting
 from core.company import CompanyProfile
 from core.content.answers import AnswerBook
@@ -52,7 +53,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CLOCK] = clock_starting(settings.clock_start)
     app[TOKENS] = ConversationTokens(settings.conversation_secret)
     load_content(app, settings)
-    app.cleanup_ctx.extend([_redis, _http, _router, retention_sweep.sweeper])
+    app.cleanup_ctx.extend([_redis, _http, _router, spool_ctx, retention_sweep.sweeper])
     health.setup_routes(app)
     nlg.setup_routes(app)
     webchat.setup_routes(app)
@@ -89,6 +90,13 @@ async def errors_as_json(
         return web.json_response({"error": str(error)}, status=413)
     except MessageError as error:
         return web.json_response({"error": str(error)}, status=400)
+    except REDIS_AWAY:
+        log.exception("redis away on %s %s", request.method, request.path)
+        return web.json_response(
+            {"error": "we can't answer right now; try again in a little while"},
+            status=503,
+            headers={"Retry-After": "5"},
+        )
     except web.HTTPRequestEntityTooLarge:
         return web.json_response({"error": "the request is too large"}, status=413)
     except web.HTTPException as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 from aiohttp import web
 
@@ -36,3 +38,6 @@ CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 LIMITS = web.AppKey("limits", RateLimits)
 # Signs and checks the web chat's conversation tokens.
 TOKENS = web.AppKey("conversation_tokens", ConversationTokens)
+# Set while this front door receives what is published to the outboxes (bot/spool.py waits
+# for it: an answer published while the listener reconnects would reach no socket).
+OUTBOX_READY = web.AppKey("outbox_ready", asyncio.Event)

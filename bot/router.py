@@ -104,6 +104,10 @@ class Router:
         earlier = [e.text for e in recent if e.role == "customer"][:-1]  # the last is this one
         return frustration.is_frustrated(text, earlier)
 
+    def language_of(self, text: str) -> str:
+        """The language of a message read without the conversation (Redis is away)."""
+        return self._languages.detect(text, None)
+
     async def refusal(self, name: str, message: Inbound) -> Outbound:
         """An answer the front door gives instead of taking `message` (a limit was reached),
         in the language of the conversation or, for a first message, of the message."""

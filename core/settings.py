@@ -59,6 +59,9 @@ class Settings:
     limit_new_conversations_per_ip: str = "20/hour"
     limit_logins_per_ip: str = "20/15minutes"
     limit_logins_per_username_and_ip: str = "10/15minutes"
+    # Where messages wait on local disk while Redis is away (bot/spool.py), and how many at most.
+    spool_dir: Path = ROOT / ".state" / "spool"
+    spool_max: int = 10_000
     # How often an open desk socket checks that its session still holds.
     session_recheck_seconds: float = 30.0
 
@@ -133,6 +136,8 @@ class Settings:
             limit_logins_per_username_and_ip=env.get(
                 "SVAR_LIMIT_LOGINS_PER_USERNAME_AND_IP", default.limit_logins_per_username_and_ip
             ),
+            spool_dir=state_dir(env) / "spool",
+            spool_max=int(env.get("SVAR_SPOOL_MAX", default.spool_max)),
             session_recheck_seconds=float(
                 env.get("SVAR_SESSION_RECHECK_SECONDS", default.session_recheck_seconds)
             ),

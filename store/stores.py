@@ -91,6 +91,7 @@ def client(redis_url: str) -> Redis:
         redis_url,
         decode_responses=True,
         health_check_interval=10,
+        socket_connect_timeout=5,
         retry=Retry(ExponentialBackoff(cap=0.8, base=0.05), RETRIES),
         retry_on_error=[ConnectionError, TimeoutError],
     )

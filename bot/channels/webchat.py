@@ -27,9 +27,10 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bot.channels.conversation_tokens import valid_id
-from bot.keys import LIMITS, ROUTER, SETTINGS, STORES, TOKENS
+from bot.keys import LIMITS, OUTBOX_READY, ROUTER, SETTINGS, STORES, TOKENS
 from bot.messages import Inbound, MessageError, Outbound, check_text
 from bot.request_checks import check_origin, json_body
+from bot.spool import REDIS_AWAY, kept_for_later
 from bot.tasks import cancel_and_wait
 from bot.web import STATIC, page
 
@@ -46,6 +47,7 @@ SOCKETS = web.AppKey("web_sockets", dict[str, set[web.WebSocketResponse]])
 
 def setup_routes(app: web.Application) -> None:
     app[SOCKETS] = {}
+    app[OUTBOX_READY] = asyncio.Event()
     app.cleanup_ctx.append(_outbox_listener)
     app.router.add_routes(
         [
@@ -72,19 +74,25 @@ async def post_message(request: web.Request) -> web.Response:
         f"{API_CHANNEL}:{sender}", API_CHANNEL, body, request.app[SETTINGS].max_message_chars
     )
     router = request.app[ROUTER]
-    if not await _within_limits(request, message.conversation_id):
-        polite = await router.refusal("utter_too_many_messages", message)
-        return web.json_response(
-            {"error": TOO_MANY, "messages": [polite.to_dict()]},
-            status=429,
-            headers={"Retry-After": "60"},
-        )
-    replies = await router.handle(message)
-    conversation = await request.app[STORES].conversations.get(message.conversation_id)
+    try:
+        if not await _within_limits(request, message.conversation_id):
+            polite = await router.refusal("utter_too_many_messages", message)
+            return web.json_response(
+                {"error": TOO_MANY, "messages": [polite.to_dict()]},
+                status=429,
+                headers={"Retry-After": "60"},
+            )
+        replies = await router.handle(message)
+        conversation = await request.app[STORES].conversations.get(message.conversation_id)
+        language = conversation.language if conversation else None
+    except REDIS_AWAY:
+        # Kept on disk and answered when Redis is back (in the transcript); polite now.
+        replies = [await kept_for_later(request.app, message)]
+        language = router.language_of(message.text)
     return web.json_response(
         {
             "conversation_id": message.conversation_id,
-            "language": conversation.language if conversation else None,
+            "language": language,
             "messages": [reply.to_dict() for reply in replies],
         }
     )
@@ -179,17 +187,21 @@ async def _from_widget(
         return
     router = request.app[ROUTER]
     message_ids = request.app[STORES].message_ids
-    if client_id is not None and not await message_ids.first_time(conversation_id, client_id):
-        await ws.send_json({"type": "ack", "id": client_id})  # sent again after a reconnect
-        return
-    if not await _within_limits(request, conversation_id):
-        if client_id is not None:
-            await message_ids.forget(conversation_id, client_id)
-        polite = await router.refusal("utter_too_many_messages", message)
-        await ws.send_json({"type": "limited", "id": client_id, **polite.to_dict()})
-        return
-    await ws.send_json({"type": "typing"})
-    replies = await router.handle(message)
+    try:
+        if client_id is not None and not await message_ids.first_time(conversation_id, client_id):
+            await ws.send_json({"type": "ack", "id": client_id})  # sent again after a reconnect
+            return
+        if not await _within_limits(request, conversation_id):
+            if client_id is not None:
+                await message_ids.forget(conversation_id, client_id)
+            polite = await router.refusal("utter_too_many_messages", message)
+            await ws.send_json({"type": "limited", "id": client_id, **polite.to_dict()})
+            return
+        await ws.send_json({"type": "typing"})
+        replies = await router.handle(message)
+    except REDIS_AWAY:
+        # Kept on disk: answered through the outbox when Redis is back; polite now.
+        replies = [await kept_for_later(request.app, message)]
     if client_id is not None:
         await ws.send_json({"type": "ack", "id": client_id})
     for reply in replies:
@@ -221,9 +233,10 @@ async def _outbox_listener(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _forward_outbox(app: web.Application) -> None:
+    ready = app[OUTBOX_READY]
     while True:
         try:
-            async for conversation_id, data in app[STORES].outbox.messages():
+            async for conversation_id, data in app[STORES].outbox.messages(ready):
                 message = {"type": "message", **Outbound.from_dict(data).to_dict()}
                 for ws in list(app[SOCKETS].get(conversation_id, ())):
                     # One socket closing just now must not stop the others' messages.
@@ -232,5 +245,6 @@ async def _forward_outbox(app: web.Application) -> None:
         except asyncio.CancelledError:
             raise
         except Exception:  # a Redis restart must not end forwarding for good
+            ready.clear()
             log.exception("outbox listener failed; retrying")
-            await asyncio.sleep(1)
+            await asyncio.sleep(0.5)
