@@ -8,7 +8,6 @@ before any of them was counted. The counters expire with their window.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage
@@ -48,8 +47,8 @@ class _SharedPoolStorage(RedisStorage):
     for redis 5.2, but the fixed-window counter uses only a Lua INCR/EXPIRE script and GET,
     TTL and DEL, which redis 4.6 (the version Rasa 3.6 pins) has; tests/store show it works."""
 
-    STORAGE_SCHEME: ClassVar[list[str]] = ["async+svar-redis"]  # `limits`' own stays as is
-    DEPENDENCIES: ClassVar[dict[str, Version]] = {
+    STORAGE_SCHEME = ["async+svar-redis"]  # noqa: RUF012  (`limits`' own scheme stays as is)
+    DEPENDENCIES: dict[str, Version | None] = {  # noqa: RUF012
         **RedisStorage.DEPENDENCIES,
         "redis": Version("4.5"),
     }
