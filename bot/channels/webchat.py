@@ -75,7 +75,9 @@ async def post_message(request: web.Request) -> web.Response:
     )
     router = request.app[ROUTER]
     try:
-        if not await _within_limits(request, message.conversation_id):
+        # The caller holds the key (or is this machine): an integration speaking for many
+        # customers from one address, so only each conversation's own limit applies.
+        if not await _within_limits(request, message.conversation_id, per_ip=False):
             polite = await router.refusal("utter_too_many_messages", message)
             return web.json_response(
                 {"error": TOO_MANY, "messages": [polite.to_dict()]},
@@ -122,14 +124,14 @@ def _loopback(address: str | None) -> bool:
         return False
 
 
-async def _within_limits(request: web.Request, conversation_id: str) -> bool:
-    """Count one message for the client's IP and for the conversation."""
-    return await request.app[LIMITS].allow_all(
-        {
-            "messages_per_ip": request.remote or "unknown",
-            "messages_per_conversation": conversation_id,
-        }
-    )
+async def _within_limits(
+    request: web.Request, conversation_id: str, *, per_ip: bool = True
+) -> bool:
+    """Count one message for the conversation and (`per_ip`) for the client's IP."""
+    checks = {"messages_per_conversation": conversation_id}
+    if per_ip:
+        checks["messages_per_ip"] = request.remote or "unknown"
+    return await request.app[LIMITS].allow_all(checks)
 
 
 async def socket(request: web.Request) -> web.WebSocketResponse:

@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 
 import pytest
+from aiohttp import WSServerHandshakeError
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
@@ -30,32 +31,37 @@ def polite(client: TestClient, name: str, language: str = "nb") -> str:
     return ANSWERS.render(name, language, client.app[FACTS][language], "nb").text
 
 
-async def test_a_thousand_api_messages_from_one_client_are_limited_and_none_accepted_is_lost(
+async def test_a_thousand_api_messages_at_once_are_limited_and_none_accepted_is_lost(
     client: TestClient, redis_client: Redis
 ) -> None:
-    # Fresh sender ids for every message, as a script filling the queue would use.
     async def send(i: int) -> tuple[str, int, dict]:  # type: ignore[type-arg]
-        response = await client.post(
-            "/api/messages", json={"sender": f"flood{i}", "text": "hei, strømmen er borte"}
-        )
-        return f"api:flood{i}", response.status, await response.json()
+        text = f"melding nummer {i}"
+        response = await client.post("/api/messages", json={"sender": "flood", "text": text})
+        return text, response.status, await response.json()
 
     results = await asyncio.gather(*(send(i) for i in range(FLOOD)))
-    accepted = [(c, body) for c, status, body in results if status == 200]
-    refused = [(c, body) for c, status, body in results if status == 429]
+    accepted = [body for _, status, body in results if status == 200]
+    refused = [body for _, status, body in results if status == 429]
     assert len(accepted) + len(refused) == FLOOD
-    assert len(accepted) == 120  # the per-IP default, counted in Redis
-    for _, body in refused:
+    assert len(accepted) == 30  # the per-conversation default, counted in Redis
+    for body in refused:
         assert [m["text"] for m in body["messages"]] == [polite(client, "utter_too_many_messages")]
-    transcripts = Transcripts(redis_client)
-    for conversation, body in accepted:
-        entries = [(e.role, e.text) for e in await transcripts.read(conversation)]
-        assert entries == [
-            ("customer", "hei, strømmen er borte"),
-            ("bot", body["messages"][0]["text"]),
-        ]
-    for conversation, _ in refused:
-        assert await transcripts.read(conversation) == []
+    entries = await Transcripts(redis_client).read("api:flood")
+    kept = sorted(e.text for e in entries if e.role == "customer")
+    assert kept == sorted(text for text, status, _ in results if status == 200)
+    assert [e.role for e in entries].count("bot") == 30  # each accepted one answered
+
+
+async def test_one_address_opening_chat_after_chat_is_stopped_politely(client: TestClient) -> None:
+    opened = 0
+    for _ in range(25):
+        try:
+            async with client.ws_connect("/ws") as ws:
+                assert (await ws.receive_json())["type"] == "conversation"
+                opened += 1
+        except WSServerHandshakeError as error:
+            assert error.status == 429
+    assert opened == 20  # new chats per IP an hour, by default
 
 
 async def test_a_flood_on_the_chat_socket_gets_polite_refusals_and_every_acknowledged_message_is_kept(
