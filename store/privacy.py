@@ -120,6 +120,14 @@ async def _find(redis: Redis, conversation_id: str) -> _Found:
     _entries(found, keys.handoff_queue(), [i for i, f in queue if f.get("handoff") in handoffs])
     for index in (keys.handoffs_waiting(), keys.handoffs_claimed()):
         _members(found, index, sorted(handoffs))
+    # Webhook events that failed every attempt, by the channel of the conversation's prefix.
+    for channel in DEAD_LETTER_CHANNELS:
+        dead = await redis.xrange(keys.inbox_dead(channel))
+        _entries(
+            found,
+            keys.inbox_dead(channel),
+            [i for i, f in dead if f.get("conversation") == conversation_id],
+        )
     # Callbacks and complaints: one JSON record each, with the conversation's id in it.
     for record, index, log_key, id_field in (
         (keys.callback, keys.callbacks_by_deadline(), keys.callbacks_log(), "callback"),
@@ -144,6 +152,10 @@ async def _find(redis: Redis, conversation_id: str) -> _Found:
 
 def _belongs(raw: str, conversation_id: str) -> bool:
     return bool(json.loads(raw).get("conversation_id") == conversation_id)
+
+
+# The channels whose webhook events go through an inbox (bot/channels/inbox.py).
+DEAD_LETTER_CHANNELS = ("messenger", "telegram")
 
 
 def _entries(found: _Found, stream: str, ids: Sequence[str]) -> None:
