@@ -15,6 +15,7 @@ from core.content.locale import Locale
 from core.settings import Settings
 from stack import rasa_server
 from tests.conftest import RunningStack
+from tests.web_chat import socket_path
 
 pytestmark = pytest.mark.stack
 
@@ -72,7 +73,7 @@ async def test_rasa_checks_action_responses_with_a_validator_built_once(
 async def test_websocket_chat_answers_and_shows_buttons(stack: RunningStack) -> None:
     async with (
         aiohttp.ClientSession() as http,
-        http.ws_connect(f"{stack.url.replace('http', 'ws')}/ws?conversation=ws-e2e") as ws,
+        http.ws_connect(stack.url.replace("http", "ws") + socket_path("ws-e2e")) as ws,
     ):
         assert (await ws.receive_json())["type"] == "history"
         await ws.send_json({"type": "message", "text": "hei"})
@@ -105,7 +106,7 @@ async def test_killing_rasa_gives_the_fallback_and_503_then_the_conversation_con
     await stack.wait_healthy(seconds=240)  # the supervisor restarts Rasa
     body = await post(stack, sender, "takk for hjelpen")
     assert [m["text"] for m in body["messages"]] == [answer("utter_thank", "nb")]
-    events = await stack.tracker_events(f"web:{sender}")
+    events = await stack.tracker_events(f"api:{sender}")
     said = [e["text"] for e in events if e["event"] == "user"]
     assert said[0] == "hei" and said[-1] == "takk for hjelpen", "the tracker kept the earlier turns"
 
