@@ -36,7 +36,9 @@ setup: $(INSTALLED)
 $(INSTALLED): requirements.txt
 	@python310="$$(stack/find_python310.sh)" || exit 1; \
 	  test -x $(PY) || "$$python310" -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
+	# Every package is pinned in requirements.txt, so no resolving: `limits` asks for a newer
+	# `packaging` than Rasa allows, and works with Rasa's (store/rate_limits.py).
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt
 	@touch $@
 
 # Browser tests use Debian's Chromium (Playwright's own download is not used).

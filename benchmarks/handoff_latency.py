@@ -7,9 +7,10 @@ until each message reaches the customer's socket is measured; then the agent clo
 the median and 95th percentile of both.
 
 Start the stack first, while the desk is open (outside opening hours the bot offers a
-callback instead; SVAR_CLOCK moves the stack to a Tuesday morning):
+callback instead; SVAR_CLOCK moves the stack to a Tuesday morning; every customer here comes
+from 127.0.0.1, so the limit on new chats per IP is raised):
 
-    SVAR_CLOCK=2026-11-24T10:00+01:00 make run
+    SVAR_CLOCK=2026-11-24T10:00+01:00 SVAR_LIMIT_NEW_CONVERSATIONS_PER_IP=1000/hour make run
     .venv/bin/python -m benchmarks.handoff_latency [--url http://127.0.0.1:8000] [-n 30] [-m 3]
 
 A temporary agent is created in the stack's Redis (--redis, default REDIS_URL or the private
@@ -24,7 +25,6 @@ import os
 import secrets
 import statistics
 import time
-import uuid
 from typing import Any
 
 import aiohttp
@@ -50,10 +50,9 @@ async def run(url: str, redis_url: str, n: int, m: int) -> None:
             ) as desk:
                 await _next(desk, "snapshot")
                 for _ in range(n):
-                    conversation = f"bench-{uuid.uuid4().hex[:12]}"
-                    async with http.ws_connect(
-                        f"{ws_url}/ws?conversation={conversation}"
-                    ) as customer:
+                    # A new chat each time: the front door gives its id.
+                    async with http.ws_connect(f"{ws_url}/ws") as customer:
+                        conversation = (await _next(customer, "conversation"))["id"]
                         await _next(customer, "history")
                         started = time.perf_counter()
                         await customer.send_json(

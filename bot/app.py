@@ -9,32 +9,39 @@ import aiohttp
 import yaml
 from aiohttp import web
 
-from bot import desk, health, nlg, retention_sweep
+from bot import desk, frustration, health, nlg, retention_sweep
 from bot.channels import messenger, telegram, webchat
+from bot.channels.conversation_tokens import ConversationTokens
+from bot.desk.api import CLOSED_INTENT
 from bot.keys import (
     ANSWERS,
     CLOCK,
     FACTS,
     HTTP,
     LANGUAGES,
+    LIMITS,
     LOCALES,
     PROFILE,
     RASA,
     ROUTER,
     SETTINGS,
     STORES,
+    TOKENS,
     TOPICS,
 )
 from bot.language import LanguageDetector
 from bot.messages import MessageError, MessageTooLong
+from bot.payloads import Payloads
 from bot.rasa_client import RasaClient
 from bot.router import Router
+from bot.spool import REDIS_AWAY, spool_ctx
 from core.clock import clock_starting
 from core.company import CompanyProfile
 from core.content.answers import AnswerBook
 from core.content.facts import company_facts
 from core.content.locale import Locale
 from core.settings import Settings
+from store.rate_limits import RateLimits
 from store.stores import Stores
 
 log = logging.getLogger(__name__)
@@ -44,8 +51,9 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[errors_as_json])
     app[SETTINGS] = settings
     app[CLOCK] = clock_starting(settings.clock_start)
+    app[TOKENS] = ConversationTokens(settings.conversation_secret)
     load_content(app, settings)
-    app.cleanup_ctx.extend([_redis, _http, _router, retention_sweep.sweeper])
+    app.cleanup_ctx.extend([_redis, _http, _router, spool_ctx, retention_sweep.sweeper])
     health.setup_routes(app)
     nlg.setup_routes(app)
     webchat.setup_routes(app)
@@ -67,6 +75,10 @@ def load_content(app: web.Application, settings: Settings) -> None:
     app[LANGUAGES] = LanguageDetector.from_training_data(profile.languages, settings.nlu_dir)
 
 
+# Headers of an HTTP error that tell the caller what to do next.
+_KEPT_HEADERS = ("WWW-Authenticate", "Retry-After")
+
+
 @web.middleware
 async def errors_as_json(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -78,12 +90,20 @@ async def errors_as_json(
         return web.json_response({"error": str(error)}, status=413)
     except MessageError as error:
         return web.json_response({"error": str(error)}, status=400)
+    except REDIS_AWAY:
+        log.exception("redis away on %s %s", request.method, request.path)
+        return web.json_response(
+            {"error": "we can't answer right now; try again in a little while"},
+            status=503,
+            headers={"Retry-After": "5"},
+        )
     except web.HTTPRequestEntityTooLarge:
         return web.json_response({"error": "the request is too large"}, status=413)
     except web.HTTPException as error:
         if error.status < 400:
             raise
-        return web.json_response({"error": error.reason}, status=error.status)
+        kept = {h: error.headers[h] for h in _KEPT_HEADERS if h in error.headers}
+        return web.json_response({"error": error.reason}, status=error.status, headers=kept)
     except Exception:
         log.exception("unexpected error on %s %s", request.method, request.path)
         return web.json_response({"error": "internal error"}, status=500)
@@ -92,6 +112,7 @@ async def errors_as_json(
 async def _redis(app: web.Application) -> AsyncIterator[None]:
     stores = Stores.connect(app[SETTINGS].redis_url, app[CLOCK], app[PROFILE].retention)
     app[STORES] = stores
+    app[LIMITS] = RateLimits(stores.redis, app[SETTINGS].limit_rules)
     yield
     await stores.close()
 
@@ -105,5 +126,8 @@ async def _http(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _router(app: web.Application) -> AsyncIterator[None]:
-    app[ROUTER] = Router(app[STORES], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS])
+    payloads = Payloads.from_domain(
+        app[SETTINGS].root / "domain.yml", [CLOSED_INTENT, frustration.PAYLOAD.lstrip("/")]
+    )
+    app[ROUTER] = Router(app[STORES], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS], payloads)
     yield

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 from aiohttp import web
 
+from bot.channels.conversation_tokens import ConversationTokens
 from bot.language import LanguageDetector
 from bot.rasa_client import RasaClient
 from bot.router import Router
@@ -13,6 +16,7 @@ from core.company import CompanyProfile
 from core.content.answers import AnswerBook
 from core.content.locale import Locale
 from core.settings import Settings
+from store.rate_limits import RateLimits
 from store.stores import Stores
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -30,3 +34,10 @@ RASA = web.AppKey("rasa", RasaClient)
 ROUTER = web.AppKey("router", Router)
 # The time as the front door reads it (SVAR_CLOCK in tests and demos).
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+# Counts of what each client did, shared by every front door (store/rate_limits.py).
+LIMITS = web.AppKey("limits", RateLimits)
+# Signs and checks the web chat's conversation tokens.
+TOKENS = web.AppKey("conversation_tokens", ConversationTokens)
+# Set while this front door receives what is published to the outboxes (bot/spool.py waits
+# for it: an answer published while the listener reconnects would reach no socket).
+OUTBOX_READY = web.AppKey("outbox_ready", asyncio.Event)

@@ -23,12 +23,9 @@ class Inbound:
     conversation_id: str
     channel: str
     text: str
-    # A button's payload ("/intent{...}") when the customer clicked one; Rasa gets it as text.
+    # A button's payload ("/intent{...}") when the customer clicked one; the router gives it
+    # to Rasa when the domain allows it (bot/payloads.py).
     payload: str | None = None
-
-    @property
-    def rasa_text(self) -> str:
-        return self.payload or self.text
 
 
 @dataclass(frozen=True)

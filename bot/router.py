@@ -14,6 +14,7 @@ from bot import frustration
 from bot.desk_events import message_event
 from bot.language import LanguageDetector
 from bot.messages import Inbound, Outbound
+from bot.payloads import Payloads, as_text
 from bot.rasa_client import RasaClient, RasaUnavailable
 from core.content.answers import AnswerBook
 from core.transcript import Entry
@@ -34,12 +35,14 @@ class Router:
         languages: LanguageDetector,
         answers: AnswerBook,
         facts: dict[str, dict[str, str]],
+        payloads: Payloads,
     ) -> None:
         self._stores = stores
         self._rasa = rasa
         self._languages = languages
         self._answers = answers
         self._facts = facts
+        self._payloads = payloads
         self._deliverers: dict[str, Deliverer] = {}
 
     def register_channel(self, channel: str, deliver: Deliverer) -> None:
@@ -63,7 +66,7 @@ class Router:
         if conversation.mode is Mode.CLOSED:
             await self._stores.conversations.set_mode(conversation.id, Mode.BOT)
         metadata = {"language": language, "channel": message.channel}
-        text = message.rasa_text
+        text = self._rasa_text(message)
         if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):
             log.info("conversation %s: the customer sounds frustrated", conversation.id)
             text = frustration.PAYLOAD
@@ -83,6 +86,16 @@ class Router:
         )
         return replies
 
+    def _rasa_text(self, message: Inbound) -> str:
+        """A button's payload when it is one of the domain's (bot/payloads.py); else the text."""
+        if message.payload is not None and self._payloads.allows(message.payload):
+            return message.payload
+        if message.payload is not None:
+            log.warning(
+                "conversation %s: a payload not allowed, taken as text", message.conversation_id
+            )
+        return as_text(message.text)
+
     async def _sounds_frustrated(self, conversation_id: str, text: str) -> bool:
         """bot/frustration.py's rule over this message and the customer's ones before it."""
         recent = await self._stores.transcripts.read(
@@ -90,6 +103,19 @@ class Router:
         )
         earlier = [e.text for e in recent if e.role == "customer"][:-1]  # the last is this one
         return frustration.is_frustrated(text, earlier)
+
+    def language_of(self, text: str) -> str:
+        """The language of a message read without the conversation (Redis is away)."""
+        return self._languages.detect(text, None)
+
+    async def refusal(self, name: str, message: Inbound) -> Outbound:
+        """An answer the front door gives instead of taking `message` (a limit was reached),
+        in the language of the conversation or, for a first message, of the message."""
+        conversation = await self._stores.conversations.get(message.conversation_id)
+        language = self._languages.detect(
+            message.text, conversation.language if conversation else None
+        )
+        return self.system_message(name, language)
 
     def system_message(self, name: str, language: str) -> Outbound:
         """An answer the front door gives by itself, without Rasa."""

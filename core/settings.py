@@ -11,6 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Where `make run` leaves the URL of the Redis it started (with its password, readable by the
 # owner only), so that the project's commands reach the running stack's Redis by themselves.
 RUNNING_REDIS_FILE = "redis-url"
+# The secret that signs web-chat conversation tokens, made at first start when
+# SVAR_CONVERSATION_SECRET is unset and kept here (owner only) so that a restart keeps chats.
+CONVERSATION_SECRET_FILE = "conversation-secret"
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,41 @@ class Settings:
     root: Path = ROOT
     # An ISO time the clock starts at (tests and demos); empty: the real time.
     clock_start: str = ""
+    # Signs the web chat's conversation tokens (HMAC); empty: one made for this process only.
+    conversation_secret: str = field(default="", repr=False)
+    # `POST /api/messages` needs `Authorization: Bearer <key>`; empty: loopback clients only.
+    api_key: str = field(default="", repr=False)
+    # The widget forgets a conversation idle this long (a shared computer's next user).
+    widget_idle_seconds: int = 24 * 3600
+    # Limits ("<count>/<period>", the `limits` library's notation), counted in Redis so that
+    # every front door shares them (docs/limits.md).
+    limit_messages_per_ip: str = "120/minute"
+    limit_messages_per_conversation: str = "30/minute"
+    limit_socket_opens_per_ip: str = "30/minute"
+    limit_new_conversations_per_ip: str = "20/hour"
+    limit_logins_per_ip: str = "20/15minutes"
+    limit_logins_per_username_and_ip: str = "10/15minutes"
+    # Where messages wait on local disk while Redis is away (bot/spool.py), and how many at most.
+    spool_dir: Path = ROOT / ".state" / "spool"
+    spool_max: int = 10_000
+    # How often an open desk socket checks that its session still holds.
+    session_recheck_seconds: float = 30.0
 
     @property
     def content_dir(self) -> Path:
         return self.root / "content"
+
+    @property
+    def limit_rules(self) -> dict[str, str]:
+        """Every limit by its name (store/rate_limits.py), e.g. "messages_per_ip": "120/minute"."""
+        return {
+            "messages_per_ip": self.limit_messages_per_ip,
+            "messages_per_conversation": self.limit_messages_per_conversation,
+            "socket_opens_per_ip": self.limit_socket_opens_per_ip,
+            "new_conversations_per_ip": self.limit_new_conversations_per_ip,
+            "logins_per_ip": self.limit_logins_per_ip,
+            "logins_per_username_and_ip": self.limit_logins_per_username_and_ip,
+        }
 
     @property
     def nlu_dir(self) -> Path:
@@ -82,13 +116,49 @@ class Settings:
             max_webhook_bytes=int(env.get("SVAR_MAX_WEBHOOK_BYTES", default.max_webhook_bytes)),
             root=Path(env.get("SVAR_ROOT", str(ROOT))),
             clock_start=env.get("SVAR_CLOCK", ""),
+            conversation_secret=env.get("SVAR_CONVERSATION_SECRET")
+            or _state_file(env, CONVERSATION_SECRET_FILE)
+            or "",
+            api_key=env.get("SVAR_API_KEY", ""),
+            widget_idle_seconds=int(
+                env.get("SVAR_WIDGET_IDLE_SECONDS", default.widget_idle_seconds)
+            ),
+            limit_messages_per_ip=env.get(
+                "SVAR_LIMIT_MESSAGES_PER_IP", default.limit_messages_per_ip
+            ),
+            limit_messages_per_conversation=env.get(
+                "SVAR_LIMIT_MESSAGES_PER_CONVERSATION", default.limit_messages_per_conversation
+            ),
+            limit_socket_opens_per_ip=env.get(
+                "SVAR_LIMIT_SOCKET_OPENS_PER_IP", default.limit_socket_opens_per_ip
+            ),
+            limit_new_conversations_per_ip=env.get(
+                "SVAR_LIMIT_NEW_CONVERSATIONS_PER_IP", default.limit_new_conversations_per_ip
+            ),
+            limit_logins_per_ip=env.get("SVAR_LIMIT_LOGINS_PER_IP", default.limit_logins_per_ip),
+            limit_logins_per_username_and_ip=env.get(
+                "SVAR_LIMIT_LOGINS_PER_USERNAME_AND_IP", default.limit_logins_per_username_and_ip
+            ),
+            spool_dir=state_dir(env) / "spool",
+            spool_max=int(env.get("SVAR_SPOOL_MAX", default.spool_max)),
+            session_recheck_seconds=float(
+                env.get("SVAR_SESSION_RECHECK_SECONDS", default.session_recheck_seconds)
+            ),
         )
 
 
 def running_redis_url(env: Mapping[str, str]) -> str | None:
     """The URL of the private Redis a running `make run` started, if there is one."""
-    state = Path(env.get("SVAR_STATE", str(Path(env.get("SVAR_ROOT", str(ROOT))) / ".state")))
+    return _state_file(env, RUNNING_REDIS_FILE)
+
+
+def state_dir(env: Mapping[str, str]) -> Path:
+    """`.state/` (SVAR_STATE): models, Redis data, logs and the generated secrets."""
+    return Path(env.get("SVAR_STATE", str(Path(env.get("SVAR_ROOT", str(ROOT))) / ".state")))
+
+
+def _state_file(env: Mapping[str, str], name: str) -> str | None:
     try:
-        return (state / RUNNING_REDIS_FILE).read_text(encoding="utf-8").strip() or None
+        return (state_dir(env) / name).read_text(encoding="utf-8").strip() or None
     except OSError:
         return None

@@ -8,12 +8,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 import signal
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from core.settings import RUNNING_REDIS_FILE
+from core.settings import CONVERSATION_SECRET_FILE, RUNNING_REDIS_FILE
 from stack.logs import RedactingFilter, redact_url, secrets_in
 from stack.processes import StackConfig, specs
 from stack.supervisor import StartupError, Supervisor
@@ -27,6 +28,8 @@ def main() -> int:
     # Models, Redis data and logs are the owner's alone.
     config.state.mkdir(mode=0o700, parents=True, exist_ok=True)
     config.state.chmod(0o700)
+    if not os.environ.get("SVAR_CONVERSATION_SECRET"):
+        _keep_conversation_secret(config.state)
     handler = logging.StreamHandler()
     redis_password = urlsplit(config.redis_url).password or ""
     handler.addFilter(
@@ -73,6 +76,18 @@ async def _run(config: StackConfig, model: Path) -> int:
         (config.state / RUNNING_REDIS_FILE).unlink(missing_ok=True)
         await supervisor.stop()
         logging.info("stopped; nothing is left running")
+
+
+def _keep_conversation_secret(state: Path) -> None:
+    """Make the web chat's token secret at first start; the front doors read it from here, so
+    tokens stay valid across restarts and replicas on this machine."""
+    path = state / CONVERSATION_SECRET_FILE
+    if path.exists() and path.read_text(encoding="utf-8").strip():
+        path.chmod(0o600)
+        return
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text(secrets.token_urlsafe(32) + "\n", encoding="utf-8")
 
 
 def _leave_redis_url(config: StackConfig) -> None:

@@ -91,3 +91,36 @@ redis.call('XADD', KEYS[2], '*', 'handoff', ARGV[1], 'event', 'rated', 'at', ARG
   'rating', ARGV[2])
 return 1
 """
+
+# A supervisor gives any open handoff (queued or claimed) to an agent, or takes it.
+# KEYS: handoff, waiting, claimed, conversation, log. ARGV: id, to, now, supervisor.
+REASSIGN = """
+local state = redis.call('HGET', KEYS[1], 'state')
+local agent = redis.call('HGET', KEYS[1], 'agent') or ''
+if state ~= 'queued' and state ~= 'claimed' then return {0, state or '', agent} end
+local queued_at = redis.call('HGET', KEYS[1], 'queued_at')
+redis.call('HSET', KEYS[1], 'state', 'claimed', 'agent', ARGV[2])
+if state == 'queued' then
+  redis.call('HSET', KEYS[1], 'claimed_at', ARGV[3])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  redis.call('ZADD', KEYS[3], queued_at, ARGV[1])
+  redis.call('HSET', KEYS[4], 'mode', 'agent')
+end
+redis.call('XADD', KEYS[5], '*', 'handoff', ARGV[1], 'event', 'reassigned', 'at', ARGV[3],
+  'from', agent, 'to', ARGV[2], 'by', ARGV[4])
+return {1, 'claimed', ARGV[2]}
+"""
+
+# A handoff gone quiet goes back to the bot, whoever held it.
+# KEYS: handoff, waiting, claimed, conversation, log. ARGV: id, now, state it was seen in.
+RETURN_TO_BOT = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state ~= ARGV[3] then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'closed', 'closed_at', ARGV[2], 'outcome', 'returned')
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('HSET', KEYS[4], 'mode', 'bot')
+redis.call('XADD', KEYS[5], '*', 'handoff', ARGV[1], 'event', 'closed', 'at', ARGV[2],
+  'agent', redis.call('HGET', KEYS[1], 'agent') or '', 'outcome', 'returned')
+return 1
+"""

@@ -149,6 +149,8 @@ class Handoffs:
         self._step = redis.register_script(scripts.STEP)
         self._finish_close = redis.register_script(scripts.FINISH_CLOSE)
         self._rate = redis.register_script(scripts.RATE)
+        self._reassign = redis.register_script(scripts.REASSIGN)
+        self._return_to_bot = redis.register_script(scripts.RETURN_TO_BOT)
 
     # --- The queue -----------------------------------------------------------------------
 
@@ -186,9 +188,10 @@ class Handoffs:
         handoff_id = await self._redis.hget(keys.conversation(conversation_id), "handoff")
         return await self.get(handoff_id) if handoff_id else None
 
-    async def waiting(self) -> list[Handoff]:
-        """Unclaimed handoffs, first in line first."""
-        return await self._many(await self._redis.zrange(keys.handoffs_waiting(), 0, -1))
+    async def waiting(self, start: int = 0, count: int | None = None) -> list[Handoff]:
+        """Unclaimed handoffs, first in line first; `count` of them from place `start` + 1."""
+        end = -1 if count is None else start + count - 1
+        return await self._many(await self._redis.zrange(keys.handoffs_waiting(), start, end))
 
     async def claimed(self) -> list[Handoff]:
         """Handoffs an agent has and has not closed yet."""
@@ -238,6 +241,40 @@ class Handoffs:
             args=[handoff_id, from_agent, to_agent, repr(at)],
         )
         _check(result)
+
+    async def reassign(
+        self, handoff_id: str, to_agent: str, supervisor: str, now: float | None = None
+    ) -> None:
+        """A supervisor gives an open handoff, queued or claimed by anyone, to `to_agent`."""
+        conversation_id = await self._conversation_of(handoff_id)
+        at = time.time() if now is None else now
+        result = await self._reassign(
+            keys=[
+                keys.handoff(handoff_id),
+                keys.handoffs_waiting(),
+                keys.handoffs_claimed(),
+                keys.conversation(conversation_id),
+                keys.handoffs_log(),
+            ],
+            args=[handoff_id, to_agent, repr(at), supervisor],
+        )
+        _check(result)
+
+    async def return_to_bot(self, handoff: Handoff, now: float | None = None) -> bool:
+        """Close a handoff gone quiet (outcome `returned`) and give the conversation back to
+        the bot; False when it changed state meanwhile (someone acted after all)."""
+        at = time.time() if now is None else now
+        done = await self._return_to_bot(
+            keys=[
+                keys.handoff(handoff.id),
+                keys.handoffs_waiting(),
+                keys.handoffs_claimed(),
+                keys.conversation(handoff.conversation_id),
+                keys.handoffs_log(),
+            ],
+            args=[handoff.id, repr(at), handoff.state.value],
+        )
+        return bool(done)
 
     async def begin_close(self, handoff_id: str, agent: str) -> None:
         """Mark the holder's handoff as closing, before the bot takes the conversation back."""

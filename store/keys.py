@@ -40,6 +40,12 @@ def inbox(channel: str) -> str:
     return f"{PREFIX}:{channel}:inbox"
 
 
+def inbox_dead(channel: str) -> str:
+    """Stream (capped): webhook events that failed every attempt, masked, with the
+    conversation, the error and the number of attempts, for a supervisor to look at."""
+    return f"{PREFIX}:{channel}:inbox:dead"
+
+
 def button_payload(channel: str, digest: str) -> str:
     """String with a TTL: a button payload too long for the channel, by its digest."""
     return f"{PREFIX}:{channel}:button:{digest}"
@@ -126,9 +132,23 @@ def desk_session(token_digest: str) -> str:
     return f"{PREFIX}:desk:session:{token_digest}"
 
 
-def desk_login_failures(username: str) -> str:
-    """Counter with a TTL: failed desk logins for one username (slows down password guessing)."""
-    return f"{PREFIX}:desk:login-failures:{username}"
+def agent_sessions(username: str) -> str:
+    """Set with a TTL: the session digests of one agent, so that removing the agent or changing
+    their password ends every session they have."""
+    return f"{PREFIX}:agent:{username}:sessions"
+
+
+def rate_limits() -> str:
+    """Prefix of the `limits` library's counters (strings with the TTL of their window): how
+    many messages, socket opens, new chats and desk logins one IP, conversation or username
+    made in the current window (store/rate_limits.py)."""
+    return f"{PREFIX}:limits"
+
+
+def web_message_seen(conversation_id: str, client_id: str) -> str:
+    """String with a TTL: a widget message id the front door already accepted (the widget sends
+    again what it has no acknowledgement for; the copy is acknowledged, not answered twice)."""
+    return f"{PREFIX}:conv:{conversation_id}:seen:{client_id}"
 
 
 def privacy_audit() -> str:

@@ -6,6 +6,7 @@ and every front door forwards it to the sockets it holds; the transcript keeps i
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -22,10 +23,15 @@ class Outbox:
     async def publish(self, conversation_id: str, message: Mapping[str, Any]) -> None:
         await self._redis.publish(keys.outbox(conversation_id), json.dumps(message))
 
-    async def messages(self) -> AsyncIterator[tuple[str, dict[str, Any]]]:
-        """Every message published from now on, to any conversation: (conversation id, message)."""
+    async def messages(
+        self, subscribed: asyncio.Event | None = None
+    ) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        """Every message published from now on, to any conversation: (conversation id, message).
+        `subscribed` is set once messages are being received (what is published before is not)."""
         async with self._redis.pubsub() as pubsub:
             await pubsub.psubscribe(keys.outbox("*"))
+            if subscribed is not None:
+                subscribed.set()
             async for item in pubsub.listen():
                 if item.get("type") == "pmessage":
                     yield keys.outbox_conversation(item["channel"]), json.loads(item["data"])

@@ -30,6 +30,7 @@ from core.settings import Settings
 from store import keys
 from store.audit import PrivacyAudit
 from store.retention import bound_the_unbounded, sweep
+from store.stores import client as redis_client
 
 # Erase looks again after deleting, this many times at most, for records written meanwhile.
 ERASE_PASSES = 3
@@ -106,6 +107,7 @@ async def _find(redis: Redis, conversation_id: str) -> _Found:
             keys.rasa_lock(conversation_id),
         ]
     )
+    found.keys += [k async for k in redis.scan_iter(keys.web_message_seen(conversation_id, "*"))]
     # Handoffs: every one ever queued for the conversation is in the log with its conversation.
     log = await redis.xrange(keys.handoffs_log())
     handoffs = {f["handoff"] for _, f in log if f.get("conversation") == conversation_id}
@@ -118,6 +120,14 @@ async def _find(redis: Redis, conversation_id: str) -> _Found:
     _entries(found, keys.handoff_queue(), [i for i, f in queue if f.get("handoff") in handoffs])
     for index in (keys.handoffs_waiting(), keys.handoffs_claimed()):
         _members(found, index, sorted(handoffs))
+    # Webhook events that failed every attempt, by the channel of the conversation's prefix.
+    for channel in DEAD_LETTER_CHANNELS:
+        dead = await redis.xrange(keys.inbox_dead(channel))
+        _entries(
+            found,
+            keys.inbox_dead(channel),
+            [i for i, f in dead if f.get("conversation") == conversation_id],
+        )
     # Callbacks and complaints: one JSON record each, with the conversation's id in it.
     for record, index, log_key, id_field in (
         (keys.callback, keys.callbacks_by_deadline(), keys.callbacks_log(), "callback"),
@@ -142,6 +152,10 @@ async def _find(redis: Redis, conversation_id: str) -> _Found:
 
 def _belongs(raw: str, conversation_id: str) -> bool:
     return bool(json.loads(raw).get("conversation_id") == conversation_id)
+
+
+# The channels whose webhook events go through an inbox (bot/channels/inbox.py).
+DEAD_LETTER_CHANNELS = ("messenger", "telegram")
 
 
 def _entries(found: _Found, stream: str, ids: Sequence[str]) -> None:
@@ -170,7 +184,7 @@ async def _value(redis: Redis, key: str) -> Any:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    redis = redis_client(settings.redis_url)
     try:
         if args.command == "export":
             exported = await export(redis, args.conversation, _operator())

@@ -1,11 +1,12 @@
-"""Desk sessions and failed desk logins, in Redis.
+"""Desk sessions, in Redis.
 
 A session cookie holds a random token; Redis keeps only its SHA-256, so a copy of Redis holds
-no usable session. Failed logins are counted per username for a while, to slow guessing down.
+no usable session. Each agent's sessions are indexed, so that removing the agent or changing
+their password ends them all (`end_all`).
 
 A session carries its agent as the agent record says now (store/agents.py), read on every
-request: a demoted supervisor is an ordinary agent at their next click, and a removed agent's
-sessions end.
+request: a demoted supervisor is an ordinary agent at their next click. (How many logins one
+client may try: store/rate_limits.py.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from store import keys
 from store.agents import Agent, Agents
 
 SESSION_SECONDS = 12 * 3600  # one working day; every use extends it
-FAILED_LOGIN_WINDOW_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,12 @@ class Sessions:
     async def create(self, agent: Agent) -> tuple[str, Session]:
         token = secrets.token_urlsafe(32)
         session = Session(agent, secrets.token_urlsafe(32))
-        key = keys.desk_session(_digest(token))
+        digest = _digest(token)
+        key = keys.desk_session(digest)
+        index = keys.agent_sessions(agent.username)
         async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(index, digest)
+            pipe.expire(index, SESSION_SECONDS)
             pipe.hset(
                 key,
                 mapping={
@@ -61,24 +65,30 @@ class Sessions:
             data, _ = await pipe.execute()
         if not data or not data.get("username"):
             return None
+        # The index lives as long as the longest session in it.
+        await self._redis.expire(keys.agent_sessions(data["username"]), SESSION_SECONDS)
         agent = await self._agents.get(data["username"])  # the role as it is now
         return Session(agent, data["csrf"]) if agent else None
 
     async def delete(self, token: str) -> None:
-        await self._redis.delete(keys.desk_session(_digest(token)))
-
-    async def failed_logins(self, username: str) -> int:
-        return int(await self._redis.get(keys.desk_login_failures(username)) or 0)
-
-    async def count_failed_login(self, username: str) -> None:
-        key = keys.desk_login_failures(username)
+        digest = _digest(token)
+        username = await self._redis.hget(keys.desk_session(digest), "username")
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, FAILED_LOGIN_WINDOW_SECONDS)
+            pipe.delete(keys.desk_session(digest))
+            if username:
+                pipe.srem(keys.agent_sessions(username), digest)
             await pipe.execute()
 
-    async def forget_failed_logins(self, username: str) -> None:
-        await self._redis.delete(keys.desk_login_failures(username))
+    async def end_all(self, username: str) -> int:
+        """End every session of the agent (removed, or a new password); returns how many."""
+        index = keys.agent_sessions(username)
+        digests = await self._redis.smembers(index)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for digest in digests:
+                pipe.delete(keys.desk_session(digest))
+            pipe.delete(index)
+            ended = await pipe.execute()
+        return sum(int(n) for n in ended[:-1])
 
 
 def _digest(token: str) -> str:

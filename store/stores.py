@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError, TimeoutError
 
 from core.clock import Clock
 from core.retention import Retention
@@ -19,9 +22,11 @@ from store.button_payloads import ButtonPayloads
 from store.callbacks import Callbacks
 from store.complaints import Complaints
 from store.conversations import Conversations
+from store.dead_letters import DeadLetters
 from store.desk_feed import DeskFeed
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
+from store.message_ids import MessageIds
 from store.outbox import Outbox
 from store.sessions import Sessions
 from store.transcripts import Transcripts
@@ -42,6 +47,8 @@ class Stores:
     complaints: Complaints
     button_payloads: ButtonPayloads
     privacy_audit: PrivacyAudit
+    message_ids: MessageIds
+    dead_letters: DeadLetters
 
     @classmethod
     def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
@@ -60,13 +67,31 @@ class Stores:
             complaints=Complaints(redis, retention.complaint_seconds),
             button_payloads=ButtonPayloads(redis),
             privacy_audit=PrivacyAudit(redis),
+            message_ids=MessageIds(redis),
+            dead_letters=DeadLetters(redis),
         )
 
     @classmethod
     def connect(cls, redis_url: str, clock: Clock, retention: Retention) -> Stores:
         """Stores over a new client of the Redis at `redis_url` (close it with `close`)."""
-        redis = Redis.from_url(redis_url, decode_responses=True, health_check_interval=10)
-        return cls.over(redis, clock, retention)
+        return cls.over(client(redis_url), clock, retention)
 
     async def close(self) -> None:
         await self.redis.close()
+
+
+# A pooled connection broken by a Redis restart is retried on a fresh one, a few times with
+# growing pauses (about 1.5 s in all), before the caller sees the error.
+RETRIES = 5
+
+
+def client(redis_url: str) -> Redis:
+    """A client of the Redis at `redis_url`, as every process of Svar makes one."""
+    return Redis.from_url(
+        redis_url,
+        decode_responses=True,
+        health_check_interval=10,
+        socket_connect_timeout=5,
+        retry=Retry(ExponentialBackoff(cap=0.8, base=0.05), RETRIES),
+        retry_on_error=[ConnectionError, TimeoutError],
+    )

@@ -15,6 +15,7 @@ from core.settings import Settings
 from stack.scratch_redis import free_port, reachable_redis
 from stack.train import ensure_model
 from tests.helpers import CHROMIUM_ARGS, ROOT, RunningStack, start_stack
+from tests.web_chat import SECRET as CONVERSATION_SECRET
 
 # Redis databases: one the unit/integration tests flush per test, one for the running stack.
 TEST_DB = 14
@@ -68,6 +69,7 @@ def settings(redis_url: str) -> Settings:
         actions_url=f"http://127.0.0.1:{free_port()}",
         nlg_token="test-nlg-token",
         rasa_timeout=5,
+        conversation_secret=CONVERSATION_SECRET,
     )
 
 

@@ -38,6 +38,7 @@ from stack.scratch_redis import free_port
 from store import keys
 from store.callbacks import Callback
 from store.complaints import new_complaint
+from tests.web_chat import SECRET as CONVERSATION_SECRET
 from store.conversations import Conversations
 from store.handoffs import Handoffs
 from store.stores import Stores
@@ -278,6 +279,7 @@ def start_stack(
         "ACTIONS_PORT": str(actions_port),
         "SVAR_LOGS": str(logs),
         "RASA_TOKEN": token,
+        "SVAR_CONVERSATION_SECRET": CONVERSATION_SECRET,
         **extra_env,
     }
     output = (logs / "stack.log").open("wb")

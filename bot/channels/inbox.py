@@ -7,6 +7,11 @@ through one consumer group and processes the events in the background, one at a 
 conversation, several conversations at once. An event is removed from the stream only once it
 is processed, so events a stopped front door had read are claimed again by a running one
 after a while; a restart loses nothing that was accepted.
+
+An event whose processing fails is tried again (ATTEMPTS in all, with growing pauses, still in
+its conversation's order); one that fails every time goes, masked, to a dead-letter stream a
+supervisor sees in the desk. When the failure was Redis's (or it cannot be written then), the
+event stays pending and is claimed again after a while, once Redis is back.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from bot.tasks import cancel_and_wait
+from core.pii import mask
 from store import keys
 
 log = logging.getLogger(__name__)
@@ -39,6 +45,10 @@ CONCURRENCY = 32
 STOP_GRACE_SECONDS = 10.0
 # Consumers of front doors gone this long are removed from the group once they hold nothing.
 FORGET_AFTER_MS = 3600 * 1000
+# Tries of one event before it goes to the dead letters, and the first pause between them.
+ATTEMPTS = 4
+RETRY_PAUSE_SECONDS = 0.5
+DEAD_LETTERS_KEPT = 10_000
 
 # Adds the event unless its id was accepted before; returns the stream id or nil.
 _ACCEPT = """
@@ -211,20 +221,52 @@ class Inbox:
 
     async def _process(self, entry_id: str, fields: dict[str, str]) -> None:
         conversation_id = fields.get("conversation", "")
-        try:
-            async with self._order.hold(conversation_id):
-                await self._handle(json.loads(fields["event"]))
-        except asyncio.CancelledError:
-            raise  # left pending: claimed again later
-        except Exception:
-            # Not retried: the same event would most likely fail the same way again.
-            log.exception("%s inbox: event %s failed", self._channel, entry_id)
+        error: Exception | None = None
+        async with self._order.hold(conversation_id):
+            for attempt in range(1, ATTEMPTS + 1):
+                try:
+                    await self._handle(json.loads(fields["event"]))
+                    error = None
+                    break
+                except asyncio.CancelledError:
+                    raise  # left pending: claimed again later
+                except Exception as failure:
+                    error = failure
+                    log.warning(
+                        "%s inbox: event %s failed (attempt %d of %d): %r",
+                        self._channel,
+                        entry_id,
+                        attempt,
+                        ATTEMPTS,
+                        failure,
+                    )
+                    if attempt < ATTEMPTS:
+                        await asyncio.sleep(RETRY_PAUSE_SECONDS * 2 ** (attempt - 1))
+        if isinstance(error, (RedisError, OSError)):
+            # Redis (or the network) was away, not the event's fault: left pending, it is
+            # claimed and tried again later.
+            log.error("%s inbox: event %s left for later: %r", self._channel, entry_id, error)
+            return
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
+                if error is not None:
+                    log.error("%s inbox: event %s to the dead letters", self._channel, entry_id)
+                    pipe.xadd(
+                        keys.inbox_dead(self._channel),
+                        {
+                            "conversation": conversation_id,
+                            "event": mask(fields.get("event", "")),
+                            "error": mask(repr(error))[:500],
+                            "attempts": str(ATTEMPTS),
+                        },
+                        maxlen=DEAD_LETTERS_KEPT,
+                        approximate=True,
+                    )
                 pipe.xack(self._stream, GROUP, entry_id)
                 pipe.xdel(self._stream, entry_id)  # the customer's words do not linger here
                 await pipe.execute()
         except (RedisError, OSError):
+            # Left pending: claimed and tried again once Redis answers.
             log.exception("%s inbox: could not mark event %s done", self._channel, entry_id)
 
 

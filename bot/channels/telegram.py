@@ -160,6 +160,8 @@ class Telegram:
         self._languages = tuple(languages)
         self._max_chars = max_chars
         self.inbox = Inbox(stores.redis, CHANNEL, self.process)
+        # The updates in hand from the inbox, with what failed in them (from on_error).
+        self._failures: dict[int, Exception | None] = {}
         private = filters.ChatType.PRIVATE
         application.add_handlers(
             [
@@ -174,8 +176,16 @@ class Telegram:
         application.add_error_handler(self.on_error)
 
     async def process(self, data: dict[str, Any]) -> None:
-        """Hand one update from the inbox to PTB's handlers."""
-        await self.application.process_update(Update.de_json(data, self.application.bot))
+        """Hand one update from the inbox to PTB's handlers; raise what failed in them (PTB
+        gives it to `on_error`), so that the inbox tries the update again."""
+        update = Update.de_json(data, self.application.bot)
+        self._failures[update.update_id] = None
+        try:
+            await self.application.process_update(update)
+        finally:
+            failure = self._failures.pop(update.update_id, None)
+        if failure is not None:
+            raise failure
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Greet the customer with the bot's greeting, in their Telegram app's language."""
@@ -235,6 +245,8 @@ class Telegram:
         """Log a failed update by its id (not its text), with the error's traceback."""
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("telegram: update %s failed", update_id, exc_info=context.error)
+        if update_id in self._failures and isinstance(context.error, Exception):
+            self._failures[update_id] = context.error
 
     async def deliver(self, conversation_id: str, message: Outbound) -> None:
         """Send one message to a Telegram customer, buttons as an inline keyboard."""

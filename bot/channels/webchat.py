@@ -1,39 +1,53 @@
 """The website channel: the chat page, its WebSocket, and `POST /api/messages` for scripts.
 
-Replies to a message go straight back on the socket that sent it. Messages that start
-elsewhere (an agent's answer, a queue update) are published to the conversation's outbox in
-Redis; every front door listens there and forwards them to the sockets it holds, so a
-customer reaches the agent whichever replica their browser is connected to.
+A web conversation belongs to the browser the front door gave it to: a socket opened without
+a conversation gets a new random id and its signed token (bot/channels/conversation_tokens.py);
+a socket that names a conversation must bring its token. Scripts and integrations use
+`/api/messages`, in a namespace of their own (`api:<sender>`), with `SVAR_API_KEY` as a bearer
+token (or, with no key set, from this machine only).
+
+Each message the widget sends carries its own id; the front door acknowledges it once the
+message is stored, and takes a copy sent again after a reconnect as the same message.
+Replies go straight back on the socket that sent the message. Messages that start elsewhere
+(an agent's answer, a queue update) are published to the conversation's outbox in Redis;
+every front door listens there and forwards them to the sockets it holds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hmac
+import ipaddress
 import json
 import logging
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.keys import ROUTER, SETTINGS, STORES
+from bot.channels.conversation_tokens import valid_id
+from bot.keys import LIMITS, OUTBOX_READY, ROUTER, SETTINGS, STORES, TOKENS
 from bot.messages import Inbound, MessageError, Outbound, check_text
 from bot.request_checks import check_origin, json_body
+from bot.spool import REDIS_AWAY, kept_for_later
 from bot.tasks import cancel_and_wait
 from bot.web import STATIC, page
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "web"
-_SENDER = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+API_CHANNEL = "api"
 HISTORY_ON_CONNECT = 50
+# What the API answers when a client sends too much (the customer reads the polite answer).
+TOO_MANY = "too many messages; wait a little and send again"
 
 SOCKETS = web.AppKey("web_sockets", dict[str, set[web.WebSocketResponse]])
 
 
 def setup_routes(app: web.Application) -> None:
     app[SOCKETS] = {}
+    app[OUTBOX_READY] = asyncio.Event()
     app.cleanup_ctx.append(_outbox_listener)
     app.router.add_routes(
         [
@@ -51,56 +65,108 @@ async def chat_page(request: web.Request) -> web.Response:
 
 async def post_message(request: web.Request) -> web.Response:
     """One message in, the bot's replies out, as JSON."""
+    _check_api_client(request)
     body = await json_body(request, json_type_only=False)
     sender = body.get("sender")
-    if not isinstance(sender, str) or not _SENDER.match(sender):
-        raise web.HTTPBadRequest(reason="'sender' must be 1-64 letters, digits or _.:-")
-    message = _inbound(f"{CHANNEL}:{sender}", body, request.app[SETTINGS].max_message_chars)
+    if not isinstance(sender, str) or not valid_id(sender):
+        raise web.HTTPBadRequest(reason="'sender' must be 1-64 letters, digits or _.-")
+    message = _inbound(
+        f"{API_CHANNEL}:{sender}", API_CHANNEL, body, request.app[SETTINGS].max_message_chars
+    )
     router = request.app[ROUTER]
-    replies = await router.handle(message)
-    conversation = await request.app[STORES].conversations.get(message.conversation_id)
+    try:
+        # The caller holds the key (or is this machine): an integration speaking for many
+        # customers from one address, so only each conversation's own limit applies.
+        if not await _within_limits(request, message.conversation_id, per_ip=False):
+            polite = await router.refusal("utter_too_many_messages", message)
+            return web.json_response(
+                {"error": TOO_MANY, "messages": [polite.to_dict()]},
+                status=429,
+                headers={"Retry-After": "60"},
+            )
+        replies = await router.handle(message)
+        conversation = await request.app[STORES].conversations.get(message.conversation_id)
+        language = conversation.language if conversation else None
+    except REDIS_AWAY:
+        # Kept on disk and answered when Redis is back (in the transcript); polite now.
+        replies = [await kept_for_later(request.app, message)]
+        language = router.language_of(message.text)
     return web.json_response(
         {
             "conversation_id": message.conversation_id,
-            "language": conversation.language if conversation else None,
+            "language": language,
             "messages": [reply.to_dict() for reply in replies],
         }
     )
 
 
+def _check_api_client(request: web.Request) -> None:
+    """With SVAR_API_KEY set, its bearer token (401 without); unset, this machine only."""
+    key = request.app[SETTINGS].api_key
+    if key:
+        sent = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(sent.encode(), f"Bearer {key}".encode()):
+            raise web.HTTPUnauthorized(
+                reason="send 'Authorization: Bearer <the API key>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    elif not _loopback(request.remote):
+        raise web.HTTPUnauthorized(
+            reason="the API answers other machines only with SVAR_API_KEY set",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def _loopback(address: str | None) -> bool:
+    try:
+        return address is not None and ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+async def _within_limits(
+    request: web.Request, conversation_id: str, *, per_ip: bool = True
+) -> bool:
+    """Count one message for the conversation and (`per_ip`) for the client's IP."""
+    checks = {"messages_per_conversation": conversation_id}
+    if per_ip:
+        checks["messages_per_ip"] = request.remote or "unknown"
+    return await request.app[LIMITS].allow_all(checks)
+
+
 async def socket(request: web.Request) -> web.WebSocketResponse:
-    """The widget's socket: history on connect, then messages both ways."""
-    check_origin(
-        request, request.app[SETTINGS].allowed_origins, "this origin may not open the chat"
-    )
-    conversation = request.query.get("conversation", "")
-    if not _SENDER.match(conversation):
-        raise web.HTTPBadRequest(reason="'conversation' must be 1-64 letters, digits or _.:-")
-    conversation_id = f"{CHANNEL}:{conversation}"
+    """The widget's socket: its conversation (new, or proven by its token), the history,
+    then messages both ways."""
     settings = request.app[SETTINGS]
+    check_origin(request, settings.allowed_origins, "this origin may not open the chat")
+    limits = request.app[LIMITS]
+    ip = request.remote or "unknown"
+    if not await limits.allow("socket_opens_per_ip", ip):
+        raise web.HTTPTooManyRequests(reason="too many connections; wait a little")
+    tokens = request.app[TOKENS]
+    conversation = request.query.get("conversation", "")
+    new: dict[str, Any] | None = None
+    if not conversation:
+        if not await limits.allow("new_conversations_per_ip", ip):
+            raise web.HTTPTooManyRequests(reason="too many new chats; wait a little")
+        conversation, token = tokens.new()
+        new = {"type": "conversation", "id": conversation, "token": token}
+    elif not tokens.check(conversation, request.query.get("token", "")):
+        # The same answer whether the conversation exists or not: an id tells nothing.
+        raise web.HTTPForbidden(reason="unknown conversation or wrong token")
+    conversation_id = f"{CHANNEL}:{conversation}"
     ws = web.WebSocketResponse(heartbeat=25, max_msg_size=settings.max_body_bytes)
     await ws.prepare(request)
-    router = request.app[ROUTER]
+    if new is not None:
+        await ws.send_json({**new, "idle_seconds": settings.widget_idle_seconds})
     history = await request.app[STORES].transcripts.read(conversation_id, HISTORY_ON_CONNECT)
     await ws.send_json({"type": "history", "entries": [e.to_dict() for e in history]})
     sockets = request.app[SOCKETS]
     sockets.setdefault(conversation_id, set()).add(ws)
     try:
         async for frame in ws:
-            if frame.type is not WSMsgType.TEXT:
-                continue
-            try:
-                message = _inbound(
-                    conversation_id, json.loads(frame.data), settings.max_message_chars
-                )
-            except (ValueError, MessageError) as error:
-                await ws.send_json({"type": "error", "error": str(error)})
-                continue
-            await ws.send_json({"type": "typing"})
-            for reply in await router.handle(message):
-                await ws.send_json({"type": "message", **reply.to_dict()})
-            # Nothing more comes now (a queued chat waits for a person): stop "typing…".
-            await ws.send_json({"type": "done"})
+            if frame.type is WSMsgType.TEXT:
+                await _from_widget(request, ws, conversation_id, frame.data)
     finally:
         sockets[conversation_id].discard(ws)
         if not sockets[conversation_id]:
@@ -108,7 +174,45 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
-def _inbound(conversation_id: str, body: Any, max_chars: int) -> Inbound:
+async def _from_widget(
+    request: web.Request, ws: web.WebSocketResponse, conversation_id: str, data: str
+) -> None:
+    """One frame from the widget: store and answer the message once, and acknowledge it."""
+    try:
+        body = json.loads(data)
+        message = _inbound(conversation_id, CHANNEL, body, request.app[SETTINGS].max_message_chars)
+        client_id = body.get("id")
+        if client_id is not None and not (isinstance(client_id, str) and valid_id(client_id)):
+            raise MessageError("'id' must be 1-64 letters, digits or _.-")
+    except (ValueError, MessageError) as error:
+        await ws.send_json({"type": "error", "error": str(error)})
+        return
+    router = request.app[ROUTER]
+    message_ids = request.app[STORES].message_ids
+    try:
+        if client_id is not None and not await message_ids.first_time(conversation_id, client_id):
+            await ws.send_json({"type": "ack", "id": client_id})  # sent again after a reconnect
+            return
+        if not await _within_limits(request, conversation_id):
+            if client_id is not None:
+                await message_ids.forget(conversation_id, client_id)
+            polite = await router.refusal("utter_too_many_messages", message)
+            await ws.send_json({"type": "limited", "id": client_id, **polite.to_dict()})
+            return
+        await ws.send_json({"type": "typing"})
+        replies = await router.handle(message)
+    except REDIS_AWAY:
+        # Kept on disk: answered through the outbox when Redis is back; polite now.
+        replies = [await kept_for_later(request.app, message)]
+    if client_id is not None:
+        await ws.send_json({"type": "ack", "id": client_id})
+    for reply in replies:
+        await ws.send_json({"type": "message", **reply.to_dict()})
+    # Nothing more comes now (a queued chat waits for a person): stop "typing…".
+    await ws.send_json({"type": "done"})
+
+
+def _inbound(conversation_id: str, channel: str, body: Any, max_chars: int) -> Inbound:
     if not isinstance(body, dict):
         raise MessageError("expected a JSON object")
     payload = body.get("payload")
@@ -118,26 +222,31 @@ def _inbound(conversation_id: str, body: Any, max_chars: int) -> Inbound:
         raise MessageError(f"the payload is longer than {max_chars} characters")
     # A button click carries its title as the text the customer sees in the transcript.
     text = check_text(body.get("text") or payload, max_chars)
-    return Inbound(conversation_id, CHANNEL, text, payload)
+    return Inbound(conversation_id, channel, text, payload)
 
 
 async def _outbox_listener(app: web.Application) -> AsyncIterator[None]:
     """Forward published messages to the sockets this front door holds."""
-    app[ROUTER].register_channel(CHANNEL, app[ROUTER].publish)
+    for channel in (CHANNEL, API_CHANNEL):  # an API conversation has no socket: none gets it
+        app[ROUTER].register_channel(channel, app[ROUTER].publish)
     task = asyncio.create_task(_forward_outbox(app))
     yield
     await cancel_and_wait(task)
 
 
 async def _forward_outbox(app: web.Application) -> None:
+    ready = app[OUTBOX_READY]
     while True:
         try:
-            async for conversation_id, data in app[STORES].outbox.messages():
-                message = Outbound.from_dict(data)
+            async for conversation_id, data in app[STORES].outbox.messages(ready):
+                message = {"type": "message", **Outbound.from_dict(data).to_dict()}
                 for ws in list(app[SOCKETS].get(conversation_id, ())):
-                    await ws.send_json({"type": "message", **message.to_dict()})
+                    # One socket closing just now must not stop the others' messages.
+                    with contextlib.suppress(ConnectionError, RuntimeError):
+                        await ws.send_json(message)
         except asyncio.CancelledError:
             raise
         except Exception:  # a Redis restart must not end forwarding for good
+            ready.clear()
             log.exception("outbox listener failed; retrying")
-            await asyncio.sleep(1)
+            await asyncio.sleep(0.5)

@@ -14,7 +14,7 @@ from bot.web import page
 
 
 def setup_routes(app: web.Application) -> None:
-    app.cleanup_ctx.append(ws.background)
+    app.cleanup_ctx.extend([ws.background, auth.password_pool])
     app.router.add_routes(
         [
             web.get("/desk", desk_page),
@@ -28,6 +28,8 @@ def setup_routes(app: web.Application) -> None:
             web.post("/desk/api/handoffs/{id}/notes", api.add_note),
             web.post("/desk/api/handoffs/{id}/transfer", api.transfer),
             web.post("/desk/api/handoffs/{id}/close", api.close),
+            web.post("/desk/api/handoffs/{id}/reassign", api.reassign),
+            web.get("/desk/api/dead-letters", api.dead_letters),
             web.get("/desk/ws", ws.desk_socket),
             *callbacks.routes(),
             *privacy.routes(),

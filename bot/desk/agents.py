@@ -3,7 +3,8 @@
 or read from stdin when it is not a terminal
 (`printf '%s\n' "$PASSWORD" | python -m bot.desk.agents add kari --name Kari`).
 A supervisor may also export and erase a customer's data from the desk.
-Uses the Redis of REDIS_URL, like the front door.
+Uses the Redis the running stack uses (REDIS_URL, else the private one `make run` started),
+like the front door. Removing an agent or giving them a new password ends their desk sessions.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import asyncio
 import getpass
 import sys
 
-from redis.asyncio import Redis
-
 from core.settings import Settings
 from store.agents import Agent, AgentError, Agents, check_password
+from store.sessions import Sessions
+from store.stores import client as redis_client
 
 SUPERVISOR, AGENT = "supervisor", "agent"
 ROLES = (SUPERVISOR, AGENT)
@@ -50,11 +51,13 @@ def main(argv: list[str] | None = None) -> int:
 async def _run(args: argparse.Namespace, redis_url: str) -> int:
     if args.command == "add":
         password = _read_password()  # before connecting: a typo costs no Redis round trip
-    redis = Redis.from_url(redis_url, decode_responses=True)
+    redis = redis_client(redis_url)
     try:
         agents = Agents(redis)
+        sessions = Sessions(redis, agents)
         if args.command == "add":
             agent = await agents.add(args.username, args.name, password, supervisor=args.supervisor)
+            await sessions.end_all(agent.username)  # a new password: old logins end
             print(f"{_role(agent)} {agent.username} ({agent.name}) can log in at /desk")
         elif args.command == "list":
             for agent in await agents.all():
@@ -68,6 +71,7 @@ async def _run(args: argparse.Namespace, redis_url: str) -> int:
             if not await agents.remove(args.username):
                 print(f"error: no agent {args.username}", file=sys.stderr)
                 return 1
+            await sessions.end_all(args.username)
             print(f"agent {args.username} removed")
         return 0
     finally:

@@ -13,10 +13,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels import messenger
+from bot.channels import messenger, telegram
 from bot.channels.window import messenger_window
 from bot.desk import relay
-from bot.desk.auth import current_session, json_body
+from bot.desk.auth import current_session, json_body, supervisor_session
 from bot.keys import CLOCK, RASA, SETTINGS, STORES
 from bot.messages import Outbound, check_text
 from bot.rasa_client import RasaUnavailable
@@ -51,8 +51,14 @@ def domain_errors(handler: Handler) -> Handler:
 
 
 async def queue(request: web.Request) -> web.Response:
+    """The snapshot, a page of the waiting cards at a time (`?start=` and `?count=`)."""
     await current_session(request, csrf=False)
-    return web.json_response(await relay.snapshot(request.app))
+    try:
+        start = max(0, int(request.query.get("start", 0)))
+        count = min(relay.PAGE, max(1, int(request.query.get("count", relay.PAGE))))
+    except ValueError:
+        raise web.HTTPBadRequest(reason="'start' and 'count' are whole numbers") from None
+    return web.json_response(await relay.snapshot(request.app, start, count))
 
 
 @domain_errors
@@ -165,6 +171,9 @@ async def close(request: web.Request) -> web.Response:
     found = await _handoff(request)
     stores = request.app[STORES]
     me = session.agent.username
+    if session.agent.supervisor and (found.state is State.QUEUED or found.agent != me):
+        # A supervisor may close any open chat: they take it first, atomically.
+        await stores.handoffs.reassign(found.id, me, me)
     await stores.handoffs.begin_close(found.id, me)
     try:
         replies = await request.app[RASA].resume(found.conversation_id, intent=CLOSED_INTENT)
@@ -183,6 +192,37 @@ async def close(request: web.Request) -> web.Response:
     except relay.ChannelUnavailable as error:  # closed all the same; the customer's next
         log.warning("desk: %s", error)  # message reaches the bot
     return web.json_response({"ok": True})
+
+
+@domain_errors
+async def reassign(request: web.Request) -> web.Response:
+    """A supervisor gives any open chat, queued or held by anyone, to an agent (`{"to"}`,
+    themselves when left out); the agent it had, if any, loses it."""
+    session = await supervisor_session(request, csrf=True)
+    body = await json_body(request)
+    stores = request.app[STORES]
+    to = str(body.get("to") or session.agent.username)
+    target = await stores.agents.get(to)
+    if target is None:
+        raise web.HTTPBadRequest(reason=f"no agent {to[:32]!r}")
+    found = await _handoff(request)
+    await stores.handoffs.reassign(found.id, to, session.agent.username)
+    log.info("desk: %s gave handoff %s to %s", session.agent.username, found.id, to)
+    changed = await stores.handoffs.get(found.id)
+    if changed is not None:
+        names = await stores.agents.names()
+        await stores.desk_feed.announce({"type": "claimed", "handoff": relay.view(changed, names)})
+    if found.state is State.QUEUED or found.agent != to:
+        await _tell(request.app, found, "utter_agent_joined", {"agent_name": target.name})
+    return web.json_response({"ok": True, "agent": to})
+
+
+async def dead_letters(request: web.Request) -> web.Response:
+    """Webhook events no attempt could process (masked), newest first: a supervisor follows
+    them up by hand."""
+    await supervisor_session(request, csrf=False)
+    letters = await request.app[STORES].dead_letters.recent((messenger.CHANNEL, telegram.CHANNEL))
+    return web.json_response({"dead_letters": letters}, headers={"Cache-Control": "no-store"})
 
 
 async def _tell(

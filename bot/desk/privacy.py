@@ -17,10 +17,9 @@ import re
 
 from aiohttp import web
 
-from bot.desk.auth import current_session
+from bot.desk.auth import supervisor_session
 from bot.keys import STORES
 from store.privacy import erase, export
-from store.sessions import Session
 
 log = logging.getLogger(__name__)
 
@@ -73,20 +72,6 @@ async def erase_everything(request: web.Request) -> web.Response:
         {"conversation_id": conversation_id, "removed": removed},
         headers={"Cache-Control": "no-store"},
     )
-
-
-async def supervisor_session(request: web.Request, *, csrf: bool) -> Session:
-    """The session of a supervisor (the role as the agent record says now); 403 for others."""
-    session = await current_session(request, csrf=csrf)
-    if not session.agent.supervisor:
-        log.warning(
-            "privacy: %s is no supervisor and was refused %s %s",
-            session.agent.username,
-            request.method,
-            request.path[:200],
-        )
-        raise web.HTTPForbidden(reason="only a supervisor may export or erase a customer's data")
-    return session
 
 
 def _conversation(request: web.Request) -> str:

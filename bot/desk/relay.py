@@ -18,6 +18,9 @@ from store.handoffs import Handoff
 
 log = logging.getLogger(__name__)
 
+# Waiting cards per snapshot; `GET /desk/api/queue?start=100` gives the next ones.
+PAGE = 100
+
 
 class ChannelUnavailable(RuntimeError):
     """The customer's channel cannot be reached from this front door."""
@@ -56,20 +59,23 @@ async def say(
     await to_customer(app, handoff.conversation_id, Outbound.from_rendered(rendered, "bot"))
 
 
-async def snapshot(app: web.Application) -> dict[str, Any]:
-    """The queue and the chats in progress, as one desk page shows them."""
+async def snapshot(app: web.Application, start: int = 0, count: int = PAGE) -> dict[str, Any]:
+    """The queue (`count` waiting from place `start` + 1, and how many wait in all) and the
+    chats in progress, as one desk page shows them: a flooded queue is not sent whole."""
     store = app[STORES].handoffs
     names = await app[STORES].agents.names()
-    waiting = await store.waiting()
+    waiting = await store.waiting(start, count)
+    total = await store.waiting_count()
     claimed = await store.claimed()
     minutes_per_place = app[PROFILE].promises.phone_answer_minutes
     return {
         "type": "snapshot",
         "now": time.time(),
-        "waiting": [view(h, names, position) for position, h in enumerate(waiting, 1)],
+        "waiting": [view(h, names, place) for place, h in enumerate(waiting, start + 1)],
+        "waiting_total": total,
         "claimed": [view(h, names) for h in claimed],
         "agents": [{"username": u, "name": n} for u, n in sorted(names.items())],
-        "next_wait_minutes": await store.wait_minutes(len(waiting) + 1, minutes_per_place),
+        "next_wait_minutes": await store.wait_minutes(total + 1, minutes_per_place),
         "long_wait_minutes": app[PROFILE].queue.long_wait_minutes,
     }
 

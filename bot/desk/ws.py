@@ -18,10 +18,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import WSMsgType, web
+from redis.exceptions import RedisError
 
 from bot.desk import relay
 from bot.desk.auth import check_origin, current_session
-from bot.keys import PROFILE, STORES
+from bot.keys import PROFILE, SETTINGS, STORES
 from bot.tasks import cancel_and_wait
 from store.handoffs import State
 
@@ -32,6 +33,8 @@ READ_BLOCK_MS = 5000
 ANNOUNCE_STALE_AFTER_MS = 30_000
 TICK_SECONDS = 15.0
 WAIT_UPDATE_EVERY_SECONDS = 120.0
+# The desk socket's close code when the agent's session has ended (the page asks to log in).
+SESSION_ENDED = 4401
 
 
 async def desk_socket(request: web.Request) -> web.WebSocketResponse:
@@ -43,13 +46,37 @@ async def desk_socket(request: web.Request) -> web.WebSocketResponse:
     await ws.send_json(await relay.snapshot(request.app))
     sockets = request.app[DESK_SOCKETS]
     sockets.add(ws)
+    ended = asyncio.Event()
+    watch = asyncio.create_task(_close_when_session_ends(request, ws, ended))
     try:
         async for frame in ws:
             if frame.type is WSMsgType.TEXT and frame.data == "snapshot":
                 await ws.send_json(await relay.snapshot(request.app))
     finally:
         sockets.discard(ws)
+        if ended.is_set():
+            await watch  # it is closing the socket with its reason
+        else:
+            await cancel_and_wait(watch)
     return ws
+
+
+async def _close_when_session_ends(
+    request: web.Request, ws: web.WebSocketResponse, ended: asyncio.Event
+) -> None:
+    """Check the session now and then: logged out, removed or given a new password, the agent
+    sees no more customers' messages."""
+    every = request.app[SETTINGS].session_recheck_seconds
+    while not ws.closed:
+        await asyncio.sleep(every)
+        try:
+            await current_session(request, csrf=False)
+        except web.HTTPUnauthorized:
+            ended.set()
+            await ws.close(code=SESSION_ENDED, message=b"the session has ended; log in again")
+            return
+        except (RedisError, OSError):
+            continue  # Redis away for a moment: check again next time
 
 
 async def background(app: web.Application) -> AsyncIterator[None]:
@@ -118,6 +145,7 @@ async def _wait_updates(app: web.Application) -> None:
         # One front door per round: the lock lapses a little before the next round.
         if await app[STORES].desk_feed.take_ticker(socket.gethostname(), TICK_SECONDS * 0.9):
             await send_wait_updates(app, time.time())
+            await return_quiet_chats(app, time.time())
 
 
 async def send_wait_updates(app: web.Application, now: float) -> int:
@@ -142,3 +170,27 @@ async def send_wait_updates(app: web.Application, now: float) -> int:
         await store.mark_updated(waiting.id, now)
         told += 1
     return told
+
+
+async def return_quiet_chats(app: web.Application, now: float) -> int:
+    """Give back to the bot each queued or claimed chat where nobody wrote for the profile's
+    `quiet_return_minutes` (an agent gone, a queue nobody serves); the bot says so and offers
+    a callback. Returns how many went back."""
+    stores = app[STORES]
+    quiet_seconds = app[PROFILE].queue.quiet_return_minutes * 60
+    returned = 0
+    for handoff in [*await stores.handoffs.waiting(), *await stores.handoffs.claimed()]:
+        last = await stores.transcripts.read(handoff.conversation_id, 1)
+        active = max(handoff.queued_at, handoff.claimed_at or 0, *(e.at for e in last))
+        if now - active < quiet_seconds or not await stores.handoffs.return_to_bot(handoff, now):
+            continue
+        log.warning("desk: handoff %s was quiet; back to the bot", handoff.id)
+        await stores.desk_feed.announce(
+            {"type": "closed", "handoff_id": handoff.id, "outcome": "returned"}
+        )
+        try:
+            await relay.say(app, handoff, "utter_chat_returned", {})
+        except relay.ChannelUnavailable as error:
+            log.warning("desk: could not tell %s: %s", handoff.conversation_id, error)
+        returned += 1
+    return returned

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from redis.asyncio import Redis
-
 from bot.reports.period import parse_period, period_bounds
 from core.clock import clock_from_env
 from core.company import CompanyProfile
 from core.settings import Settings
 from store.callbacks import Callback, Callbacks
+from store.stores import client as redis_client
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def render(report: PromiseReport, start: date, end: date) -> str:
 async def report(settings: Settings, start: date, end: date, now: datetime) -> str:
     profile = CompanyProfile.load(settings.content_dir / "company.yml")
     zone = ZoneInfo(profile.timezone)
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    redis = redis_client(settings.redis_url)
     try:
         callbacks = await Callbacks(redis).all_between(*period_bounds(start, end, zone))
     finally:

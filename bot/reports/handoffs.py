@@ -18,12 +18,11 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from redis.asyncio import Redis
-
 from bot.reports.period import parse_period, period_bounds
 from core.company import CompanyProfile
 from core.settings import Settings
 from store.handoff_log import HandoffLog, LogEvent
+from store.stores import client as redis_client
 
 
 @dataclass
@@ -88,7 +87,7 @@ def to_csv(report: list[Row]) -> str:
 
 async def report(settings: Settings, start: date, end: date) -> str:
     zone = ZoneInfo(CompanyProfile.load(settings.content_dir / "company.yml").timezone)
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    redis = redis_client(settings.redis_url)
     since, until = period_bounds(start, end, zone)
     try:
         events = await HandoffLog(redis).history(since=since)

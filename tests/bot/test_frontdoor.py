@@ -13,6 +13,7 @@ from core.content.answers import AnswerBook
 from core.settings import Settings
 from store.conversations import Conversations
 from store.transcripts import Transcripts
+from tests.web_chat import socket_path
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
 
@@ -45,7 +46,7 @@ async def test_rasa_down_gives_polite_answer_in_customers_language_and_keeps_mes
         == ANSWERS.render("utter_unavailable", "en", _facts(client, "en"), "nb").text
     )
 
-    transcript = await Transcripts(redis_client).read("web:u1")
+    transcript = await Transcripts(redis_client).read("api:u1")
     assert [(e.role, e.text) for e in transcript] == [
         ("customer", "hei, strømmen er borte"),
         ("bot", unavailable_nb),
@@ -142,18 +143,19 @@ async def test_nlg_renders_in_the_language_of_the_latest_message(client: TestCli
 
 
 async def test_websocket_sends_history_then_answers(client: TestClient) -> None:
-    await client.post("/api/messages", json={"sender": "ws1", "text": "hei"})
-    async with client.ws_connect("/ws?conversation=ws1") as ws:
-        history = await ws.receive_json()
-        assert history["type"] == "history"
-        assert [e["role"] for e in history["entries"]] == ["customer", "bot"]
-        await ws.send_json({"type": "message", "text": "hallo igjen"})
+    async with client.ws_connect(socket_path("ws1")) as ws:
+        assert (await ws.receive_json()) == {"type": "history", "entries": []}
+        await ws.send_json({"type": "message", "id": "m1", "text": "hei"})
         assert (await ws.receive_json())["type"] == "typing"
+        assert (await ws.receive_json()) == {"type": "ack", "id": "m1"}
         reply = await ws.receive_json()
         assert reply["type"] == "message" and reply["sender"] == "bot"
         assert (await ws.receive_json())["type"] == "done"
         await ws.send_str("{broken")
         assert (await ws.receive_json())["type"] == "error"
+    async with client.ws_connect(socket_path("ws1")) as ws:
+        history = await ws.receive_json()
+        assert [e["role"] for e in history["entries"]] == ["customer", "bot"]
 
 
 async def test_websocket_from_a_foreign_origin_is_refused(client: TestClient) -> None:
@@ -176,7 +178,7 @@ async def test_messages_published_to_the_outbox_reach_the_open_socket(
     from bot.keys import ROUTER
     from bot.messages import Outbound
 
-    async with client.ws_connect("/ws?conversation=out1") as ws:
+    async with client.ws_connect(socket_path("out1")) as ws:
         assert (await ws.receive_json())["type"] == "history"
         await client.app[ROUTER].publish(
             "web:out1", Outbound("Hei, det er Kari her.", sender="agent")

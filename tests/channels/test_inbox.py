@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
-from bot.channels.inbox import GROUP, Event, Inbox
+from bot.channels.inbox import ATTEMPTS, GROUP, Event, Inbox
 from store import keys
 from tests.channels.conftest import drained
 from tests.helpers import async_true, eventually
@@ -120,3 +121,59 @@ async def test_the_inbox_recovers_when_redis_loses_its_stream(
     await drained(inbox)
     await inbox.stop()
     assert done == [1]
+
+
+async def test_a_failing_event_is_tried_again_and_then_kept_as_a_dead_letter(
+    redis_client: Redis,
+) -> None:
+    tries: dict[int, int] = {}
+
+    async def handle(data: dict[str, Any]) -> None:
+        tries[data["n"]] = tries.get(data["n"], 0) + 1
+        if data["n"] == 1 and tries[1] < 3:
+            raise ValueError("a passing hiccup")
+        if data["n"] == 2:
+            raise ValueError("always fails, fnr 15076500565")
+
+    inbox = Inbox(redis_client, "test", handle)
+    await inbox.start()
+    await inbox.accept(
+        [Event("m1", "c:1", {"n": 1}), Event("m2", "c:2", {"n": 2, "t": "15076500565"})]
+    )
+    await drained(inbox)
+    await inbox.stop()
+    assert tries == {1: 3, 2: ATTEMPTS}
+    dead = await redis_client.xrange(keys.inbox_dead("test"))
+    assert len(dead) == 1
+    fields = dead[0][1]
+    assert fields["conversation"] == "c:2" and fields["attempts"] == str(ATTEMPTS)
+    assert "15076500565" not in fields["event"] + fields["error"]  # masked
+
+
+async def test_an_event_failing_on_redis_stays_pending_and_is_done_later(
+    redis_client: Redis,
+) -> None:
+    done: list[int] = []
+    failed = 0
+    redis_away = True
+
+    async def handle(data: dict[str, Any]) -> None:
+        nonlocal failed
+        if redis_away:
+            failed += 1
+            raise RedisConnectionError("Redis is restarting")
+        done.append(data["n"])
+
+    inbox = Inbox(redis_client, "test", handle, claim_after=0.2)
+    await inbox.start()
+    await inbox.accept([Event("m1", "c:1", {"n": 1})])
+    deadline = asyncio.get_running_loop().time() + 15
+    while failed < ATTEMPTS:
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.05)
+    assert (await redis_client.xpending(keys.inbox("test"), GROUP))["pending"] == 1
+    redis_away = False
+    await drained(inbox, timeout=40)
+    await inbox.stop()
+    assert done == [1]
+    assert await redis_client.xlen(keys.inbox_dead("test")) == 0

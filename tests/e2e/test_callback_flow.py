@@ -62,7 +62,7 @@ async def ask_for_callback(stack: RunningStack, language: str) -> tuple[str, lis
         assert body["messages"][-1]["text"] == render_answer(ask, language)
     any_time = body["messages"][-1]["buttons"][0]
     body = await post(stack, sender, any_time["title"], payload=any_time["payload"])
-    return f"web:{sender}", body["messages"]
+    return f"api:{sender}", body["messages"]
 
 
 async def pending_for(stack: RunningStack, conversation_id: str) -> list[Callback]:

@@ -21,6 +21,7 @@ from core.clock import system_clock
 from store.handoffs import State
 from store.stores import Stores
 from tests.helpers import ANSWERS, LOCALES, PROFILE, ROOT, RunningStack, answer, start_stack
+from tests.web_chat import socket_path
 
 pytestmark = pytest.mark.stack
 
@@ -272,7 +273,7 @@ async def test_two_angry_messages_in_a_row_bring_a_person(
     assert [m["text"] for m in first["messages"]] == [answer("utter_login_help", "nb")]
     second = await post(desk_stack, sender, "dette er jo latterlig")
     assert queued.fullmatch(second["messages"][0]["text"])
-    found = await stores.handoffs.latest_for(f"web:{sender}")
+    found = await stores.handoffs.latest_for(f"api:{sender}")
     assert found is not None and found.card.reason.value == "frustrated"
     assert found.card.intents[-1] == "frustrated"
 
@@ -302,7 +303,7 @@ async def test_not_understood_three_times_in_a_row_brings_a_person(
     assert said[0].startswith(answer("utter_ask_rephrase", language))
     assert said[1] == answer("utter_fallback_offer_human", language)
     assert pattern("utter_handoff_queued", language).fullmatch(said[2])
-    found = await stores.handoffs.latest_for(f"web:{sender}")
+    found = await stores.handoffs.latest_for(f"api:{sender}")
     assert found is not None and found.card.reason.value == "not_understood"
 
 
@@ -312,7 +313,7 @@ async def test_a_handoff_survives_a_restart_of_every_process_but_redis(
     async with aiohttp.ClientSession() as http:
         kari = await api_login(http, desk_stack, "kari")
         ws_url = desk_stack.url.replace("http", "ws")
-        async with http.ws_connect(f"{ws_url}/ws?conversation=restart-1") as customer:
+        async with http.ws_connect(ws_url + socket_path("restart-1")) as customer:
             await customer.receive_json(timeout=10)
             await customer.send_json(
                 {"type": "message", "text": "Snakk med en person", "payload": "/request_human"}
@@ -320,7 +321,7 @@ async def test_a_handoff_survives_a_restart_of_every_process_but_redis(
             await next_message(customer)
         await post(desk_stack, "restart-2", "/request_human")
         claimed = await wait_for_card(stores, "web:restart-1")
-        waiting = await wait_for_card(stores, "web:restart-2")
+        waiting = await wait_for_card(stores, "api:restart-2")
         async with http.post(
             f"{desk_stack.url}/desk/api/handoffs/{claimed.id}/claim", json={}, headers=kari
         ) as response:
@@ -343,7 +344,7 @@ async def test_a_handoff_survives_a_restart_of_every_process_but_redis(
         assert after["transcript"][-1]["text"] == "Jeg ser på saken din nå."
 
         # The conversation carries on: the customer's message goes to the desk, not the bot,
-        async with http.ws_connect(f"{ws_url}/ws?conversation=restart-1") as customer:
+        async with http.ws_connect(ws_url + socket_path("restart-1")) as customer:
             history = await customer.receive_json(timeout=10)
             assert history["entries"][-1]["text"] == "Jeg ser på saken din nå."
             await customer.send_json({"type": "message", "text": "Takk, jeg venter"})

@@ -38,7 +38,7 @@ async def test_a_first_bare_customer_number_asks_what_it_is_about_and_keeps_the_
     assert [m["text"] for m in body["messages"]] == [
         answer("utter_what_is_it_about", body["language"])
     ]
-    events = await stack.tracker_events("web:first-number")
+    events = await stack.tracker_events("api:first-number")
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["customer_number"] == "12345678"
 

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.stack
 TUESDAY_MORNING = "2026-11-24T10:00:00+01:00"
 PASSWORD = "a long desk password"
 CUSTOMER = "privacy-kari"
-CONVERSATION = f"web:{CUSTOMER}"
+CONVERSATION = f"api:{CUSTOMER}"
 # Every number in the forms the customer writes it, and its bare digits.
 NUMBERS = {
     "fødselsnummer": ["150765 00565", "15076500565"],

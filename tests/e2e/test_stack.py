@@ -13,6 +13,7 @@ import pytest
 
 from stack import rasa_server
 from tests.helpers import EMAIL, GREETING, HOURS, PHONE, RunningStack, answer, post, texts
+from tests.web_chat import socket_path
 
 pytestmark = pytest.mark.stack
 
@@ -71,7 +72,7 @@ async def test_rasa_checks_action_responses_with_a_validator_built_once(
 async def test_websocket_chat_answers_and_shows_buttons(stack: RunningStack) -> None:
     async with (
         aiohttp.ClientSession() as http,
-        http.ws_connect(f"{stack.url.replace('http', 'ws')}/ws?conversation=ws-e2e") as ws,
+        http.ws_connect(stack.url.replace("http", "ws") + socket_path("ws-e2e")) as ws,
     ):
         assert (await ws.receive_json())["type"] == "history"
         await ws.send_json({"type": "message", "text": "hei"})
@@ -108,7 +109,7 @@ async def test_killing_rasa_gives_the_fallback_and_503_then_the_conversation_con
     await stack.wait_healthy(seconds=240)  # the supervisor restarts Rasa
     body = await post(stack, sender, "tusen takk, det var det jeg lurte på")
     assert texts(body) == ["Bare hyggelig! Si fra hvis det er noe mer."]
-    events = await stack.tracker_events(f"web:{sender}")
+    events = await stack.tracker_events(f"api:{sender}")
     said = [e["text"] for e in events if e["event"] == "user"]
     assert said[0] == "hei", "the tracker kept the earlier turns"
     assert said[-1] == "tusen takk, det var det jeg lurte på"

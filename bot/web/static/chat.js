@@ -1,6 +1,9 @@
 // Svar chat widget. Embed with: <script src="https://<front door>/static/chat.js" defer></script>
-// Talks to the front door over a WebSocket, reconnects by itself, and keeps messages typed
-// while offline until they can be sent. Every text is shown with textContent, never as HTML.
+// Talks to the front door over a WebSocket, reconnects by itself, and keeps every message until
+// the server acknowledges it (sent again after a reconnect; the server takes a copy once).
+// The conversation is the server's: its id and token are kept in localStorage and forgotten
+// after a day idle (the server says how long) or when the customer ends the chat, so the next
+// person at a shared computer starts afresh. Every text is shown with textContent, never as HTML.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -8,19 +11,16 @@
   var wsBase = (base.protocol === "https:" ? "wss://" : "ws://") + base.host;
   var lang = (document.documentElement.lang || navigator.language || "nb").slice(0, 2);
   var ui = {
-    nb: { title: "Chat med oss", open: "Chat med oss", close: "Lukk chatten", placeholder: "Skriv en melding…",
+    nb: { title: "Chat med oss", open: "Chat med oss", close: "Lukk chatten", end: "Avslutt", placeholder: "Skriv en melding…",
           send: "Send", offline: "Mistet forbindelsen. Prøver igjen…", typing: "skriver…",
           you: "Du", bot: "Assistent", agent: "Kundebehandler" },
-    en: { title: "Chat with us", open: "Chat with us", close: "Close the chat", placeholder: "Write a message…",
+    en: { title: "Chat with us", open: "Chat with us", close: "Close the chat", end: "End chat", placeholder: "Write a message…",
           send: "Send", offline: "Connection lost. Trying again…", typing: "typing…",
           you: "You", bot: "Assistant", agent: "Agent" }
   }[lang === "en" ? "en" : "nb"];
 
-  var conversation = localStorage.getItem("svar.conversation");
-  if (!conversation) {
-    conversation = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/-/g, "");
-    localStorage.setItem("svar.conversation", conversation);
-  }
+  var STORE = "svar.chat";
+  var conversation = load();  // {id, token, idle (s), last (ms)} or null: the server makes one
 
   var launcher = el("button", "svar-launcher", ui.open);
   launcher.type = "button";
@@ -29,10 +29,12 @@
   box.hidden = true;
   var head = el("div", "svar-head");
   var title = el("h2", null, ui.title);
+  var end = el("button", "svar-end", ui.end);
+  end.type = "button";
   var close = el("button", null, "×");
   close.type = "button";
   close.setAttribute("aria-label", ui.close);
-  head.append(title, close);
+  head.append(title, end, close);
   var status = el("div", "svar-status", ui.offline);
   status.hidden = true;
   status.setAttribute("role", "status");
@@ -50,12 +52,14 @@
   document.body.append(launcher, box);
 
   var socket = null;
-  var pending = [];   // messages typed while offline, sent on reconnect
+  var unacked = [];   // messages the server has not acknowledged yet, in the order typed
   var retry = 0;
   var typing = null;
+  var sequence = 0;
 
   launcher.addEventListener("click", openChat);
   close.addEventListener("click", function () { box.hidden = true; launcher.hidden = false; launcher.focus(); });
+  end.addEventListener("click", endChat);
   form.addEventListener("submit", function (event) { event.preventDefault(); submit(input.value, null); });
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); submit(input.value, null); }
@@ -69,20 +73,51 @@
     if (!socket) connect();
   }
 
+  function load() {
+    try {
+      var saved = JSON.parse(localStorage.getItem(STORE) || "null");
+      if (saved && saved.id && saved.token && Date.now() - saved.last < saved.idle * 1000) return saved;
+    } catch (e) { /* a broken entry is as good as none */ }
+    localStorage.removeItem(STORE);
+    return null;
+  }
+
+  function touch() {
+    if (!conversation) return;
+    conversation.last = Date.now();
+    localStorage.setItem(STORE, JSON.stringify(conversation));
+  }
+
   function connect() {
-    socket = new WebSocket(wsBase + "/ws?conversation=" + encodeURIComponent(conversation));
-    socket.addEventListener("open", function () {
+    var query = conversation
+      ? "?conversation=" + encodeURIComponent(conversation.id) + "&token=" + encodeURIComponent(conversation.token)
+      : "";
+    var current = socket = new WebSocket(wsBase + "/ws" + query);
+    current.addEventListener("open", function () {
       retry = 0;
       status.hidden = true;
-      while (pending.length) socket.send(JSON.stringify(pending.shift()));
+      unacked.forEach(function (message) { current.send(JSON.stringify(message)); });
     });
-    socket.addEventListener("message", function (event) { receive(JSON.parse(event.data)); });
-    socket.addEventListener("close", function () {
+    current.addEventListener("message", function (event) { receive(JSON.parse(event.data)); });
+    current.addEventListener("close", function () {
+      if (current !== socket) return;  // ended on purpose
       status.hidden = false;
       // Back off up to 30 s, with jitter so a restarted server is not hit by everyone at once.
       var delay = Math.min(30000, 1000 * Math.pow(2, retry++)) * (0.5 + Math.random() / 2);
       setTimeout(connect, delay);
     });
+  }
+
+  function endChat() {
+    localStorage.removeItem(STORE);
+    conversation = null;
+    unacked = [];
+    var old = socket;
+    socket = null;
+    if (old) old.close();
+    log.replaceChildren();
+    setTyping(false);
+    if (!box.hidden) connect();
   }
 
   function submit(text, payload) {
@@ -91,22 +126,40 @@
     input.value = "";
     clearButtons();
     show("customer", text);
-    var message = { type: "message", text: text };
+    var message = { type: "message", id: Date.now().toString(36) + "-" + (sequence++), text: text };
     if (payload) message.payload = payload;
+    unacked.push(message);
+    touch();
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-    else pending.push(message);
+  }
+
+  function acknowledged(id) {
+    unacked = unacked.filter(function (message) { return message.id !== id; });
   }
 
   function receive(data) {
-    if (data.type === "history") {
+    if (data.type === "conversation") {
+      conversation = { id: data.id, token: data.token, idle: data.idle_seconds, last: Date.now() };
+      touch();
+    } else if (data.type === "history") {
       log.replaceChildren();
       data.entries.forEach(function (entry) { show(entry.role, entry.text); });
+      // What the server has not acknowledged is not in its history yet: still the customer's.
+      unacked.forEach(function (message) { show("customer", message.text); });
+    } else if (data.type === "ack") {
+      acknowledged(data.id);
+      touch();
+    } else if (data.type === "limited") {
+      acknowledged(data.id);  // not taken: the answer asks the customer to send it again
+      setTyping(false);
+      show("system", data.text);
     } else if (data.type === "typing") {
       setTyping(true);
     } else if (data.type === "done") {
       setTyping(false);
     } else if (data.type === "message") {
       setTyping(false);
+      touch();
       show(data.sender, data.text, data.name);
       if (data.buttons && data.buttons.length) showButtons(data.buttons);
     } else if (data.type === "error") {

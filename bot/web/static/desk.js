@@ -67,7 +67,8 @@
     state.socket = socket;
     socket.addEventListener("open", function () { state.retry = 0; $("connection").hidden = true; });
     socket.addEventListener("message", function (event) { receive(JSON.parse(event.data)); });
-    socket.addEventListener("close", function () {
+    socket.addEventListener("close", function (event) {
+      if (event.code === 4401) { location.reload(); return; }  // the session ended: log in again
       $("connection").textContent = T.offline;
       $("connection").hidden = false;
       var delay = Math.min(15000, 500 * Math.pow(2, state.retry++)) * (0.5 + Math.random() / 2);

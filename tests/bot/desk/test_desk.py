@@ -21,9 +21,11 @@ from store import keys
 from store.agents import Agents
 from store.conversations import Conversations, Mode
 from store.handoffs import Handoffs, State
+from store.sessions import Sessions
 from store.transcripts import Transcripts
 from tests.helpers import AGENT_PASSWORD as PASSWORD
 from tests.helpers import login, make_card
+from tests.web_chat import socket_path
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
 
@@ -134,7 +136,7 @@ async def test_a_card_appears_live_the_agent_claims_and_both_sides_chat_through_
     ola = await login(client, "ola")
     async with (
         client.ws_connect("/desk/ws", headers={"Cookie": kari["Cookie"]}) as desk,
-        client.ws_connect("/ws?conversation=live") as customer,
+        client.ws_connect(socket_path("live")) as customer,
     ):
         assert (await desk.receive_json(timeout=5))["type"] == "snapshot"
         assert (await customer.receive_json(timeout=5))["type"] == "history"
@@ -202,9 +204,20 @@ async def test_a_hundred_agents_clicking_claim_at_once_one_gets_the_chat_the_oth
     client: TestClient, redis_client: Redis
 ) -> None:
     names = [f"agent{i:03d}" for i in range(100)]
+    # A hundred agents with one password hash, logged in straight through the session store:
+    # a hundred logins would be a hundred scrypt runs (and more than one IP may try).
+    shared_hash = await redis_client.hget(keys.agent("kari"), "password")
     for name in names:
-        await Agents(redis_client).add(name, name.title(), PASSWORD)
-    sessions = await asyncio.gather(*(login(client, name) for name in names))
+        await redis_client.hset(
+            keys.agent(name), mapping={"name": name.title(), "password": shared_hash}
+        )
+    agents = Agents(redis_client)
+    sessions = []
+    for name in names:
+        agent = await agents.get(name)
+        assert agent is not None
+        token, session = await Sessions(redis_client, agents).create(agent)
+        sessions.append({"Cookie": f"svar_desk={token}", "X-CSRF-Token": session.csrf})
     handoff_id = await queued(redis_client, "hundred")
     responses = await asyncio.gather(
         *(
@@ -277,7 +290,7 @@ async def test_waiting_customers_are_told_their_place_now_and_then(
 ) -> None:
     first = await queued(redis_client, "wait1")
     await queued(redis_client, "wait2")
-    async with client.ws_connect("/ws?conversation=wait2") as customer:
+    async with client.ws_connect(socket_path("wait2")) as customer:
         await customer.receive_json(timeout=5)
         assert await send_wait_updates(client.app, now=time.time()) == 0  # just queued
         later = time.time() + 300
@@ -320,3 +333,17 @@ async def test_the_desk_says_which_messenger_reply_rule_applies(
     headers = await login(client)
     response = await client.get(f"/desk/api/handoffs/{handoff_id}", headers=headers)
     assert (await response.json())["reply_window"] == window
+
+
+async def test_the_queue_comes_a_page_at_a_time(client: TestClient, redis_client: Redis) -> None:
+    for i in range(105):
+        await queued(redis_client, f"page{i}")
+    headers = await login(client)
+    first = await (await client.get("/desk/api/queue", headers=headers)).json()
+    assert first["waiting_total"] == 105
+    assert [h["place"] for h in first["waiting"]] == list(range(1, 101))
+    rest = await (await client.get("/desk/api/queue?start=100", headers=headers)).json()
+    assert [h["conversation_id"] for h in rest["waiting"]] == [
+        f"web:page{i}" for i in range(100, 105)
+    ]
+    assert (await client.get("/desk/api/queue?start=x", headers=headers)).status == 400
