@@ -38,10 +38,10 @@ from stack.scratch_redis import free_port
 from store import keys
 from store.callbacks import Callback
 from store.complaints import new_complaint
-from tests.web_chat import SECRET as CONVERSATION_SECRET
 from store.conversations import Conversations
 from store.handoffs import Handoffs
 from store.stores import Stores
+from tests.web_chat import SECRET as CONVERSATION_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -28,7 +28,7 @@ from store.transcripts import Transcripts
 from tests.helpers import OSLO, TUESDAY_10, tracker
 
 SUNDAY_03 = datetime(2026, 11, 22, 3, 0, tzinfo=OSLO)
-POLICY = QueuePolicy(long_wait_minutes=15, extra_high_load_waiting=8)
+POLICY = QueuePolicy(long_wait_minutes=15, extra_high_load_waiting=8, quiet_return_minutes=30)
 FNR = "15076500565"
 
 

@@ -8,7 +8,6 @@ from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
 from bot.app import create_app
-from bot.desk.auth import MAX_FAILED_LOGINS
 from core.settings import Settings
 from store.agents import Agents
 
@@ -64,17 +63,6 @@ async def test_a_session_of_one_login_does_not_carry_the_csrf_token_of_another(
     assert first["X-CSRF-Token"] != second["X-CSRF-Token"]
     mixed = {"Cookie": first["Cookie"], "X-CSRF-Token": second["X-CSRF-Token"]}
     assert (await desk.post("/desk/api/logout", headers=mixed)).status == 403
-
-
-async def test_a_right_login_clears_the_count_of_failed_ones(desk: TestClient) -> None:
-    for _ in range(MAX_FAILED_LOGINS - 1):
-        wrong = await desk.post("/desk/api/login", json={"username": "kari", "password": "no"})
-        assert wrong.status == 401
-    await log_in(desk)
-    for _ in range(MAX_FAILED_LOGINS - 1):
-        wrong = await desk.post("/desk/api/login", json={"username": "kari", "password": "no"})
-        assert wrong.status == 401
-    await log_in(desk)  # not locked out: the count started again after the right login
 
 
 async def test_a_login_that_is_not_json_is_refused(desk: TestClient) -> None:
