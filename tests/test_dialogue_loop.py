@@ -31,7 +31,7 @@ from core.company import CompanyProfile
 from core.content.answers import AnswerBook
 from core.content.facts import company_facts
 from core.content.locale import Locale
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 CONTENT = ROOT / "content"
 PROFILE = CompanyProfile.load(CONTENT / "company.yml")

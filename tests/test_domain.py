@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from core.content.answers import AnswerBook
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 ANSWERS = AnswerBook.load(ROOT / "content" / "answers")

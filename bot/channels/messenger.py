@@ -241,6 +241,8 @@ async def _messenger(app: web.Application) -> AsyncIterator[None]:
             settings.graph_api_url,
             settings.messenger_page_token,
             settings.messenger_app_secret,
+            backoff=settings.graph_backoff,
+            max_backoff=settings.graph_max_backoff,
         )
         messenger = Messenger(
             app[STORES],

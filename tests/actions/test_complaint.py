@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from actions.complaint import ActionRegisterComplaint
 from store.complaints import Complaints
-from tests.actions.test_handoff import OSLO, action_env, tracker  # noqa: F401 (a fixture)
+from tests.helpers import OSLO, tracker
 
 pytestmark = pytest.mark.usefixtures("action_env")
 

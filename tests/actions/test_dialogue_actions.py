@@ -50,13 +50,19 @@ def test_opening_hours_on_christmas_eve_say_when_we_open_after_the_holidays() ->
     assert values["next_opening"]["value"] == "2026-12-28T08:00:00+01:00"
 
 
-async def test_opening_hours_action_sends_the_answer_with_its_values() -> None:
+async def test_opening_hours_action_reads_the_set_clock_and_sends_the_answer_with_its_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SVAR_CLOCK", "2026-11-21T12:00:00+01:00")  # a Saturday
+    context.cache_clear()
     dispatcher = CollectingDispatcher()
-    assert await ActionOpeningHours().run(dispatcher, tracker(), {}) == []
-    assert dispatcher.messages[0]["response"] in {
-        "utter_opening_hours_open",
-        "utter_opening_hours_closed",
-    }
+    try:
+        assert await ActionOpeningHours().run(dispatcher, tracker(), {}) == []
+    finally:
+        context.cache_clear()
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_opening_hours_closed"
+    assert message["next_opening"] == {"type": "date_time", "value": "2026-11-23T08:00:00+01:00"}
 
 
 @pytest.mark.parametrize(

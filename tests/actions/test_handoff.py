@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from redis.asyncio import Redis
 
@@ -28,11 +25,10 @@ from core.transcript import Entry
 from store.conversations import Conversations, Mode
 from store.handoffs import Handoffs, State
 from store.transcripts import Transcripts
+from tests.helpers import OSLO, TUESDAY_10, tracker
 
-OSLO = ZoneInfo("Europe/Oslo")
-TUESDAY_10 = datetime(2026, 11, 24, 10, 0, tzinfo=OSLO)
 SUNDAY_03 = datetime(2026, 11, 22, 3, 0, tzinfo=OSLO)
-POLICY = QueuePolicy(long_wait_minutes=15, extra_high_load_waiting=8)
+POLICY = QueuePolicy(long_wait_minutes=15, extra_high_load_waiting=8, quiet_return_minutes=30)
 FNR = "15076500565"
 
 
@@ -163,22 +159,6 @@ def test_ratings_people_type_are_understood(
     entity: str | None, text: str, rating: int | None
 ) -> None:
     assert parse_rating(entity, text) == rating
-
-
-@pytest.fixture
-def action_env(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[None]:
-    """The action server's environment: the tests' Redis, and a Tuesday morning."""
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("SVAR_CLOCK", TUESDAY_10.isoformat())
-    context.cache_clear()
-    yield
-    context.cache_clear()
-
-
-def tracker(conversation_id: str, latest: dict[str, Any], events: list[dict[str, Any]]) -> Tracker:
-    return Tracker(
-        conversation_id, {"language": "nb"}, latest, events, False, None, None, "action_listen"
-    )
 
 
 async def test_the_action_queues_pauses_the_conversation_and_the_rating_is_kept(

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from stack.scratch_redis import free_port
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 NLG_TOKEN = "nlg-token-Hq72mZ"
 

@@ -17,15 +17,14 @@ from redis.asyncio import Redis
 from bot.app import create_app
 from bot.channels.inbox import Inbox
 from core.card import build_card
-from core.content.locale import Locale
 from core.settings import Settings
 from store.agents import Agents
 from store.handoffs import Handoffs
 from store.transcripts import Transcripts
-from tests.conftest import RunningStack
 from tests.fakes import graph_api as fb
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.helpers import AGENT_PASSWORD, CARD_TEXTS, RunningStack, login
 
 PAGE_TOKEN = "EAAtestpagetoken"
 APP_SECRET = "test-app-secret"
@@ -136,19 +135,11 @@ async def drained(inbox: Inbox, timeout: float = 15) -> None:
 
 # --- The agent desk, as an agent uses it ------------------------------------------------
 
-DESK_PASSWORD = "a long desk password"
-CARD_TEXTS = Locale.load_all(Settings().content_dir / "locale.yml")["nb"].card
-
 
 async def desk_login(client: TestClient, redis: Redis, username: str = "kari") -> dict[str, str]:
     """Create the agent, log in; the headers the desk page sends with every change."""
-    await Agents(redis).add(username, username.title(), DESK_PASSWORD)
-    response = await client.post(
-        "/desk/api/login", json={"username": username, "password": DESK_PASSWORD}
-    )
-    assert response.status == 200, await response.text()
-    token = response.cookies["svar_desk"].value
-    return {"Cookie": f"svar_desk={token}", "X-CSRF-Token": (await response.json())["csrf"]}
+    await Agents(redis).add(username, username.title(), AGENT_PASSWORD)
+    return await login(client, username)
 
 
 async def hand_off(redis: Redis, conversation_id: str, channel: str, language: str) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.channels.inbox import ATTEMPTS, GROUP, Event, Inbox
 from store import keys
 from tests.channels.conftest import drained
+from tests.helpers import async_true, eventually
 
 
 async def test_an_event_id_is_accepted_once(redis_client: Redis) -> None:
@@ -70,7 +72,11 @@ async def test_events_a_stopped_front_door_had_in_hand_are_processed_by_another(
     async def handle(data: dict[str, Any]) -> None:
         done.append(data["n"])
 
-    await asyncio.sleep(0.3)
+    async def idle_long_enough() -> bool:
+        held = await redis_client.xpending_range(keys.inbox("test"), GROUP, "-", "+", 10)
+        return len(held) == 3 and all(e["time_since_delivered"] >= 200 for e in held)
+
+    await eventually(idle_long_enough, what="three events idle for 0.2 s")
     second = Inbox(redis_client, "test", handle, claim_after=0.2)
     await second.start()
     await drained(second)
@@ -98,7 +104,9 @@ async def _ignore(data: dict[str, Any]) -> None:
     return None
 
 
-async def test_the_inbox_recovers_when_redis_loses_its_stream(redis_client: Redis) -> None:
+async def test_the_inbox_recovers_when_redis_loses_its_stream(
+    redis_client: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
     done: list[int] = []
 
     async def handle(data: dict[str, Any]) -> None:
@@ -107,7 +115,8 @@ async def test_the_inbox_recovers_when_redis_loses_its_stream(redis_client: Redi
     inbox = Inbox(redis_client, "test", handle)
     await inbox.start()
     await redis_client.flushdb()  # a Redis restarted without its data
-    await asyncio.sleep(1.2)  # the reader's block ends and it finds the group gone
+    # The reader's block ends and it finds the group gone.
+    await eventually(async_true(lambda: "the stream was gone" in caplog.text), what="the warning")
     await inbox.accept([Event("m1", "c:1", {"n": 1})])
     await drained(inbox)
     await inbox.stop()

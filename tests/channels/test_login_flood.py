@@ -12,9 +12,10 @@ from redis.asyncio import Redis
 from bot.app import create_app
 from core.settings import Settings
 from store.agents import Agents
-from tests.channels.conftest import DESK_PASSWORD, post_delivery, with_messenger
+from tests.channels.conftest import post_delivery, with_messenger
 from tests.fakes import graph_api as fb
 from tests.fakes.graph_api import FakeGraphAPI
+from tests.helpers import AGENT_PASSWORD as DESK_PASSWORD
 
 FLOOD = 200
 

@@ -20,8 +20,7 @@ import redis.asyncio as aioredis
 from playwright.async_api import async_playwright, expect
 
 from store.callbacks import Callback, Callbacks
-from tests.conftest import CHROMIUM_ARGS, ROOT, RunningStack, start_stack
-from tests.e2e.test_stack import LOCALES, post, render_answer
+from tests.helpers import CHROMIUM_ARGS, ROOT, RunningStack, post, render_answer, start_stack
 
 pytestmark = pytest.mark.stack
 
@@ -34,9 +33,14 @@ ASKS = [
     "utter_ask_callback_topic",
     "utter_ask_callback_time_window",
 ]
+# The promise as the customer reads it, in each language.
+PROMISE = {
+    "nb": "Takk! Vi ringer deg på 41 23 45 67 innen tirsdag 26. mai kl. 16.00.",
+    "en": "Thank you! We'll call you on 98 76 54 32 by Tuesday 26 May at 16:00.",
+}
 CUSTOMERS = {
-    "nb": (["kan dere ringe meg?", "Kari Nordmann", "412 34 567", "flytting til ny leilighet"], "41 23 45 67"),
-    "en": (["can you call me back please", "John Smith", "+47 98765432", "moving house next month"], "98 76 54 32"),
+    "nb": ["er det mulig at dere ringer meg opp?", "Kari Nordmann", "412 34 567", "flytting til ny leilighet"],
+    "en": ["could someone from your team phone me?", "John Smith", "+47 98765432", "moving house next month"],
 }  # fmt: skip
 
 
@@ -50,7 +54,7 @@ def friday_stack(
 
 async def ask_for_callback(stack: RunningStack, language: str) -> tuple[str, list[dict[str, Any]]]:
     """Chat through the callback form as a customer; the conversation id and the last replies."""
-    turns, _ = CUSTOMERS[language]
+    turns = CUSTOMERS[language]
     sender = f"cb-{language}-{uuid.uuid4().hex[:8]}"
     for turn, ask in zip(turns, ASKS, strict=True):
         body = await post(stack, sender, turn)
@@ -76,13 +80,9 @@ async def test_friday_evening_callback_is_promised_for_tuesday_and_recorded(
     friday_stack: RunningStack, language: str
 ) -> None:
     conversation_id, replies = await ask_for_callback(friday_stack, language)
-    turns, phone_shown = CUSTOMERS[language]
-    deadline_text = LOCALES[language].date_time(PROMISED)
-    assert [m["text"] for m in replies] == [
-        render_answer(
-            "utter_callback_confirmed", language, phone=phone_shown, deadline=deadline_text
-        )
-    ]
+    turns = CUSTOMERS[language]
+    [promise] = [m["text"] for m in replies]
+    assert promise.startswith(PROMISE[language]), promise
     [callback] = await pending_for(friday_stack, conversation_id)
     assert callback.name == turns[1]
     assert callback.deadline == PROMISED.timestamp()

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import RunningStack
-from tests.e2e.test_stack import answer, post, render_answer
+from tests.helpers import RunningStack, answer, post, render_answer
 
 pytestmark = pytest.mark.stack
 

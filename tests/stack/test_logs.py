@@ -20,7 +20,7 @@ from stack.processes import ProcessSpec, StackConfig, specs
 from stack.rasa_auth import auth_token_from_environment
 from stack.scratch_redis import free_port
 from stack.supervisor import StartupError, Supervisor
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 FNR = "01019010046"
 TOKEN = "rasa-token-Zq81xPw3"

@@ -1,19 +1,25 @@
 """The private Redis of `make run` lets in only the stack: a fresh password each run, kept out
-of command lines, in files only the owner can read; the project's commands find it."""
+of command lines, in files only the owner can read; the project's commands find it; what the
+stack stored is there again after a real restart of that Redis."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
-import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import redis
+from redis.asyncio import Redis
 
-from core.settings import RUNNING_REDIS_FILE, Settings
-from stack.processes import StackConfig, specs
+from core.transcript import Entry
+from stack.processes import ProcessSpec, StackConfig, specs
 from stack.scratch_redis import free_port
+from store.handoffs import Handoffs, State
+from store.transcripts import Transcripts
+from tests.helpers import eventually_sync, make_card
 
 
 def config(tmp_path: Path, port: int) -> StackConfig:
@@ -37,36 +43,63 @@ def test_the_private_redis_refuses_anyone_without_the_password(tmp_path: Path) -
     conf = Path(spec.command[1])
     assert conf.stat().st_mode & 0o777 == 0o600
     assert (conf.parent.stat().st_mode & 0o777) == 0o700
-    server = subprocess.Popen(spec.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with_password = redis.Redis.from_url(stack.redis_url, socket_timeout=2)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                assert with_password.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    with running(spec, stack.redis_url):
         stranger = redis.Redis(host="127.0.0.1", port=port, socket_timeout=2)
         with pytest.raises(redis.AuthenticationError):
             stranger.ping()
+
+
+async def test_after_a_real_restart_of_the_private_redis_handoffs_are_as_they_were(
+    tmp_path: Path,
+) -> None:
+    """Every process stops, Redis too (as Ctrl-C stops `make run`), and starts again."""
+    stack = config(tmp_path, free_port())
+    (spec,) = [s for s in specs(stack, tmp_path / "model.tar.gz") if s.name == "redis"]
+    with running(spec, stack.redis_url):
+        before = Redis.from_url(stack.redis_url, decode_responses=True)
+        store = Handoffs(before)
+        claimed = (await store.enqueue(make_card("web:claimed"))).handoff_id
+        waiting = (await store.enqueue(make_card("web:waiting"))).handoff_id
+        await store.claim(claimed, "kari")
+        await store.add_note(claimed, "kari", "ringer tilbake i morgen")
+        await Transcripts(before).append("web:claimed", Entry("customer", "hallo?"))
+        await before.close()
+
+    with running(spec, stack.redis_url):
+        client = Redis.from_url(stack.redis_url, decode_responses=True)
+        after = Handoffs(client)
+        assert [h.id for h in await after.waiting()] == [waiting]
+        assert [(h.id, h.agent, h.state) for h in await after.claimed()] == [
+            (claimed, "kari", State.CLAIMED)
+        ]
+        assert [n.text for n in await after.notes(claimed)] == ["ringer tilbake i morgen"]
+        found = await after.get(claimed)
+        assert found is not None and found.card == make_card("web:claimed")
+        assert [e.text for e in await Transcripts(client).read("web:claimed")] == ["hallo?"]
+        await client.close()
+
+
+@contextlib.contextmanager
+def running(spec: ProcessSpec, url: str) -> Iterator[None]:
+    """The Redis of `spec` running until the block ends; then stopped as the supervisor stops
+    it (SIGTERM), so it writes its data out as it would at Ctrl-C."""
+    server = subprocess.Popen(spec.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=2)
+        eventually_sync(
+            lambda: pings(client),
+            10,
+            "the private Redis",
+            give_up=lambda: server.poll() is not None,
+        )
+        yield
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        assert server.wait(timeout=10) == 0
 
 
-def test_commands_reach_the_redis_the_running_stack_left_word_of(tmp_path: Path) -> None:
-    state = tmp_path / "state"
-    state.mkdir()
-    (state / RUNNING_REDIS_FILE).write_text("redis://:s3cret-pw@127.0.0.1:6390/0\n")
-    assert Settings.from_env({"SVAR_STATE": str(state)}).redis_url == (
-        "redis://:s3cret-pw@127.0.0.1:6390/0"
-    )
-    # An explicit REDIS_URL wins, and with no stack running the default stays.
-    given = {"SVAR_STATE": str(state), "REDIS_URL": "redis://127.0.0.1:6379/2"}
-    assert Settings.from_env(given).redis_url == "redis://127.0.0.1:6379/2"
-    assert Settings.from_env({"SVAR_STATE": str(tmp_path / "none")}).redis_url == (
-        "redis://127.0.0.1:6379/0"
-    )
+def pings(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.ConnectionError:
+        return False

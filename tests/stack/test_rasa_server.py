@@ -13,7 +13,7 @@ from rasa.shared.exceptions import RasaException
 
 from stack import rasa_server
 from stack.processes import StackConfig, specs
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 VALID_ACTION_RESPONSE = {
     "events": [{"event": "slot", "timestamp": None, "name": "postal_code", "value": "0552"}],

@@ -12,7 +12,7 @@ from store.audit import PrivacyAudit
 from store.privacy import erase
 from store.retention import sweep
 from store.stores import Stores
-from tests.store.test_privacy import RETENTION, keep_everything_about, mentions
+from tests.helpers import RETENTION, keep_everything_about, mentions
 
 
 async def test_the_trail_holds_what_who_which_and_when_and_outlives_the_erasure(

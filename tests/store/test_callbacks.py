@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from redis.asyncio import Redis
 
 from bot.reports.callbacks import render, summarise
 from store.callbacks import Callback, CallbackError, Callbacks, Status
+from tests.helpers import PROMISED_AT, promise
 
-NOW = datetime(2026, 5, 15, 20, 0, tzinfo=timezone.utc)
-
-
-def promise(name: str, due_in_hours: float) -> Callback:
-    return Callback.new(
-        conversation_id=f"web:{name}",
-        channel="web",
-        language="nb",
-        name=name,
-        phone="+4741234567",
-        topic="moving",
-        time_window="any",
-        requested_at=NOW,
-        deadline=NOW + timedelta(hours=due_in_hours),
-    )
+NOW = PROMISED_AT
 
 
 async def test_pending_callbacks_come_soonest_deadline_first(redis_client: Redis) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from store.desk_feed import DeskFeed
-from tests.store.test_handoffs import queue
+from tests.helpers import queue
 
 
 async def test_a_card_read_but_not_announced_is_announced_by_a_front_door_later(

@@ -7,43 +7,11 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
-from core.card import ContextCard, build_card
-from core.content.locale import Locale
-from core.settings import Settings
-from core.transcript import Entry
 from store import keys
 from store.conversations import Conversations, Mode
 from store.handoff_log import HandoffLog
 from store.handoffs import Conflict, Handoffs, NotFound, State, estimate_minutes
-from store.transcripts import Transcripts
-
-# What the card says in the company's first language, as the action server builds it.
-CARD_TEXTS = Locale.load_all(Settings().content_dir / "locale.yml")["nb"].card
-
-
-def make_card(conversation_id: str, text: str = "jeg vil snakke med en person") -> ContextCard:
-    return build_card(
-        conversation_id=conversation_id,
-        channel="web",
-        language="nb",
-        events=[
-            {
-                "event": "user",
-                "text": text,
-                "parse_data": {"intent": {"name": "request_human"}, "entities": []},
-            }
-        ],
-        slots={},
-        transcript=[Entry("customer", text, 1.0)],
-        topic_titles={},
-        texts=CARD_TEXTS,
-        now=1.0,
-    )
-
-
-async def queue(redis: Redis, conversation_id: str, now: float | None = None) -> str:
-    await Conversations(redis).touch(conversation_id, "web")
-    return (await Handoffs(redis).enqueue(make_card(conversation_id), now)).handoff_id
+from tests.helpers import make_card, queue
 
 
 async def test_cards_queue_in_order_with_their_place_and_the_conversation_is_queued(
@@ -154,29 +122,6 @@ async def test_the_rating_is_kept_once_with_the_closed_handoff(redis_client: Red
     assert await store.rate("web:nobody", 3) is None
     with pytest.raises(ValueError):
         await store.rate("web:rate", 6)
-
-
-async def test_after_a_restart_claims_queue_notes_and_transcript_are_as_they_were(
-    redis_client: Redis, redis_url: str
-) -> None:
-    before = Redis.from_url(redis_url, decode_responses=True)
-    store = Handoffs(before)
-    claimed = await queue(before, "web:claimed")
-    waiting = await queue(before, "web:waiting")
-    await store.claim(claimed, "kari")
-    await store.add_note(claimed, "kari", "ringer tilbake i morgen")
-    await Transcripts(before).append("web:claimed", Entry("customer", "hallo?"))
-    await before.close()  # every process but Redis stops
-
-    after = Handoffs(Redis.from_url(redis_url, decode_responses=True))
-    assert [h.id for h in await after.waiting()] == [waiting]
-    assert [(h.id, h.agent, h.state) for h in await after.claimed()] == [
-        (claimed, "kari", State.CLAIMED)
-    ]
-    assert [n.text for n in await after.notes(claimed)] == ["ringer tilbake i morgen"]
-    found = await after.get(claimed)
-    assert found is not None and found.card == make_card("web:claimed")
-    assert [e.text for e in await Transcripts(redis_client).read("web:claimed")] == ["hallo?"]
 
 
 async def test_the_log_holds_every_event_of_a_handoff_for_reports(redis_client: Redis) -> None:

@@ -7,85 +7,16 @@ import json
 import os
 import sys
 import time
-from datetime import datetime, timedelta, timezone
 
 from redis.asyncio import Redis
 
 from core.clock import system_clock
-from core.retention import Retention
-from core.transcript import Entry
 from store import keys
 from store.audit import PrivacyAudit
-from store.callbacks import Callback
-from store.complaints import new_complaint
 from store.privacy import erase, export
 from store.retention import bound_the_unbounded, sweep
 from store.stores import Stores
-from tests.store.test_handoffs import make_card
-
-RETENTION = Retention()
-# What the customer and the agents wrote in `keep_everything_about`.
-WRITTEN = ("hei, jeg vil klage", "ringer tilbake", "Kari Nordmann", "+4741234567",
-           "regningen er feil", "prøv igjen", "hallo")  # fmt: skip
-
-
-async def keep_everything_about(stores: Stores, conversation_id: str) -> None:
-    """One customer's whole history: a chat, a handoff with a note and a rating, a callback
-    with a call attempt, a complaint, Rasa's tracker and an unprocessed Messenger event."""
-    redis = stores.redis
-    await stores.conversations.touch(conversation_id, "web")
-    await stores.transcripts.append(conversation_id, Entry("customer", "hei, jeg vil klage"))
-    queued = await stores.handoffs.enqueue(make_card(conversation_id))
-    await stores.handoffs.claim(queued.handoff_id, "kari")
-    await stores.handoffs.add_note(queued.handoff_id, "kari", "ringer tilbake")
-    await stores.handoffs.begin_close(queued.handoff_id, "kari")
-    await stores.handoffs.finish_close(queued.handoff_id, "kari", "follow_up")
-    await stores.handoffs.rate(conversation_id, 4)
-    now = datetime.now(timezone.utc)
-    callback = Callback.new(
-        conversation_id=conversation_id,
-        channel="web",
-        language="nb",
-        name="Kari Nordmann",
-        phone="+4741234567",
-        topic="complaint",
-        time_window="any",
-        requested_at=now,
-        deadline=now + timedelta(days=1),
-    )
-    await stores.callbacks.add(callback)
-    await stores.callbacks.take(callback.id, "ola")
-    await stores.callbacks.record_attempt(callback.id, "ola", False, "no_answer", "prøv igjen")
-    await stores.complaints.add(
-        new_complaint(conversation_id, "web", "nb", "regningen er feil", time.time(), time.time())
-    )
-    await redis.set(keys.rasa_tracker(conversation_id), json.dumps({"sender_id": conversation_id}))
-    await redis.xadd(
-        keys.inbox("messenger"),
-        {"conversation": conversation_id, "event": json.dumps({"text": "hallo"})},
-    )
-
-
-async def mentions(redis: Redis, needle: str) -> set[str]:
-    """Every key whose name or value mentions `needle`, whatever its type."""
-    found = set()
-    for key in await redis.keys("*"):
-        kind = await redis.type(key)
-        if kind == "string":
-            values = [await redis.get(key)]
-        elif kind == "hash":
-            values = [f"{k}={v}" for k, v in (await redis.hgetall(key)).items()]
-        elif kind == "list":
-            values = await redis.lrange(key, 0, -1)
-        elif kind == "zset":
-            values = await redis.zrange(key, 0, -1)
-        elif kind == "set":
-            values = list(await redis.smembers(key))
-        else:
-            values = [json.dumps(f) for _, f in await redis.xrange(key)]
-        if needle in key or any(needle in str(v) for v in values):
-            found.add(key)
-    return found
+from tests.helpers import RETENTION, WRITTEN, keep_everything_about, mentions
 
 
 async def test_erase_leaves_nothing_of_the_customer_and_export_gave_all_of_it(

@@ -14,8 +14,8 @@ from bot.app import create_app
 from core.settings import Settings
 from store.agents import Agents
 from store.callbacks import Callback, Callbacks
-from tests.bot.desk.test_desk import PASSWORD, login
-from tests.store.test_callbacks import promise
+from tests.helpers import AGENT_PASSWORD as PASSWORD
+from tests.helpers import login, promise
 
 NOW = datetime(2026, 5, 15, 20, 0, tzinfo=timezone.utc)
 

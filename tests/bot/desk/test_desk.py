@@ -23,11 +23,11 @@ from store.conversations import Conversations, Mode
 from store.handoffs import Handoffs, State
 from store.sessions import Sessions
 from store.transcripts import Transcripts
-from tests.store.test_handoffs import make_card
+from tests.helpers import AGENT_PASSWORD as PASSWORD
+from tests.helpers import login, make_card
 from tests.web_chat import socket_path
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -35,16 +35,6 @@ async def client(aiohttp_client, settings: Settings, redis_client: Redis) -> Tes
     await Agents(redis_client).add("kari", "Kari", PASSWORD)
     await Agents(redis_client).add("ola", "Ola", PASSWORD)
     return await aiohttp_client(create_app(settings))
-
-
-async def login(client: TestClient, username: str = "kari") -> dict[str, str]:
-    """Log in; the headers a desk page sends with every change."""
-    response = await client.post(
-        "/desk/api/login", json={"username": username, "password": PASSWORD}
-    )
-    assert response.status == 200, await response.text()
-    token = response.cookies["svar_desk"].value
-    return {"Cookie": f"svar_desk={token}", "X-CSRF-Token": (await response.json())["csrf"]}
 
 
 async def queued(redis: Redis, conversation: str) -> str:

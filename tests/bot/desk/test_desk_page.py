@@ -13,7 +13,7 @@ from core.settings import Settings
 from store.agents import Agents
 from store.conversations import Conversations
 from store.handoffs import Handoffs
-from tests.store.test_handoffs import make_card
+from tests.helpers import make_card
 
 pytestmark = pytest.mark.browser
 

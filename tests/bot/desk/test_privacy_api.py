@@ -18,8 +18,8 @@ from store import keys
 from store.agents import Agents
 from store.audit import PrivacyAudit
 from store.stores import Stores
-from tests.bot.desk.test_desk import PASSWORD, login
-from tests.store.test_privacy import RETENTION, keep_everything_about, mentions
+from tests.helpers import AGENT_PASSWORD as PASSWORD
+from tests.helpers import RETENTION, keep_everything_about, login, mentions
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
 ERASE_ME, KEEP_ME = "web:erase-me", "web:keep-me"

@@ -19,8 +19,7 @@ from core.settings import Settings
 from store import keys
 from store.agents import Agents
 from store.stores import Stores
-from tests.store.test_handoffs import make_card
-from tests.store.test_privacy import RETENTION, keep_everything_about, mentions
+from tests.helpers import RETENTION, keep_everything_about, make_card, mentions
 
 pytestmark = pytest.mark.browser
 

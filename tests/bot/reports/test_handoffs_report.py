@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-import time
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timezone
 
 from redis.asyncio import Redis
 
 from bot.reports.handoffs import report
 from core.settings import Settings
 from store.handoffs import Handoffs
-from tests.store.test_handoffs import queue
+from tests.helpers import queue
 
 
 async def test_a_report_row_says_why_how_long_who_how_it_ended_and_the_rating(
     redis_client: Redis, settings: Settings
 ) -> None:
     store = Handoffs(redis_client)
-    now = time.time()
+    # 23:30 UTC is already the next day in Oslo: the row belongs to Oslo's Thursday.
+    now = datetime(2026, 11, 25, 23, 30, tzinfo=timezone.utc).timestamp()
     rated = await queue(redis_client, "web:report", now=now)
     await store.claim(rated, "kari", now=now + 90)
     await store.add_note(rated, "kari", "ringer i morgen")
@@ -31,8 +30,9 @@ async def test_a_report_row_says_why_how_long_who_how_it_ended_and_the_rating(
     waiting = await queue(redis_client, "web:waiting", now=now)
 
     # The report's days are the company's (Oslo's), not the machine's.
-    today = datetime.fromtimestamp(now, ZoneInfo("Europe/Oslo")).date()
-    rows = list(csv.DictReader(io.StringIO(await report(settings, today, today))))
+    wednesday, thursday = date(2026, 11, 25), date(2026, 11, 26)
+    assert list(csv.DictReader(io.StringIO(await report(settings, wednesday, wednesday)))) == []
+    rows = list(csv.DictReader(io.StringIO(await report(settings, thursday, thursday))))
     assert [r["handoff"] for r in rows] == [rated, waiting]
     first = rows[0]
     assert {k: first[k] for k in ("conversation", "channel", "language", "reason")} == {

@@ -1,0 +1,393 @@
+"""What many test files share: the facts as a customer reads them, talking to a running stack,
+and waiting for a state with a deadline. Fixtures live in conftest.py; test files import
+helpers from here only, never from one another."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import redis
+from aiohttp.test_utils import TestClient
+from rasa_sdk import Tracker
+from redis.asyncio import Redis
+
+from core.card import ContextCard, build_card
+from core.company import CompanyProfile
+from core.content.answers import AnswerBook
+from core.content.facts import company_facts
+from core.content.locale import Locale
+from core.retention import Retention
+from core.transcript import Entry
+from stack.scratch_redis import free_port
+from store import keys
+from store.callbacks import Callback
+from store.complaints import new_complaint
+from store.conversations import Conversations
+from store.handoffs import Handoffs
+from store.stores import Stores
+from tests.web_chat import SECRET as CONVERSATION_SECRET
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+# --- What a customer reads ---------------------------------------------------------------
+# Written out by hand from content/company.yml and the calendar, never rendered by the code
+# under test: a wrong fact or a wrong date format in an answer fails the tests that use these.
+
+PHONE = "+47 21 00 00 00"
+ON_CALL_PHONE = "+47 21 00 00 99"
+EMAIL = "kundeservice@straumen.example"
+HOURS = {"nb": "mandag–fredag kl. 08.00–16.00", "en": "Monday to Friday, 08:00–16:00"}
+GREETING = {
+    "nb": "Hei! Jeg er Svar, en chatbot hos Straumen Energi. Hva lurer du på? "
+    "Skriv med egne ord, eller velg et tema under.",
+    "en": "Hi! I'm Svar, a chatbot at Straumen Energi. What can I help you with? "
+    "Write in your own words, or pick a topic below.",
+}
+TALK_TO_A_PERSON = {"nb": "Snakk med en person", "en": "Talk to a person"}
+
+# --- Answers without company facts, as the bot renders them ----------------------------------
+# For the wording of an answer that carries no fact (a question of the callback form, "what
+# can I help with"); facts and dates are checked against the literals above.
+
+PROFILE = CompanyProfile.load(CONTENT / "company.yml")
+LOCALES = Locale.load_all(CONTENT / "locale.yml")
+ANSWERS = AnswerBook.load(CONTENT / "answers")
+
+
+def render_answer(name: str, language: str, **values: str) -> str:
+    """An answer as the bot gives it: company facts and `values` filled in."""
+    facts = company_facts(PROFILE, LOCALES[language])
+    return ANSWERS.render(name, language, {**facts, **values}, "nb").text
+
+
+def answer(name: str, language: str) -> str:
+    return render_answer(name, language)
+
+
+# --- Records as the stores keep them ---------------------------------------------------------
+
+OSLO = ZoneInfo("Europe/Oslo")
+TUESDAY_10 = datetime(2026, 11, 24, 10, 0, tzinfo=OSLO)
+PROMISED_AT = datetime(2026, 5, 15, 20, 0, tzinfo=timezone.utc)
+RETENTION = Retention()
+# What the card says in the company's first language, as the action server builds it.
+CARD_TEXTS = LOCALES["nb"].card
+
+
+def make_card(conversation_id: str, text: str = "jeg vil snakke med en person") -> ContextCard:
+    return build_card(
+        conversation_id=conversation_id,
+        channel="web",
+        language="nb",
+        events=[
+            {
+                "event": "user",
+                "text": text,
+                "parse_data": {"intent": {"name": "request_human"}, "entities": []},
+            }
+        ],
+        slots={},
+        transcript=[Entry("customer", text, 1.0)],
+        topic_titles={},
+        texts=CARD_TEXTS,
+        now=1.0,
+    )
+
+
+async def queue(redis: Redis, conversation_id: str, now: float | None = None) -> str:
+    await Conversations(redis).touch(conversation_id, "web")
+    return (await Handoffs(redis).enqueue(make_card(conversation_id), now)).handoff_id
+
+
+def promise(name: str, due_in_hours: float, asked: datetime = PROMISED_AT) -> Callback:
+    """A callback asked for at `asked` (a Friday evening in May), due `due_in_hours` later."""
+    return Callback.new(
+        conversation_id=f"web:{name}",
+        channel="web",
+        language="nb",
+        name=name,
+        phone="+4741234567",
+        topic="moving",
+        time_window="any",
+        requested_at=asked,
+        deadline=asked + timedelta(hours=due_in_hours),
+    )
+
+
+# What the customer and the agents wrote in `keep_everything_about`.
+WRITTEN = ("hei, jeg vil klage", "ringer tilbake", "Kari Nordmann", "+4741234567",
+           "regningen er feil", "prøv igjen", "hallo")  # fmt: skip
+
+
+async def keep_everything_about(stores: Stores, conversation_id: str) -> None:
+    """One customer's whole history: a chat, a handoff with a note and a rating, a callback
+    with a call attempt, a complaint, Rasa's tracker and an unprocessed Messenger event."""
+    redis = stores.redis
+    await stores.conversations.touch(conversation_id, "web")
+    await stores.transcripts.append(conversation_id, Entry("customer", "hei, jeg vil klage"))
+    queued = await stores.handoffs.enqueue(make_card(conversation_id))
+    await stores.handoffs.claim(queued.handoff_id, "kari")
+    await stores.handoffs.add_note(queued.handoff_id, "kari", "ringer tilbake")
+    await stores.handoffs.begin_close(queued.handoff_id, "kari")
+    await stores.handoffs.finish_close(queued.handoff_id, "kari", "follow_up")
+    await stores.handoffs.rate(conversation_id, 4)
+    now = datetime.now(timezone.utc)
+    callback = Callback.new(
+        conversation_id=conversation_id,
+        channel="web",
+        language="nb",
+        name="Kari Nordmann",
+        phone="+4741234567",
+        topic="complaint",
+        time_window="any",
+        requested_at=now,
+        deadline=now + timedelta(days=1),
+    )
+    await stores.callbacks.add(callback)
+    await stores.callbacks.take(callback.id, "ola")
+    await stores.callbacks.record_attempt(callback.id, "ola", False, "no_answer", "prøv igjen")
+    await stores.complaints.add(
+        new_complaint(conversation_id, "web", "nb", "regningen er feil", time.time(), time.time())
+    )
+    await redis.set(keys.rasa_tracker(conversation_id), json.dumps({"sender_id": conversation_id}))
+    await redis.xadd(
+        keys.inbox("messenger"),
+        {"conversation": conversation_id, "event": json.dumps({"text": "hallo"})},
+    )
+
+
+async def mentions(redis: Redis, needle: str) -> set[str]:
+    """Every key whose name or value mentions `needle`, whatever its type."""
+    found = set()
+    for key in await redis.keys("*"):
+        kind = await redis.type(key)
+        if kind == "string":
+            values = [await redis.get(key)]
+        elif kind == "hash":
+            values = [f"{k}={v}" for k, v in (await redis.hgetall(key)).items()]
+        elif kind == "list":
+            values = await redis.lrange(key, 0, -1)
+        elif kind == "zset":
+            values = await redis.zrange(key, 0, -1)
+        elif kind == "set":
+            values = list(await redis.smembers(key))
+        else:
+            values = [json.dumps(f) for _, f in await redis.xrange(key)]
+        if needle in key or any(needle in str(v) for v in values):
+            found.add(key)
+    return found
+
+
+def tracker(conversation_id: str, latest: dict[str, Any], events: list[dict[str, Any]]) -> Tracker:
+    """A Norwegian conversation's tracker, as the action server builds it for an action."""
+    return Tracker(
+        conversation_id, {"language": "nb"}, latest, events, False, None, None, "action_listen"
+    )
+
+
+# --- The agent desk, in-process -------------------------------------------------------------
+
+AGENT_PASSWORD = "correct horse battery"
+
+
+async def login(
+    client: TestClient, username: str = "kari", password: str = AGENT_PASSWORD
+) -> dict[str, str]:
+    """Log an agent in; the headers a desk page sends with every change."""
+    response = await client.post(
+        "/desk/api/login", json={"username": username, "password": password}
+    )
+    assert response.status == 200, await response.text()
+    token = response.cookies["svar_desk"].value
+    return {"Cookie": f"svar_desk={token}", "X-CSRF-Token": (await response.json())["csrf"]}
+
+
+# --- Talking to a running stack ------------------------------------------------------------
+
+STACK_READY_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class RunningStack:
+    url: str
+    rasa_url: str
+    rasa_token: str
+    logs: Path
+    redis_url: str
+
+    def pid(self, name: str) -> int:
+        return int((self.logs / f"{name}.pid").read_text())
+
+    async def wait_healthy(self, seconds: float) -> None:
+        """Wait until /healthz says every part answers (after a process was killed)."""
+        deadline = time.monotonic() + seconds
+        async with aiohttp.ClientSession() as http:
+            while time.monotonic() < deadline:
+                try:
+                    async with http.get(f"{self.url}/healthz") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(1)
+        raise AssertionError("the stack did not become healthy again")
+
+    async def tracker_events(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The events of the conversation's tracker, as Rasa holds them."""
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(
+                f"{self.rasa_url}/conversations/{conversation_id}/tracker",
+                params={"token": self.rasa_token},
+            ) as response,
+        ):
+            assert response.status == 200
+            return list((await response.json())["events"])
+
+
+def start_stack(
+    redis_server: str, db: int, logs: Path, extra_env: dict[str, str]
+) -> Iterator[RunningStack]:
+    """Run `python -m stack` until the generator is closed; then Ctrl-C it and check that
+    nothing is left running."""
+    port, rasa_port, actions_port = free_port(), free_port(), free_port()
+    token = secrets.token_urlsafe(16)
+    redis_url = f"{redis_server}/{db}"
+    redis.Redis.from_url(redis_url).flushdb()
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "SVAR_PORT": str(port),
+        "RASA_PORT": str(rasa_port),
+        "ACTIONS_PORT": str(actions_port),
+        "SVAR_LOGS": str(logs),
+        "RASA_TOKEN": token,
+        "SVAR_CONVERSATION_SECRET": CONVERSATION_SECRET,
+        **extra_env,
+    }
+    output = (logs / "stack.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stack"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        eventually_sync(
+            lambda: process.poll() is None and _healthy(url),
+            STACK_READY_SECONDS,
+            "the stack's health",
+            give_up=lambda: process.poll() is not None,
+        )
+    except BaseException as stopped:  # also Ctrl-C of pytest: nothing may be left running
+        process.kill()  # its children die with it (the supervisor's parent-death signal)
+        process.wait()
+        if isinstance(stopped, AssertionError):
+            raise AssertionError((logs / "stack.log").read_text()[-4000:]) from None
+        raise
+    running = RunningStack(url, f"http://127.0.0.1:{rasa_port}", token, logs, redis_url)
+    children = [running.pid(name) for name in ("actions", "frontdoor", "rasa")]
+    yield running
+    process.send_signal(signal.SIGINT)
+    process.wait(90)
+    left = [pid for pid in children if alive(pid)]
+    assert not left, f"processes left running after Ctrl-C: {left}"
+
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "zombie" in status.read_text())
+
+
+async def post(
+    stack: RunningStack, sender: str, text: str, payload: str | None = None
+) -> dict[str, Any]:
+    """One customer message through the web API; the response body."""
+    body = {"sender": sender, "text": text} | ({"payload": payload} if payload else {})
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{stack.url}/api/messages", json=body) as response,
+    ):
+        assert response.status == 200
+        return await response.json()  # type: ignore[no-any-return]
+
+
+def texts(body: dict[str, Any]) -> list[str]:
+    return [m["text"] for m in body["messages"]]
+
+
+# --- Waiting for a state, never for a time ---------------------------------------------------
+
+
+async def eventually(
+    condition: Callable[[], Awaitable[bool]], seconds: float = 15, what: str = "the state"
+) -> None:
+    """Poll `condition` until it holds; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not await condition():
+        assert time.monotonic() < deadline, f"{what} did not come within {seconds} s"
+        await asyncio.sleep(0.02)
+
+
+def async_true(condition: Callable[[], bool]) -> Callable[[], Awaitable[bool]]:
+    """A plain condition for `eventually`."""
+
+    async def check() -> bool:
+        return condition()
+
+    return check
+
+
+def eventually_sync(
+    condition: Callable[[], bool],
+    seconds: float,
+    what: str = "the state",
+    give_up: Callable[[], bool] = lambda: False,
+) -> None:
+    """Poll `condition` until it holds; fail after `seconds`, or as soon as `give_up` holds
+    (for code outside an event loop)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert not give_up(), f"gave up waiting for {what}"
+        assert time.monotonic() < deadline, f"{what} did not come within {seconds} s"
+        time.sleep(0.1)
