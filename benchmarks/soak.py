@@ -1,6 +1,6 @@
 """Soak: N customers chatting through the whole stack for M minutes, as the widget does.
 
-Starts the stack itself (as `benchmarks.load` does, `benchmarks/load_stacks.py`: Redis from `--redis-url` or a scratch one,
+Starts the stack itself (as `benchmarks.load` does: Redis from `--redis-url` or a scratch one,
 the action server, the front door and Rasa on free loopback ports). Each customer opens the
 chat's WebSocket without a conversation (the front door gives one and its token), sends a
 short conversation's messages with the widget's message ids, waits for the acknowledgement and

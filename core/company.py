@@ -40,7 +40,7 @@ class QueuePolicy:
     extra_high_load_waiting: int
     # A queued or claimed chat where nobody wrote for this long goes back to the bot, which
     # offers the customer a callback: no chat waits for an absent agent for good.
-    quiet_return_minutes: int = 30
+    quiet_return_minutes: int
 
 
 @dataclass(frozen=True)
