@@ -23,7 +23,7 @@ from core.settings import RUNNING_REDIS_FILE, Settings
 from store import keys
 from store.agents import Agents, needs_rehash
 from store.sessions import Sessions
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 PASSWORD = "correct horse battery"
 RECHECK_SECONDS = 0.5
