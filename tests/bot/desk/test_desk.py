@@ -24,8 +24,7 @@ from store.handoffs import Handoffs, State
 from store.sessions import Sessions
 from store.transcripts import Transcripts
 from tests.helpers import AGENT_PASSWORD as PASSWORD
-from tests.helpers import login, make_card, queue
-from tests.web_chat import socket_path
+from tests.helpers import login, make_card, queue, socket_path
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
 
