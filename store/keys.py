@@ -141,7 +141,7 @@ def agent_sessions(username: str) -> str:
 def rate_limits() -> str:
     """Prefix of the `limits` library's counters (strings with the TTL of their window): how
     many messages, socket opens, new chats and desk logins one IP, conversation or username
-    made in the current window (store/rate_limits.py)."""
+    (named by a hash of it) made in the current window (store/rate_limits.py)."""
     return f"{PREFIX}:limits"
 
 

@@ -2,11 +2,13 @@
 
 The kept `limits` library, fixed windows: each attempt is counted first and then compared
 with the limit (one atomic INCR), so parallel attempts cannot all slip past a check made
-before any of them was counted. The counters expire with their window.
+before any of them was counted. The counters expire with their window. They are named by a
+hash of what they count, so no IP address, conversation or username stands in a Redis key.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 from limits import RateLimitItem, parse
@@ -33,7 +35,8 @@ class RateLimits:
     async def allow(self, rule: str, *identifiers: str) -> bool:
         """Count one attempt under `rule` for `identifiers` (an IP, a conversation, a
         username); False when it is one too many."""
-        return await self._limiter.hit(self._rules[rule], rule, *identifiers)
+        hidden = (hashlib.blake2b(i.encode(), digest_size=12).hexdigest() for i in identifiers)
+        return await self._limiter.hit(self._rules[rule], rule, *hidden)
 
     async def allow_all(self, checks: Mapping[str, str]) -> bool:
         """Count the attempt under each rule (its identifier beside it); False when any says

@@ -49,6 +49,8 @@ FORGET_AFTER_MS = 3600 * 1000
 ATTEMPTS = 4
 RETRY_PAUSE_SECONDS = 0.5
 DEAD_LETTERS_KEPT = 10_000
+# Tries to mark an event done (about a minute in all): longer than a Redis restart takes.
+MARK_ATTEMPTS = 15
 
 # Adds the event unless its id was accepted before; returns the stream id or nil.
 _ACCEPT = """
@@ -247,27 +249,46 @@ class Inbox:
             # claimed and tried again later.
             log.error("%s inbox: event %s left for later: %r", self._channel, entry_id, error)
             return
-        try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                if error is not None:
-                    log.error("%s inbox: event %s to the dead letters", self._channel, entry_id)
-                    pipe.xadd(
-                        keys.inbox_dead(self._channel),
-                        {
-                            "conversation": conversation_id,
-                            "event": mask(fields.get("event", "")),
-                            "error": mask(repr(error))[:500],
-                            "attempts": str(ATTEMPTS),
-                        },
-                        maxlen=DEAD_LETTERS_KEPT,
-                        approximate=True,
-                    )
-                pipe.xack(self._stream, GROUP, entry_id)
-                pipe.xdel(self._stream, entry_id)  # the customer's words do not linger here
-                await pipe.execute()
-        except (RedisError, OSError):
-            # Left pending: claimed and tried again once Redis answers.
-            log.exception("%s inbox: could not mark event %s done", self._channel, entry_id)
+        if error is not None:
+            log.error("%s inbox: event %s to the dead letters", self._channel, entry_id)
+        # Done (or dead): marked so while Redis may be restarting, for a while, since an event
+        # left pending after it was answered would be answered again once claimed.
+        pause = RETRY_PAUSE_SECONDS
+        for _ in range(MARK_ATTEMPTS):
+            try:
+                await self._mark_done(entry_id, conversation_id, fields, error)
+                return
+            except (RedisError, OSError) as failure:
+                log.warning(
+                    "%s inbox: event %s not marked done yet: %r", self._channel, entry_id, failure
+                )
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
+        log.error(
+            "%s inbox: could not mark event %s done; it may be answered again",
+            self._channel,
+            entry_id,
+        )
+
+    async def _mark_done(
+        self, entry_id: str, conversation_id: str, fields: dict[str, str], error: Exception | None
+    ) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            if error is not None:
+                pipe.xadd(
+                    keys.inbox_dead(self._channel),
+                    {
+                        "conversation": conversation_id,
+                        "event": mask(fields.get("event", "")),
+                        "error": mask(repr(error))[:500],
+                        "attempts": str(ATTEMPTS),
+                    },
+                    maxlen=DEAD_LETTERS_KEPT,
+                    approximate=True,
+                )
+            pipe.xack(self._stream, GROUP, entry_id)
+            pipe.xdel(self._stream, entry_id)  # the customer's words do not linger here
+            await pipe.execute()
 
 
 class _KeyedLocks:

@@ -27,3 +27,35 @@ async def test_customer_types_a_norwegian_greeting_and_sees_the_answer(
     await expect(bot).to_have_count(2, timeout=30_000)
     await expect(bot.last).to_contain_text(answer("utter_invoice_explain", "nb"))
     await page.screenshot(path=str(stack.logs / "chat.png"))
+
+
+async def test_the_chat_is_kept_across_a_reload_and_forgotten_when_ended_or_idle(
+    stack: RunningStack, browser: Browser
+) -> None:
+    stored = "JSON.parse(localStorage.getItem('svar.chat'))"
+    page = await browser.new_page()
+    await page.goto(stack.url + "/")
+    box = page.get_by_role("textbox")
+    await box.fill("hei")
+    await box.press("Enter")
+    await expect(page.locator(".svar-msg.bot")).to_have_count(1, timeout=30_000)
+    first = await page.evaluate(stored)
+    assert first["id"] and first["token"] and first["idle"] == 24 * 3600
+
+    await page.reload()  # the same conversation, its history shown again
+    await expect(page.locator(".svar-msg")).to_have_count(2, timeout=30_000)
+    assert (await page.evaluate(stored))["id"] == first["id"]
+
+    await page.get_by_role("button", name="Avslutt").click()  # "End chat"
+    await expect(page.locator(".svar-msg")).to_have_count(0)
+    await page.wait_for_function(f"{stored} && {stored}.id !== '{first['id']}'")
+    second = await page.evaluate(stored)
+
+    # A day idle: the next visitor at this computer starts afresh.
+    await page.evaluate(
+        "s => localStorage.setItem('svar.chat', JSON.stringify(s))",
+        {**second, "last": 0},
+    )
+    await page.reload()
+    await page.wait_for_function(f"{stored} && {stored}.id !== '{second['id']}'")
+    await expect(page.locator(".svar-msg")).to_have_count(0)
