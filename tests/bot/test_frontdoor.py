@@ -13,7 +13,7 @@ from core.content.answers import AnswerBook
 from core.settings import Settings
 from store.conversations import Conversations
 from store.transcripts import Transcripts
-from tests.web_chat import socket_path
+from tests.helpers import socket_path
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
 

@@ -16,7 +16,7 @@ from bot.keys import FACTS
 from core.content.answers import AnswerBook
 from core.settings import Settings
 from store.transcripts import Transcripts
-from tests.web_chat import socket_path
+from tests.helpers import socket_path
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
 FLOOD = 1000

@@ -12,7 +12,8 @@ from bot.app import create_app
 from bot.channels.conversation_tokens import ConversationTokens, valid_id
 from core.settings import Settings
 from store.transcripts import Transcripts
-from tests.web_chat import SECRET, socket_path
+from tests.helpers import CONVERSATION_SECRET as SECRET
+from tests.helpers import socket_path
 
 HANDSHAKE = {
     "Upgrade": "websocket",

@@ -25,7 +25,7 @@ from tests.fakes import graph_api as fb
 from tests.fakes import telegram_api as tg
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.faults.test_redis_restart import KillableRedis, killable  # noqa: F401  (fixture)
+from tests.helpers import KillableRedis
 
 CUSTOMERS = 4
 
@@ -34,7 +34,7 @@ async def test_messenger_messages_around_a_redis_restart_are_each_answered_once(
     aiohttp_client,  # type: ignore[no-untyped-def]
     settings: Settings,
     graph_api: FakeGraphAPI,
-    killable: KillableRedis,  # noqa: F811
+    killable: KillableRedis,
     tmp_path: Path,
 ) -> None:
     faulty = dataclasses.replace(
@@ -69,7 +69,7 @@ async def test_telegram_updates_around_a_redis_restart_are_each_answered_once(
     aiohttp_client,  # type: ignore[no-untyped-def]
     settings: Settings,
     telegram_api: FakeTelegramAPI,
-    killable: KillableRedis,  # noqa: F811
+    killable: KillableRedis,
     tmp_path: Path,
 ) -> None:
     faulty = dataclasses.replace(

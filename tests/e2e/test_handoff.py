@@ -20,8 +20,16 @@ from playwright.async_api import Browser, Page, expect
 from core.clock import system_clock
 from store.handoffs import State
 from store.stores import Stores
-from tests.helpers import ANSWERS, LOCALES, PROFILE, ROOT, RunningStack, answer, start_stack
-from tests.web_chat import socket_path
+from tests.helpers import (
+    ANSWERS,
+    LOCALES,
+    PROFILE,
+    ROOT,
+    RunningStack,
+    answer,
+    socket_path,
+    start_stack,
+)
 
 pytestmark = pytest.mark.stack
 

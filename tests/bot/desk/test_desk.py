@@ -24,8 +24,7 @@ from store.handoffs import Handoffs, State
 from store.sessions import Sessions
 from store.transcripts import Transcripts
 from tests.helpers import AGENT_PASSWORD as PASSWORD
-from tests.helpers import login, make_card
-from tests.web_chat import socket_path
+from tests.helpers import login, make_card, queue, socket_path
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
 
@@ -35,11 +34,6 @@ async def client(aiohttp_client, settings: Settings, redis_client: Redis) -> Tes
     await Agents(redis_client).add("kari", "Kari", PASSWORD)
     await Agents(redis_client).add("ola", "Ola", PASSWORD)
     return await aiohttp_client(create_app(settings))
-
-
-async def queued(redis: Redis, conversation: str) -> str:
-    await Conversations(redis).touch(f"web:{conversation}", "web")
-    return (await Handoffs(redis).enqueue(make_card(f"web:{conversation}"))).handoff_id
 
 
 async def next_of(ws: ClientWebSocketResponse, kind: str) -> dict[str, Any]:
@@ -92,7 +86,7 @@ async def test_a_wrong_password_or_unknown_agent_is_refused_and_guessing_is_stop
 async def test_changes_need_a_session_the_csrf_token_and_our_own_origin(
     client: TestClient, redis_client: Redis
 ) -> None:
-    handoff_id = await queued(redis_client, "csrf")
+    handoff_id = await queue(redis_client, "web:csrf")
     headers = await login(client)
     url = f"/desk/api/handoffs/{handoff_id}/claim"
     assert (await client.post(url, json={})).status == 401
@@ -140,7 +134,7 @@ async def test_a_card_appears_live_the_agent_claims_and_both_sides_chat_through_
     ):
         assert (await desk.receive_json(timeout=5))["type"] == "snapshot"
         assert (await customer.receive_json(timeout=5))["type"] == "history"
-        handoff_id = await queued(redis_client, "live")
+        handoff_id = await queue(redis_client, "web:live")
         card = (await next_of(desk, "queued"))["handoff"]
         assert card["id"] == handoff_id and card["place"] == 1
         assert card["card"]["summary"][0].startswith("Kunden ba om")
@@ -218,7 +212,7 @@ async def test_a_hundred_agents_clicking_claim_at_once_one_gets_the_chat_the_oth
         assert agent is not None
         token, session = await Sessions(redis_client, agents).create(agent)
         sessions.append({"Cookie": f"svar_desk={token}", "X-CSRF-Token": session.csrf})
-    handoff_id = await queued(redis_client, "hundred")
+    handoff_id = await queue(redis_client, "web:hundred")
     responses = await asyncio.gather(
         *(
             client.post(f"/desk/api/handoffs/{handoff_id}/claim", json={}, headers=headers)
@@ -237,7 +231,7 @@ async def test_a_hundred_agents_clicking_claim_at_once_one_gets_the_chat_the_oth
 async def test_closing_while_the_bot_is_down_keeps_the_chat_with_the_agent(
     client: TestClient, redis_client: Redis
 ) -> None:
-    handoff_id = await queued(redis_client, "down")
+    handoff_id = await queue(redis_client, "web:down")
     kari = await login(client)
     await client.post(f"/desk/api/handoffs/{handoff_id}/claim", json={}, headers=kari)
     response = await client.post(
@@ -256,7 +250,7 @@ async def test_closing_while_the_bot_is_down_keeps_the_chat_with_the_agent(
 async def test_notes_stay_internal_and_a_transfer_tells_the_customer_who_took_over(
     client: TestClient, redis_client: Redis
 ) -> None:
-    handoff_id = await queued(redis_client, "transfer")
+    handoff_id = await queue(redis_client, "web:transfer")
     kari = await login(client, "kari")
     ola = await login(client, "ola")
     await client.post(f"/desk/api/handoffs/{handoff_id}/claim", json={}, headers=kari)
@@ -288,8 +282,8 @@ async def test_notes_stay_internal_and_a_transfer_tells_the_customer_who_took_ov
 async def test_waiting_customers_are_told_their_place_now_and_then(
     client: TestClient, redis_client: Redis
 ) -> None:
-    first = await queued(redis_client, "wait1")
-    await queued(redis_client, "wait2")
+    first = await queue(redis_client, "web:wait1")
+    await queue(redis_client, "web:wait2")
     async with client.ws_connect(socket_path("wait2")) as customer:
         await customer.receive_json(timeout=5)
         assert await send_wait_updates(client.app, now=time.time()) == 0  # just queued
@@ -337,7 +331,7 @@ async def test_the_desk_says_which_messenger_reply_rule_applies(
 
 async def test_the_queue_comes_a_page_at_a_time(client: TestClient, redis_client: Redis) -> None:
     for i in range(105):
-        await queued(redis_client, f"page{i}")
+        await queue(redis_client, f"web:page{i}")
     headers = await login(client)
     first = await (await client.get("/desk/api/queue", headers=headers)).json()
     assert first["waiting_total"] == 105

@@ -20,7 +20,8 @@ from store.agents import Agents
 from store.conversations import Conversations, Mode
 from store.handoffs import Handoffs, State
 from store.transcripts import Transcripts
-from tests.bot.desk.test_desk import PASSWORD, login, queued
+from tests.helpers import AGENT_PASSWORD as PASSWORD
+from tests.helpers import login, queue
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
 
@@ -37,7 +38,7 @@ async def client(aiohttp_client, settings: Settings, redis_client: Redis) -> Tes
 async def test_a_supervisor_gives_a_chat_held_by_an_absent_agent_to_another(
     client: TestClient, redis_client: Redis
 ) -> None:
-    handoff_id = await queued(redis_client, "held")
+    handoff_id = await queue(redis_client, "web:held")
     kari, sara = await login(client, "kari"), await login(client, "sara")
     assert (
         await client.post(f"/desk/api/handoffs/{handoff_id}/claim", json={}, headers=kari)
@@ -63,7 +64,7 @@ async def test_a_supervisor_gives_a_chat_held_by_an_absent_agent_to_another(
 async def test_a_supervisor_takes_a_waiting_chat_nobody_claims(
     client: TestClient, redis_client: Redis
 ) -> None:
-    handoff_id = await queued(redis_client, "waiting")
+    handoff_id = await queue(redis_client, "web:waiting")
     sara = await login(client, "sara")
     response = await client.post(f"/desk/api/handoffs/{handoff_id}/reassign", json={}, headers=sara)
     assert response.status == 200
@@ -92,9 +93,9 @@ async def test_only_a_supervisor_sees_the_dead_letters(
 async def test_chats_gone_quiet_return_to_the_bot_which_offers_a_callback(
     client: TestClient, redis_client: Redis
 ) -> None:
-    quiet_waiting = await queued(redis_client, "quiet1")
-    quiet_claimed = await queued(redis_client, "quiet2")
-    busy = await queued(redis_client, "busy")
+    quiet_waiting = await queue(redis_client, "web:quiet1")
+    quiet_claimed = await queue(redis_client, "web:quiet2")
+    busy = await queue(redis_client, "web:busy")
     kari = await login(client, "kari")
     for handoff_id in (quiet_claimed, busy):
         await client.post(f"/desk/api/handoffs/{handoff_id}/claim", json={}, headers=kari)
