@@ -43,10 +43,9 @@ from typing import Any
 import aiohttp
 import yaml
 
-from benchmarks.load_stacks import CONFIGS, Running, profiled, running
+from benchmarks.load_stacks import CONFIGS, ROOT, Running, profiled, running
 from stack.scratch_redis import reachable_redis
 
-ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = 9
 TIMEOUT = aiohttp.ClientTimeout(total=120)
 
