@@ -33,6 +33,18 @@
     request("POST", "/desk/api/logout", {}).finally(function () { location.reload(); });
   });
 
+  // The agent's presence: away on its own when no desk is open (store/presence.py).
+  $("presence").addEventListener("change", function () {
+    request("POST", "/desk/api/presence", { status: $("presence").value })
+      .then(showPresence)
+      .catch(function (error) { toast(error.message); });
+  });
+
+  function showPresence(answer) {
+    $("presence").value = answer.status;
+    $("presence").setAttribute("data-status", answer.status);
+  }
+
   SvarDesk.texts.then(function (texts) {
     T = texts.desk;
     document.querySelectorAll("[data-text]").forEach(function (node) {
@@ -54,6 +66,7 @@
     $("login").hidden = true;
     $("desk").hidden = false;
     $("me").textContent = me.agent.name;
+    request("GET", "/desk/api/presence").then(showPresence);
     document.dispatchEvent(new CustomEvent("svardesk:started", { detail: me }));  // desk-privacy.js
     connect();
     setInterval(tick, 1000);
