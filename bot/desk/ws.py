@@ -42,6 +42,8 @@ async def desk_socket(request: web.Request) -> web.WebSocketResponse:
     """A logged-in agent's live view: a snapshot on connect, then every desk event."""
     check_origin(request)  # a page of another site must not ride on the agent's cookie
     session = await current_session(request, csrf=False)
+    # Marked before the socket opens: once the page sees it open, the agent counts as there.
+    await request.app[STORES].presence.desk_open(session.agent.username)
     ws = web.WebSocketResponse(heartbeat=25)
     await ws.prepare(request)
     await ws.send_json(await relay.snapshot(request.app))
@@ -69,9 +71,9 @@ async def _keep_present(request: web.Request, ws: web.WebSocketResponse, usernam
     mark lapses (store/presence.py)."""
     presence = request.app[STORES].presence
     while not ws.closed:
+        await asyncio.sleep(SEEN_EVERY_SECONDS)
         with contextlib.suppress(RedisError, OSError):  # Redis away for a moment: next time
             await presence.desk_open(username)
-        await asyncio.sleep(SEEN_EVERY_SECONDS)
 
 
 async def _close_when_session_ends(

@@ -66,7 +66,6 @@
     $("login").hidden = true;
     $("desk").hidden = false;
     $("me").textContent = me.agent.name;
-    request("GET", "/desk/api/presence").then(showPresence);
     document.dispatchEvent(new CustomEvent("svardesk:started", { detail: me }));  // desk-privacy.js
     connect();
     setInterval(tick, 1000);
@@ -78,7 +77,11 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/desk/ws");
     state.socket = socket;
-    socket.addEventListener("open", function () { state.retry = 0; $("connection").hidden = true; });
+    socket.addEventListener("open", function () {
+      state.retry = 0;
+      $("connection").hidden = true;
+      request("GET", "/desk/api/presence").then(showPresence);  // online again with a desk open
+    });
     socket.addEventListener("message", function (event) { receive(JSON.parse(event.data)); });
     socket.addEventListener("close", function (event) {
       if (event.code === 4401) { location.reload(); return; }  // the session ended: log in again
