@@ -478,6 +478,18 @@ async def test_the_agent_switches_presence_at_the_desk(
     assert await stores.presence.status("ola") is Status.OFFLINE
 
 
+async def test_a_waiting_customer_who_asks_to_be_called_instead_gets_the_callback_questions(
+    desk_stack: RunningStack, stores: Stores, kari_online: None
+) -> None:
+    sender = "call-instead"
+    queued = await post(desk_stack, sender, "kan jeg få snakke med et menneske?")
+    assert pattern("utter_handoff_queued", "nb").fullmatch(queued["messages"][0]["text"])
+    body = await post(desk_stack, sender, "Ring meg heller")
+    assert [m["text"] for m in body["messages"]] == [answer("utter_ask_callback_name", "nb")]
+    found = await stores.handoffs.latest_for(f"api:{sender}")
+    assert found is not None and found.state is not State.QUEUED
+
+
 # --- Helpers ------------------------------------------------------------------------------
 
 

@@ -344,6 +344,44 @@ async def test_the_wait_update_counts_the_agents_online(
         )
 
 
+async def test_a_waiting_customer_who_says_never_mind_leaves_the_queue_and_the_bot_is_back(
+    client: TestClient, redis_client: Redis
+) -> None:
+    kari = await login(client, "kari")
+    async with (
+        client.ws_connect("/desk/ws", headers={"Cookie": kari["Cookie"]}) as desk,
+        client.ws_connect(socket_path("leaves")) as customer,
+    ):
+        await next_of(desk, "snapshot")
+        await customer.receive_json(timeout=5)
+        handoff_id = await queue(redis_client, "web:leaves")
+        await customer.send_json({"type": "message", "text": "er det noen der?"})
+        assert (await next_of(desk, "message"))["entry"]["text"] == "er det noen der?"
+
+        await customer.send_json({"type": "message", "text": "Glem det."})
+        said = await next_of(customer, "message")
+        assert said["text"] == answer(client, "utter_left_queue")
+        closed = await next_of(desk, "closed")
+        assert closed["handoff_id"] == handoff_id
+    assert await Handoffs(redis_client).waiting_count() == 0
+    conversation = await Conversations(redis_client).get("web:leaves")
+    assert conversation is not None and conversation.mode is Mode.BOT
+
+
+async def test_the_wait_update_offers_the_ways_out_of_the_queue(
+    client: TestClient, redis_client: Redis
+) -> None:
+    await queue(redis_client, "web:buttons")
+    async with client.ws_connect(socket_path("buttons")) as customer:
+        await customer.receive_json(timeout=5)
+        assert await send_wait_updates(client.app, now=time.time() + 300) == 1
+        update = await next_of(customer, "message")
+    assert [(b["title"], b["payload"]) for b in update["buttons"]] == [
+        ("Ring meg heller", "/request_callback"),
+        ("Glem det", "/deny"),
+    ]
+
+
 def _upgrade() -> dict[str, str]:
     return {
         "Upgrade": "websocket",
