@@ -24,6 +24,7 @@ from store.presence import Status
 from store.stores import Stores
 from tests.helpers import (
     ANSWERS,
+    GREETING,
     LOCALES,
     PROFILE,
     ROOT,
@@ -344,6 +345,9 @@ async def test_not_understood_three_times_in_a_row_brings_a_person(
     desk_stack: RunningStack, stores: Stores, messages: list[str], kari_online: None
 ) -> None:
     sender = f"lost-{len(messages[0])}"
+    # An understood first message: a first word or two not understood gets "how can I help?".
+    greeted = await post(desk_stack, sender, "hello")
+    assert [m["text"] for m in greeted["messages"]] == [GREETING["en"]]
     if messages[0].startswith("/"):
         # The front door sends a typed "/…" to Rasa as text (only allowed button payloads pass),
         # so the payload goes to Rasa's REST channel as the router sends a message: the misses,
