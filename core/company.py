@@ -41,6 +41,9 @@ class QueuePolicy:
     # A queued or claimed chat where nobody wrote for this long goes back to the bot, which
     # offers the customer a callback: no chat waits for an absent agent for good.
     quiet_return_minutes: int
+    # This many minutes before the desk closes, everyone still queued is told and offered a
+    # callback; at closing, whoever still waits goes back to the bot.
+    closing_notice_minutes: int = 15
 
 
 @dataclass(frozen=True)

@@ -332,6 +332,11 @@ class Handoffs:
         """Remember when the waiting customer was last told their place in the queue."""
         await self._redis.hset(keys.handoff(handoff_id), "updated_at", repr(now))
 
+    async def first_told(self, handoff_id: str, what: str) -> bool:
+        """True the first time the waiting customer is told `what` (e.g. that the desk closes
+        soon), False after: a message of the queue's rounds goes out once."""
+        return bool(await self._redis.hsetnx(keys.handoff(handoff_id), f"told_{what}", "1"))
+
     # --- Notes ---------------------------------------------------------------------------
 
     async def add_note(

@@ -5,7 +5,7 @@
   group `desk` and announces each one; cards another front door read but did not announce
   (it stopped) are claimed and announced after a while.
 - One front door at a time (a short Redis lock per round) tells waiting customers their place
-  in the queue now and then.
+  in the queue now and then, and what happens as the desk closes (bot/desk/closing.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from redis.exceptions import RedisError
 
 from bot.desk import relay
 from bot.desk.auth import check_origin, current_session
-from bot.keys import PROFILE, SETTINGS, STORES
+from bot.desk.closing import closing_round
+from bot.keys import CLOCK, PROFILE, SETTINGS, STORES
 from bot.tasks import cancel_and_wait
 from store.handoffs import State
 from store.presence import SEEN_EVERY_SECONDS
@@ -159,6 +160,8 @@ async def _wait_updates(app: web.Application) -> None:
         await asyncio.sleep(TICK_SECONDS)
         # One front door per round: the lock lapses a little before the next round.
         if await app[STORES].desk_feed.take_ticker(socket.gethostname(), TICK_SECONDS * 0.9):
+            # Closing first: at closing the queue empties and no wait update goes out.
+            await closing_round(app, app[CLOCK]())
             await send_wait_updates(app, time.time())
             await return_quiet_chats(app, time.time())
 
