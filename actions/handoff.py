@@ -93,6 +93,7 @@ class ActionHandoff(Action):
             agent_language=ctx.profile.default_language,
             topic_titles=topic_titles(),
             serving=len(serving),
+            extra_high_load=(await stores.load.get()).on,
         )
         dispatcher.utter_message(response=reply.response, **reply.values)
         if not reply.queued:
@@ -114,9 +115,11 @@ async def hand_off(
     agent_language: str,
     topic_titles: Mapping[str, Mapping[str, str]],
     serving: int,
+    extra_high_load: bool = False,
 ) -> Reply:
     """Queue the conversation for a person, or offer a callback when no one can come soon.
-    `serving`: how many agents online now serve the customer's language."""
+    `serving`: how many agents online now serve the customer's language; `extra_high_load`:
+    the state a supervisor or the thresholds set (store/load.py)."""
     if not calendar.is_open(now):
         return Reply(
             "utter_handoff_closed_offer_callback",
@@ -126,7 +129,8 @@ async def hand_off(
         return Reply(NOBODY_URGENT_OFFER if is_urgent(request.events) else NOBODY_OFFER)
     waiting = await store.waiting_count()
     wait = await store.wait_minutes(waiting + 1, minutes_per_place, serving)
-    if is_busy(waiting, wait, policy) and not chose_to_wait(request.events):
+    busy = extra_high_load or is_busy(waiting, wait, policy)
+    if busy and not chose_to_wait(request.events):
         return Reply(BUSY_OFFER, {"wait_minutes": wait})
     card = build_card(
         conversation_id=request.conversation_id,
@@ -164,7 +168,7 @@ def is_urgent(events: Iterable[Mapping[str, Any]]) -> bool:
 
 def is_busy(waiting: int, wait_minutes: int, policy: QueuePolicy) -> bool:
     """A long wait, or so many waiting that it counts as extra high load: offer a callback."""
-    return wait_minutes > policy.long_wait_minutes or waiting >= policy.extra_high_load_waiting
+    return policy.busy(waiting, wait_minutes)
 
 
 def chose_to_wait(events: Iterable[Mapping[str, Any]]) -> bool:

@@ -9,7 +9,7 @@ import aiohttp
 import yaml
 from aiohttp import web
 
-from bot import desk, frustration, health, nlg, retention_sweep
+from bot import desk, frustration, health, nlg, notice, retention_sweep
 from bot.channels import messenger, telegram, webchat
 from bot.channels.conversation_tokens import ConversationTokens
 from bot.desk.api import CLOSED_INTENT
@@ -57,6 +57,7 @@ def create_app(settings: Settings) -> web.Application:
     health.setup_routes(app)
     nlg.setup_routes(app)
     webchat.setup_routes(app)
+    notice.setup_routes(app)
     messenger.setup_routes(app)
     telegram.setup_routes(app)
     desk.setup_routes(app)

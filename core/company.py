@@ -45,6 +45,10 @@ class QueuePolicy:
     # callback; at closing, whoever still waits goes back to the bot.
     closing_notice_minutes: int = 15
 
+    def busy(self, waiting: int, wait_minutes: int) -> bool:
+        """A long wait, or so many waiting that it counts as extra high load."""
+        return wait_minutes > self.long_wait_minutes or waiting >= self.extra_high_load_waiting
+
 
 @dataclass(frozen=True)
 class CompanyProfile:

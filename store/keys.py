@@ -163,6 +163,11 @@ def web_message_seen(conversation_id: str, client_id: str) -> str:
     return f"{PREFIX}:conv:{conversation_id}:seen:{client_id}"
 
 
+def extra_high_load() -> str:
+    """Hash: the extra-high-load state (store/load.py): on, source, by, since."""
+    return f"{PREFIX}:load:extra-high"
+
+
 def privacy_audit() -> str:
     """Stream: append-only audit trail of every export and erasure of a customer's data, from
     the desk or the command line (action, conversation id, agent, time); kept as long as

@@ -26,6 +26,7 @@ from store.dead_letters import DeadLetters
 from store.desk_feed import DeskFeed
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
+from store.load import Load
 from store.message_ids import MessageIds
 from store.outbox import Outbox
 from store.presence import Presence
@@ -51,6 +52,7 @@ class Stores:
     privacy_audit: PrivacyAudit
     message_ids: MessageIds
     dead_letters: DeadLetters
+    load: Load
 
     @classmethod
     def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
@@ -72,6 +74,7 @@ class Stores:
             privacy_audit=PrivacyAudit(redis),
             message_ids=MessageIds(redis),
             dead_letters=DeadLetters(redis),
+            load=Load(redis),
         )
 
     @classmethod

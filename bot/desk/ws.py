@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 from bot.desk import relay
 from bot.desk.auth import check_origin, current_session
 from bot.desk.closing import closing_round
+from bot.desk.load import follow_thresholds
 from bot.keys import CLOCK, PROFILE, SETTINGS, STORES
 from bot.tasks import cancel_and_wait
 from store.handoffs import State
@@ -164,6 +165,7 @@ async def _wait_updates(app: web.Application) -> None:
             await closing_round(app, app[CLOCK]())
             await send_wait_updates(app, time.time())
             await return_quiet_chats(app, time.time())
+            await follow_thresholds(app, time.time())
 
 
 async def send_wait_updates(app: web.Application, now: float) -> int:

@@ -63,7 +63,11 @@ def request(conversation_id: str, events: list[dict[str, Any]] | None = None) ->
 
 
 async def run_hand_off(
-    redis: Redis, req: HandoffRequest, now: datetime = TUESDAY_10, serving: int = 1
+    redis: Redis,
+    req: HandoffRequest,
+    now: datetime = TUESDAY_10,
+    serving: int = 1,
+    extra_high_load: bool = False,
 ) -> Any:
     ctx = context()
     return await hand_off(
@@ -77,6 +81,7 @@ async def run_hand_off(
         agent_language="nb",
         topic_titles={},
         serving=serving,
+        extra_high_load=extra_high_load,
     )
 
 
@@ -280,3 +285,16 @@ def test_a_handoff_the_fallback_asked_for_says_not_understood_on_the_card() -> N
              {"event": "action", "name": "utter_handoff_queued"}]  # fmt: skip
     assert not handed_over_by_fallback(asked)
     assert not handed_over_by_fallback([])
+
+
+async def test_at_extra_high_load_an_empty_queue_offers_a_callback_first(
+    redis_client: Redis,
+) -> None:
+    """A supervisor (or the thresholds) switched extra-high load on: the bot says so first."""
+    await Conversations(redis_client).touch("web:load", "web")
+    reply = await run_hand_off(redis_client, request("web:load"), extra_high_load=True)
+    assert not reply.queued and reply.response == "utter_handoff_busy_offer_callback"
+    offered = {"event": "bot", "text": "…", "metadata": {"utter_action": reply.response}}
+    events = [user("request_human", "person"), offered, user("request_human", "Jeg venter")]
+    waits = await run_hand_off(redis_client, request("web:load", events), extra_high_load=True)
+    assert waits.queued

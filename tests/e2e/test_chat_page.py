@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.helpers import GREETING, RunningStack, answer
+from core.clock import system_clock
+from store.stores import Stores
+from tests.helpers import GREETING, PROFILE, RunningStack, answer, render_answer
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -59,3 +63,25 @@ async def test_the_chat_is_kept_across_a_reload_and_forgotten_when_ended_or_idle
     await page.reload()
     await page.wait_for_function(f"{stored} && {stored}.id !== '{second['id']}'")
     await expect(page.locator(".svar-msg")).to_have_count(0)
+
+
+async def test_the_widget_shows_the_notice_while_extra_high_load_is_on(
+    stack: RunningStack, browser: Browser
+) -> None:
+    stores = Stores.connect(stack.redis_url, system_clock, PROFILE.retention)
+    page = await browser.new_page()
+    try:
+        await page.goto(stack.url + "/")
+        await expect(page.get_by_role("textbox")).to_be_visible()
+        await expect(page.locator(".svar-notice")).to_be_hidden()
+        await stores.load.switch(True, "sara", time.time())
+        await page.reload()
+        notice = page.locator(".svar-notice")
+        await expect(notice).to_have_text(
+            render_answer("utter_notice_extra_high_load", "nb"), timeout=30_000
+        )
+        await page.screenshot(path=str(stack.logs / "chat-load-notice.png"))
+    finally:
+        await stores.load.switch(False, "sara", time.time())
+        await stores.close()
+        await page.close()

@@ -38,6 +38,10 @@
   var status = el("div", "svar-status", ui.offline);
   status.hidden = true;
   status.setAttribute("role", "status");
+  // A notice from the desk (extra-high load), fetched when the chat opens.
+  var notice = el("div", "svar-notice");
+  notice.hidden = true;
+  notice.setAttribute("role", "note");
   var log = el("div", "svar-log");
   log.setAttribute("aria-live", "polite");
   var form = el("form", "svar-form");
@@ -48,7 +52,7 @@
   var send = el("button", null, ui.send);
   send.type = "submit";
   form.append(input, send);
-  box.append(head, status, log, form);
+  box.append(head, status, notice, log, form);
   document.body.append(launcher, box);
 
   var socket = null;
@@ -71,6 +75,17 @@
     launcher.hidden = true;
     input.focus();
     if (!socket) connect();
+    showNotice();
+  }
+
+  function showNotice() {
+    fetch(new URL("/api/notice?lang=" + lang, base), { cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : { notice: null }; })
+      .then(function (data) {
+        notice.textContent = data.notice || "";
+        notice.hidden = !data.notice;
+      })
+      .catch(function () { /* no notice is better than a broken chat */ });
   }
 
   function load() {
