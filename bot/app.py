@@ -21,6 +21,7 @@ from bot.keys import (
     LANGUAGES,
     LIMITS,
     LOCALES,
+    MAILER,
     PROFILE,
     RASA,
     ROUTER,
@@ -30,6 +31,7 @@ from bot.keys import (
     TOPICS,
 )
 from bot.language import LanguageDetector
+from bot.mail import mailer
 from bot.messages import MessageError, MessageTooLong
 from bot.payloads import Payloads
 from bot.rasa_client import RasaClient
@@ -53,6 +55,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CLOCK] = clock_starting(settings.clock_start)
     app[TOKENS] = ConversationTokens(settings.conversation_secret)
     load_content(app, settings)
+    app[MAILER] = mailer(settings.smtp_url, settings.mailbox_dir, app[PROFILE].email)
     app.cleanup_ctx.extend([_redis, _http, _router, spool_ctx, retention_sweep.sweeper])
     health.setup_routes(app)
     nlg.setup_routes(app)

@@ -67,6 +67,9 @@ class Settings:
     spool_max: int = 10_000
     # How often an open desk socket checks that its session still holds.
     session_recheck_seconds: float = 30.0
+    # Outgoing mail (bot/mail.py): an SMTP server, or with none, .eml files in `mailbox_dir`.
+    smtp_url: str = field(default="", repr=False)
+    mailbox_dir: Path = ROOT / ".state" / "mailbox"
 
     @property
     def content_dir(self) -> Path:
@@ -144,6 +147,8 @@ class Settings:
             session_recheck_seconds=float(
                 env.get("SVAR_SESSION_RECHECK_SECONDS", default.session_recheck_seconds)
             ),
+            smtp_url=env.get("SMTP_URL", ""),
+            mailbox_dir=state_dir(env) / "mailbox",
         )
 
 

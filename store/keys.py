@@ -170,8 +170,29 @@ def complaints_by_deadline() -> str:
 
 
 def complaints_log() -> str:
-    """Stream: append-only log of every complaint registered, for reports."""
+    """Stream: append-only log of every complaint event (registered, taken, answered)."""
     return f"{PREFIX}:complaints:log"
+
+
+def case_numbers() -> str:
+    """Hash: the last case number given, per kind of case ("complaint", "follow_up"); counters
+    only, no personal data, kept for good so that no number is given twice."""
+    return f"{PREFIX}:cases:numbers"
+
+
+def follow_up(follow_up_id: str) -> str:
+    """String (JSON): one follow-up task, made when an agent closes a chat as `follow_up`."""
+    return f"{PREFIX}:follow-up:{follow_up_id}"
+
+
+def follow_ups_by_due() -> str:
+    """Sorted set: follow-up ids scored by the time the customer must be contacted (Unix)."""
+    return f"{PREFIX}:follow-ups:by-due"
+
+
+def follow_ups_log() -> str:
+    """Stream: append-only log of every follow-up event (made, taken, done), for reports."""
+    return f"{PREFIX}:follow-ups:log"
 
 
 # --- Rasa's own keys (endpoints.yml: key_prefix `svar`), for erasing and exporting ---------

@@ -24,6 +24,7 @@ from store.complaints import Complaints
 from store.conversations import Conversations
 from store.dead_letters import DeadLetters
 from store.desk_feed import DeskFeed
+from store.follow_ups import FollowUps
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
 from store.message_ids import MessageIds
@@ -45,6 +46,7 @@ class Stores:
     sessions: Sessions
     callbacks: Callbacks
     complaints: Complaints
+    follow_ups: FollowUps
     button_payloads: ButtonPayloads
     privacy_audit: PrivacyAudit
     message_ids: MessageIds
@@ -64,7 +66,8 @@ class Stores:
             agents=agents,
             sessions=Sessions(redis, agents),
             callbacks=Callbacks(redis, clock, retention.callback_seconds),
-            complaints=Complaints(redis, retention.complaint_seconds),
+            complaints=Complaints(redis, retention.complaint_seconds, clock),
+            follow_ups=FollowUps(redis, retention.follow_up_seconds, clock),
             button_payloads=ButtonPayloads(redis),
             privacy_audit=PrivacyAudit(redis),
             message_ids=MessageIds(redis),

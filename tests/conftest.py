@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.async_api import Browser, async_playwright
 from redis.asyncio import Redis
 
@@ -21,6 +22,7 @@ from tests.helpers import (
     ROOT,
     KillableRedis,
     RunningStack,
+    SmtpInbox,
     start_stack,
 )
 
@@ -110,6 +112,16 @@ async def browser(chromium: str) -> AsyncIterator[Browser]:
         launched = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield launched
         await launched.close()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, SmtpInbox]]:
+    """A real SMTP server on loopback: its `SMTP_URL` and what it received."""
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield f"smtp://127.0.0.1:{controller.port}", inbox
+    controller.stop()
 
 
 @pytest.fixture

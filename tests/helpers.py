@@ -17,6 +17,9 @@ import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -394,6 +397,20 @@ class KillableRedis:
         assert self._server is not None
         self._server.kill()
         self._server.wait(10)
+
+
+# --- A real SMTP server on loopback ------------------------------------------------------------
+
+
+class SmtpInbox:
+    """Every mail a real SMTP server (aiosmtpd, on loopback) accepted, parsed."""
+
+    def __init__(self) -> None:
+        self.mails: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.mails.append(BytesParser(policy=default_policy).parsebytes(envelope.content))
+        return "250 OK"
 
 
 # --- Waiting for a state, never for a time ---------------------------------------------------
