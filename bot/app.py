@@ -15,6 +15,7 @@ from bot.channels.conversation_tokens import ConversationTokens
 from bot.desk.api import CLOSED_INTENT
 from bot.keys import (
     ANSWERS,
+    CALENDAR,
     CLOCK,
     FACTS,
     HTTP,
@@ -71,6 +72,7 @@ def load_content(app: web.Application, settings: Settings) -> None:
     profile = CompanyProfile.load(settings.content_dir / "company.yml")
     locales = Locale.load_all(settings.content_dir / "locale.yml")
     app[PROFILE] = profile
+    app[CALENDAR] = profile.calendar()
     app[LOCALES] = locales
     app[ANSWERS] = AnswerBook.load(settings.content_dir / "answers")
     app[TOPICS] = yaml.safe_load((settings.content_dir / "topics.yml").read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ from bot.language import LanguageDetector
 from bot.mail import Mailer
 from bot.rasa_client import RasaClient
 from bot.router import Router
+from core.calendar import BusinessCalendar
 from core.clock import Clock
 from core.company import CompanyProfile
 from core.content.answers import AnswerBook
@@ -22,6 +23,8 @@ from store.stores import Stores
 
 SETTINGS = web.AppKey("settings", Settings)
 PROFILE = web.AppKey("profile", CompanyProfile)
+# The company's business calendar (opening hours, holidays), built once from the profile.
+CALENDAR = web.AppKey("calendar", BusinessCalendar)
 ANSWERS = web.AppKey("answers", AnswerBook)
 FACTS = web.AppKey("facts", dict[str, dict[str, str]])
 LOCALES = web.AppKey("locales", dict[str, Locale])
