@@ -1,4 +1,4 @@
-// Svar agent desk: the helpers the desk's scripts share (desk.js, desk-callbacks.js). One way to
+// Svar agent desk: the helpers the desk's scripts share (desk.js, desk-callbacks.js, ...). One way to
 // call the desk API (JSON, the session cookie, the CSRF token on every write), one toast, and
 // safe element building: texts are always set with textContent. The texts themselves come from
 // the server (GET /desk/texts, content/locale.yml) in the agent's language: the one picked with
@@ -47,6 +47,22 @@
       if (cls) node.className = cls;
       if (text !== undefined && text !== null) node.textContent = text;
       return node;
+    },
+
+    button: function (text, cls, onClick) {
+      var b = window.SvarDesk.el("button", cls, text);
+      b.type = "button";
+      b.addEventListener("click", onClick);
+      return b;
+    },
+
+    // A time left or past, as "2 d 3 h", "3 h 5 min" or "12 min" (units: the callbacks' texts).
+    span: function (seconds, T) {
+      var minutes = Math.floor(seconds / 60), hours = Math.floor(minutes / 60), days = Math.floor(hours / 24);
+      var format = window.SvarDesk.format;
+      if (days > 0) return format(T.days, { d: days, h: hours % 24 });
+      if (hours > 0) return format(T.hours, { h: hours, m: minutes % 60 });
+      return format(T.minutes, { m: minutes });
     }
   };
 
