@@ -31,9 +31,14 @@
       state.offset = data.now * 1000 - Date.now();  // the server's clock decides what is late
       state.soon = data.due_soon_seconds;
       state.complaints = data.complaints;
-      // An answer being written is not thrown away by a poll: the list waits for it.
-      if (!list.contains(document.activeElement)) render();
+      if (!writing()) render();
     }).catch(function () { state.me = null; });  // not logged in yet: try again on the next poll
+  }
+
+  // An agent writing in the list (a field has the focus): a poll must not throw it away.
+  function writing() {
+    var active = document.activeElement;
+    return list.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
   }
 
   function render() {
@@ -99,8 +104,7 @@
     reasons.setAttribute("aria-label", T.reasons);
     reasons.value = draft.reasons;
     function needsReasons() {
-      reasons.hidden = decision.value === "upheld";
-      reasons.required = !reasons.hidden;
+      reasons.hidden = decision.value === "upheld";  // checked on send, with the desk's own words
     }
     needsReasons();
     decision.addEventListener("change", function () { draft.decision = decision.value; needsReasons(); });

@@ -30,8 +30,14 @@
       state.offset = data.now * 1000 - Date.now();
       state.soon = data.due_soon_seconds;
       state.followUps = data.follow_ups;
-      if (!list.contains(document.activeElement)) render();  // a note being written stays
+      if (!writing()) render();
     }).catch(function () { state.me = null; });
+  }
+
+  // An agent writing in the list (a field has the focus): a poll must not throw it away.
+  function writing() {
+    var active = document.activeElement;
+    return list.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
   }
 
   function render() {
