@@ -1,6 +1,6 @@
 """The complaints and follow-ups panels in a real headless Chromium, on an in-process front
 door and the real Redis: a complaint listed with its deadline, taken, refused with reasons and
-answered; a follow-up listed. With SVAR_SCREENSHOTS set to a folder, the panels' screenshots
+answered; a follow-up taken and done. With SVAR_SCREENSHOTS set to a folder, the panels' screenshots
 are saved there (docs/desk-complaints.png, docs/desk-follow-ups.png come from this test)."""
 
 from __future__ import annotations
@@ -100,5 +100,10 @@ async def test_an_agent_takes_a_complaint_refuses_it_with_reasons_and_the_custom
         return bool(entries) and entries[-1].text.startswith("Svar på klagen din, sak K-000001:")
 
     await eventually(answered, 10, "the written answer in the customer's chat")
-    await page.locator("#follow-ups").scroll_into_view_if_needed()
+    follow_up = page.locator("#follow-ups li.follow-up")
+    await follow_up.get_by_role("button", name="Ta saken").click()
+    await expect(follow_up.get_by_role("button", name="Ferdig")).to_be_visible(timeout=TIMEOUT_MS)
+    await follow_up.locator(".callback-note").fill("Ringte kunden, flyttingen er ordnet.")
     await screenshot(page, "desk-follow-ups.png")
+    await follow_up.get_by_role("button", name="Ferdig").click()
+    await expect(page.locator("#follow-ups-empty")).to_be_visible(timeout=TIMEOUT_MS)

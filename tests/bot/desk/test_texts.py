@@ -105,6 +105,7 @@ def test_every_text_the_desk_page_uses_is_in_the_locale_file_in_every_language()
     callbacks = _page_keys("data-cb-text") | _script_keys(CALLBACKS_JS) | _script_keys(COMMON_JS)
     # The complaints and follow-ups panels take their time units from the callbacks' texts (U).
     callbacks |= _script_keys(COMPLAINTS_JS, "U") | _script_keys(FOLLOW_UPS_JS, "U")
+    callbacks |= _script_keys(COMMON_JS, "U")  # SvarDesk.deadlineList's countdown
     complaints = _page_keys("data-cp-text") | _script_keys(COMPLAINTS_JS)
     complaints |= {"upheld", "partly", "refused"}  # T[value] of the decision's options
     follow_ups = _page_keys("data-fu-text") | _script_keys(FOLLOW_UPS_JS)
