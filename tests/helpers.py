@@ -143,7 +143,8 @@ WRITTEN = ("hei, jeg vil klage", "ringer tilbake", "Kari Nordmann", "+4741234567
 
 async def keep_everything_about(stores: Stores, conversation_id: str) -> None:
     """One customer's whole history: a chat, a handoff with a note and a rating, a callback
-    with a call attempt, a complaint, Rasa's tracker and an unprocessed Messenger event."""
+    with a call attempt, a complaint, a follow-up, Rasa's tracker and an unprocessed Messenger
+    event."""
     redis = stores.redis
     await stores.conversations.touch(conversation_id, "web")
     await stores.transcripts.append(conversation_id, Entry("customer", "hei, jeg vil klage"))
@@ -171,6 +172,10 @@ async def keep_everything_about(stores: Stores, conversation_id: str) -> None:
     await stores.complaints.add(
         new_complaint(conversation_id, "web", "nb", "regningen er feil", time.time(), time.time())
     )
+    await stores.follow_ups.add(
+        conversation_id=conversation_id, channel="web", language="nb", topic="moving",
+        handoff_id=queued.handoff_id, created_at=now, due=now + timedelta(days=2),
+    )  # fmt: skip
     await redis.set(keys.rasa_tracker(conversation_id), json.dumps({"sender_id": conversation_id}))
     await redis.xadd(
         keys.inbox("messenger"),
