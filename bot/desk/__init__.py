@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.desk import api, auth, callbacks, complaints, follow_ups, privacy, texts, ws
+from bot.desk import (
+    api,
+    auth,
+    callbacks,
+    complaints,
+    follow_ups,
+    presence,
+    privacy,
+    texts,
+    ws,
+)
 from bot.web import page
 
 
@@ -34,6 +44,7 @@ def setup_routes(app: web.Application) -> None:
             *callbacks.routes(),
             *complaints.routes(),
             *follow_ups.routes(),
+            *presence.routes(),
             *privacy.routes(),
             *texts.routes(),
         ]

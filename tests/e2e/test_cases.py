@@ -93,9 +93,13 @@ async def test_a_complaint_is_confirmed_with_its_case_number_and_answered_from_t
 async def test_a_chat_closed_for_follow_up_is_a_task_and_the_customer_is_told_when(
     stack: RunningStack, redis: Redis
 ) -> None:
-    await post(stack, "case-follow-up", "jeg vil snakke med en person")
     async with aiohttp.ClientSession() as http:
         agent = await desk_session(http, stack)
+        # Sara has the desk open, so she is online and the customer is queued for her.
+        ws_url = stack.url.replace("http", "ws") + "/desk/ws"
+        async with http.ws_connect(ws_url, headers={"Cookie": agent["Cookie"]}) as socket:
+            await socket.receive_json(timeout=10)  # the snapshot: the desk is open
+            await post(stack, "case-follow-up", "jeg vil snakke med en person")
         queue = await call(http, "GET", f"{stack.url}/desk/api/queue", agent)
         (waiting,) = [
             h for h in queue["waiting"] if h["conversation_id"] == "api:case-follow-up"
