@@ -67,6 +67,9 @@ class Settings:
     spool_max: int = 10_000
     # How often an open desk socket checks that its session still holds.
     session_recheck_seconds: float = 30.0
+    # Webhook events a front door read and did not finish (it died) are taken over by a
+    # running one after this long: longer than any processing takes (bot/channels/inbox.py).
+    inbox_claim_after_seconds: float = 120.0
 
     @property
     def content_dir(self) -> Path:
@@ -143,6 +146,9 @@ class Settings:
             spool_max=int(env.get("SVAR_SPOOL_MAX", default.spool_max)),
             session_recheck_seconds=float(
                 env.get("SVAR_SESSION_RECHECK_SECONDS", default.session_recheck_seconds)
+            ),
+            inbox_claim_after_seconds=float(
+                env.get("SVAR_INBOX_CLAIM_AFTER_SECONDS", default.inbox_claim_after_seconds)
             ),
         )
 

@@ -159,6 +159,7 @@ class Telegram:
         router: Router,
         languages: Sequence[str],
         max_chars: int,
+        claim_after: float,
     ) -> None:
         self.application = application
         self._conversations = stores.conversations
@@ -166,7 +167,7 @@ class Telegram:
         self._router = router
         self._languages = tuple(languages)
         self._max_chars = max_chars
-        self.inbox = Inbox(stores.redis, CHANNEL, self.process)
+        self.inbox = Inbox(stores.redis, CHANNEL, self.process, claim_after=claim_after)
         # The updates in hand from the inbox, with what failed in them (from on_error).
         self._failures: dict[int, Exception | None] = {}
         private = filters.ChatType.PRIVATE
@@ -353,7 +354,12 @@ async def _telegram(app: web.Application) -> AsyncIterator[None]:
     webhook_mode = mode(settings) == "webhook"
     application = build_application(settings)
     telegram = Telegram(
-        application, app[STORES], app[ROUTER], app[LANGUAGES].languages, settings.max_message_chars
+        application,
+        app[STORES],
+        app[ROUTER],
+        app[LANGUAGES].languages,
+        settings.max_message_chars,
+        settings.inbox_claim_after_seconds,
     )
     app[TELEGRAM] = telegram
     app[ROUTER].register_channel(CHANNEL, telegram.deliver)
