@@ -65,7 +65,11 @@ class Router:
             return []
         if conversation.mode is Mode.CLOSED:
             await self._stores.conversations.set_mode(conversation.id, Mode.BOT)
-        metadata = {"language": language, "channel": message.channel}
+        metadata = {
+            "language": language,
+            "channel": message.channel,
+            "client": message.client or message.conversation_id,
+        }
         text = self._rasa_text(message)
         if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):
             log.info("conversation %s: the customer sounds frustrated", conversation.id)

@@ -62,6 +62,10 @@ class Settings:
     limit_new_conversations_per_ip: str = "20/hour"
     limit_logins_per_ip: str = "20/15minutes"
     limit_logins_per_username_and_ip: str = "10/15minutes"
+    # Handoffs and callback promises one client may start (a web chat's address; elsewhere
+    # its conversation): a script cannot fill the queue or have agents call strangers.
+    limit_handoffs_per_client: str = "3/day"
+    limit_callbacks_per_client: str = "3/day"
     # Where messages wait on local disk while Redis is away (bot/spool.py), and how many at most.
     spool_dir: Path = ROOT / ".state" / "spool"
     spool_max: int = 10_000
@@ -85,6 +89,8 @@ class Settings:
             "new_conversations_per_ip": self.limit_new_conversations_per_ip,
             "logins_per_ip": self.limit_logins_per_ip,
             "logins_per_username_and_ip": self.limit_logins_per_username_and_ip,
+            "handoffs_per_client": self.limit_handoffs_per_client,
+            "callbacks_per_client": self.limit_callbacks_per_client,
         }
 
     @property
@@ -141,6 +147,12 @@ class Settings:
             limit_logins_per_ip=env.get("SVAR_LIMIT_LOGINS_PER_IP", default.limit_logins_per_ip),
             limit_logins_per_username_and_ip=env.get(
                 "SVAR_LIMIT_LOGINS_PER_USERNAME_AND_IP", default.limit_logins_per_username_and_ip
+            ),
+            limit_handoffs_per_client=env.get(
+                "SVAR_LIMIT_HANDOFFS_PER_CLIENT", default.limit_handoffs_per_client
+            ),
+            limit_callbacks_per_client=env.get(
+                "SVAR_LIMIT_CALLBACKS_PER_CLIENT", default.limit_callbacks_per_client
             ),
             spool_dir=state_dir(env) / "spool",
             spool_max=int(env.get("SVAR_SPOOL_MAX", default.spool_max)),
