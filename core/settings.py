@@ -64,8 +64,8 @@ class Settings:
     limit_logins_per_username_and_ip: str = "10/15minutes"
     # Handoffs and callback promises one client may start (a web chat's address; elsewhere
     # its conversation): a script cannot fill the queue or have agents call strangers.
-    limit_handoffs_per_client: str = "3/day"
-    limit_callbacks_per_client: str = "3/day"
+    limit_handoffs_per_client: str = "20/day"
+    limit_callbacks_per_client: str = "10/day"
     # Where messages wait on local disk while Redis is away (bot/spool.py), and how many at most.
     spool_dir: Path = ROOT / ".state" / "spool"
     spool_max: int = 10_000
