@@ -39,6 +39,7 @@ TOPIC_INTENTS = frozenset(
         "einvoice_setup",
         "meter_reading",
         "power_outage",
+        "power_danger",
         "moving",
         "price_plans",
         "cancel_contract",
