@@ -62,6 +62,10 @@ class Settings:
     limit_new_conversations_per_ip: str = "20/hour"
     limit_logins_per_ip: str = "20/15minutes"
     limit_logins_per_username_and_ip: str = "10/15minutes"
+    # Handoffs and callback promises one client may start (a web chat's address; elsewhere
+    # its conversation): a script cannot fill the queue or have agents call strangers.
+    limit_handoffs_per_client: str = "20/day"
+    limit_callbacks_per_client: str = "10/day"
     # Where messages wait on local disk while Redis is away (bot/spool.py), and how many at most.
     spool_dir: Path = ROOT / ".state" / "spool"
     spool_max: int = 10_000
@@ -70,6 +74,9 @@ class Settings:
     # Outgoing mail (bot/mail.py): an SMTP server, or with none, .eml files in `mailbox_dir`.
     smtp_url: str = field(default="", repr=False)
     mailbox_dir: Path = ROOT / ".state" / "mailbox"
+    # Webhook events a front door read and did not finish (it died) are taken over by a
+    # running one after this long: longer than any processing takes (bot/channels/inbox.py).
+    inbox_claim_after_seconds: float = 120.0
 
     @property
     def content_dir(self) -> Path:
@@ -85,6 +92,8 @@ class Settings:
             "new_conversations_per_ip": self.limit_new_conversations_per_ip,
             "logins_per_ip": self.limit_logins_per_ip,
             "logins_per_username_and_ip": self.limit_logins_per_username_and_ip,
+            "handoffs_per_client": self.limit_handoffs_per_client,
+            "callbacks_per_client": self.limit_callbacks_per_client,
         }
 
     @property
@@ -142,6 +151,12 @@ class Settings:
             limit_logins_per_username_and_ip=env.get(
                 "SVAR_LIMIT_LOGINS_PER_USERNAME_AND_IP", default.limit_logins_per_username_and_ip
             ),
+            limit_handoffs_per_client=env.get(
+                "SVAR_LIMIT_HANDOFFS_PER_CLIENT", default.limit_handoffs_per_client
+            ),
+            limit_callbacks_per_client=env.get(
+                "SVAR_LIMIT_CALLBACKS_PER_CLIENT", default.limit_callbacks_per_client
+            ),
             spool_dir=state_dir(env) / "spool",
             spool_max=int(env.get("SVAR_SPOOL_MAX", default.spool_max)),
             session_recheck_seconds=float(
@@ -149,6 +164,9 @@ class Settings:
             ),
             smtp_url=env.get("SMTP_URL", ""),
             mailbox_dir=state_dir(env) / "mailbox",
+            inbox_claim_after_seconds=float(
+                env.get("SVAR_INBOX_CLAIM_AFTER_SECONDS", default.inbox_claim_after_seconds)
+            ),
         )
 
 

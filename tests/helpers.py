@@ -298,8 +298,10 @@ def start_stack(
     )
     url = f"http://127.0.0.1:{port}"
     try:
+        # Healthy, and the supervisor has printed its banner: only then does it restart a
+        # part that dies (while starting, one that dies stops the stack).
         eventually_sync(
-            lambda: process.poll() is None and _healthy(url),
+            lambda: process.poll() is None and _started(logs) and _healthy(url),
             STACK_READY_SECONDS,
             "the stack's health",
             give_up=lambda: process.poll() is not None,
@@ -329,6 +331,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def _started(logs: Path) -> bool:
+    return "Ctrl-C" in (logs / "stack.log").read_text(encoding="utf-8", errors="replace")
 
 
 def _healthy(url: str) -> bool:

@@ -28,7 +28,7 @@ from aiohttp import WSMsgType, web
 
 from bot.channels.conversation_tokens import valid_id
 from bot.keys import LIMITS, OUTBOX_READY, ROUTER, SETTINGS, STORES, TOKENS
-from bot.messages import Inbound, MessageError, Outbound, check_text
+from bot.messages import Inbound, MessageError, Outbound, check_text, client_of
 from bot.request_checks import check_origin, json_body
 from bot.spool import REDIS_AWAY, kept_for_later
 from bot.tasks import cancel_and_wait
@@ -180,7 +180,13 @@ async def _from_widget(
     """One frame from the widget: store and answer the message once, and acknowledge it."""
     try:
         body = json.loads(data)
-        message = _inbound(conversation_id, CHANNEL, body, request.app[SETTINGS].max_message_chars)
+        message = _inbound(
+            conversation_id,
+            CHANNEL,
+            body,
+            request.app[SETTINGS].max_message_chars,
+            client_of(request.remote or "unknown"),
+        )
         client_id = body.get("id")
         if client_id is not None and not (isinstance(client_id, str) and valid_id(client_id)):
             raise MessageError("'id' must be 1-64 letters, digits or _.-")
@@ -212,7 +218,9 @@ async def _from_widget(
     await ws.send_json({"type": "done"})
 
 
-def _inbound(conversation_id: str, channel: str, body: Any, max_chars: int) -> Inbound:
+def _inbound(
+    conversation_id: str, channel: str, body: Any, max_chars: int, client: str = ""
+) -> Inbound:
     if not isinstance(body, dict):
         raise MessageError("expected a JSON object")
     payload = body.get("payload")
@@ -222,7 +230,7 @@ def _inbound(conversation_id: str, channel: str, body: Any, max_chars: int) -> I
         raise MessageError(f"the payload is longer than {max_chars} characters")
     # A button click carries its title as the text the customer sees in the transcript.
     text = check_text(body.get("text") or payload, max_chars)
-    return Inbound(conversation_id, channel, text, payload)
+    return Inbound(conversation_id, channel, text, payload, client)
 
 
 async def _outbox_listener(app: web.Application) -> AsyncIterator[None]:
