@@ -33,6 +33,7 @@ from bot.request_checks import check_origin, json_body
 from bot.spool import REDIS_AWAY, kept_for_later
 from bot.tasks import cancel_and_wait
 from bot.web import STATIC, page
+from store.message_ids import Seen
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,10 @@ API_CHANNEL = "api"
 HISTORY_ON_CONNECT = 50
 # What the API answers when a client sends too much (the customer reads the polite answer).
 TOO_MANY = "too many messages; wait a little and send again"
+# A widget message is taken for Rasa's longest answer and this much more: a front door that
+# died holding it lets another answer it then.
+LEASE_MARGIN_SECONDS = 15.0
+TAKEN_POLL_SECONDS = 0.5
 
 SOCKETS = web.AppKey("web_sockets", dict[str, set[web.WebSocketResponse]])
 
@@ -196,8 +201,8 @@ async def _from_widget(
     router = request.app[ROUTER]
     message_ids = request.app[STORES].message_ids
     try:
-        if client_id is not None and not await message_ids.first_time(conversation_id, client_id):
-            await ws.send_json({"type": "ack", "id": client_id})  # sent again after a reconnect
+        if client_id is not None and not await _take(request, conversation_id, client_id):
+            await ws.send_json({"type": "ack", "id": client_id})  # answered before a reconnect
             return
         if not await _within_limits(request, conversation_id):
             if client_id is not None:
@@ -207,6 +212,8 @@ async def _from_widget(
             return
         await ws.send_json({"type": "typing"})
         replies = await router.handle(message)
+        if client_id is not None:  # the answer is in the transcript: a reconnect shows it
+            await message_ids.answered(conversation_id, client_id)
     except REDIS_AWAY:
         # Kept on disk: answered through the outbox when Redis is back; polite now.
         replies = [await kept_for_later(request.app, message)]
@@ -216,6 +223,19 @@ async def _from_widget(
         await ws.send_json({"type": "message", **reply.to_dict()})
     # Nothing more comes now (a queued chat waits for a person): stop "typing…".
     await ws.send_json({"type": "done"})
+
+
+async def _take(request: web.Request, conversation_id: str, client_id: str) -> bool:
+    """True: this front door answers the widget's message now; False: it was answered before.
+    While another front door holds it (answering still, or dead), wait for its answer or for
+    its lease to run out, and then answer it here."""
+    lease = request.app[SETTINGS].rasa_timeout + LEASE_MARGIN_SECONDS
+    message_ids = request.app[STORES].message_ids
+    while True:
+        seen = await message_ids.take(conversation_id, client_id, lease)
+        if seen is not Seen.TAKEN:
+            return seen is Seen.NEW
+        await asyncio.sleep(TAKEN_POLL_SECONDS)  # held in another process: ask Redis again
 
 
 def _inbound(
