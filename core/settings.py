@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.redis_address import redis_url_from_env
+
 ROOT = Path(__file__).resolve().parent.parent
 # Where `make run` leaves the URL of the Redis it started (with its password, readable by the
 # owner only), so that the project's commands reach the running stack's Redis by themselves.
@@ -95,7 +97,7 @@ class Settings:
         return cls(
             host=env.get("SVAR_HOST", default.host),
             port=int(env.get("SVAR_PORT", default.port)),
-            redis_url=env.get("REDIS_URL") or running_redis_url(env) or default.redis_url,
+            redis_url=redis_url_from_env(env) or running_redis_url(env) or default.redis_url,
             rasa_url=env.get("RASA_URL", default.rasa_url).rstrip("/"),
             rasa_token=env.get("RASA_TOKEN", ""),
             actions_url=env.get("ACTIONS_URL", default.actions_url).rstrip("/"),

