@@ -43,6 +43,8 @@ class StackConfig:
     nlg_token: str
     rasa_workers: int  # Rasa's Sanic workers: Rasa answers on one core each
     retention: Retention  # the company's (content/company.yml): trackers and logs follow it
+    # Where the servers listen: this machine only, except in a container (stack/container.py).
+    bind: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, root: Path, env: dict[str, str]) -> StackConfig:
@@ -65,6 +67,7 @@ class StackConfig:
             nlg_token=env.get("SVAR_NLG_TOKEN") or secrets.token_urlsafe(24),
             rasa_workers=int(env.get("SVAR_RASA_WORKERS", str(DEFAULT_RASA_WORKERS))),
             retention=CompanyProfile.load(root / "content" / "company.yml").retention,
+            bind=env.get("SVAR_BIND", "127.0.0.1"),
         )
 
     @property
@@ -154,13 +157,13 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
         ProcessSpec(
             "actions",
             [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.actions_port)],
-            {**shared, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk binds everywhere otherwise
+            {**shared, "SANIC_HOST": config.bind},  # rasa-sdk binds everywhere otherwise
             f"{config.actions_url}/health",
         ),
         ProcessSpec(
             "frontdoor",
             [python, "-m", "bot"],
-            {**shared, "SVAR_PORT": str(config.port), "SVAR_HOST": "127.0.0.1"},
+            {**shared, "SVAR_PORT": str(config.port), "SVAR_HOST": config.bind},
             f"{config.front_door_url}/livez",
         ),
         ProcessSpec(
@@ -173,7 +176,7 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
                 "--model",
                 str(model),
                 "--interface",
-                "127.0.0.1",
+                config.bind,
                 "--port",
                 str(config.rasa_port),
                 "--enable-api",  # its token comes from RASA_TOKEN (stack/rasa_auth.py)
