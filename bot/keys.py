@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.channels.conversation_tokens import ConversationTokens
 from bot.language import LanguageDetector
+from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
 from bot.router import Router
 from core.clock import Clock
@@ -41,3 +42,5 @@ TOKENS = web.AppKey("conversation_tokens", ConversationTokens)
 # Set while this front door receives what is published to the outboxes (bot/spool.py waits
 # for it: an answer published while the listener reconnects would reach no socket).
 OUTBOX_READY = web.AppKey("outbox_ready", asyncio.Event)
+# This process's operations counters, scraped at /metrics (bot/metrics.py).
+METRICS = web.AppKey("metrics", Metrics)

@@ -54,6 +54,8 @@ class Settings:
     conversation_secret: str = field(default="", repr=False)
     # `POST /api/messages` needs `Authorization: Bearer <key>`; empty: loopback clients only.
     api_key: str = field(default="", repr=False)
+    # `GET /metrics` needs `Authorization: Bearer <token>`; empty: loopback clients only.
+    metrics_token: str = field(default="", repr=False)
     # The widget forgets a conversation idle this long (a shared computer's next user).
     widget_idle_seconds: int = 24 * 3600
     # Limits ("<count>/<period>", the `limits` library's notation), counted in Redis so that
@@ -122,6 +124,7 @@ class Settings:
             or _state_file(env, CONVERSATION_SECRET_FILE)
             or "",
             api_key=env.get("SVAR_API_KEY", ""),
+            metrics_token=env.get("SVAR_METRICS_TOKEN", ""),
             widget_idle_seconds=int(
                 env.get("SVAR_WIDGET_IDLE_SECONDS", default.widget_idle_seconds)
             ),

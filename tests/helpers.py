@@ -354,6 +354,21 @@ async def post(
         return await response.json()  # type: ignore[no-any-return]
 
 
+async def rasa_says(stack: RunningStack, conversation: str, text: str, language: str) -> str:
+    """The first answer Rasa's REST channel gives to a message with the router's metadata."""
+    body = {
+        "sender": conversation,
+        "message": text,
+        "metadata": {"language": language, "channel": "api"},
+    }
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body) as response,
+    ):
+        assert response.status == 200
+        return str((await response.json())[0]["text"])
+
+
 def texts(body: dict[str, Any]) -> list[str]:
     return [m["text"] for m in body["messages"]]
 
