@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.channels.conversation_tokens import ConversationTokens
 from bot.language import LanguageDetector
 from bot.mail import Mailer
+from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
 from bot.router import Router
 from core.calendar import BusinessCalendar
@@ -47,3 +48,5 @@ TOKENS = web.AppKey("conversation_tokens", ConversationTokens)
 OUTBOX_READY = web.AppKey("outbox_ready", asyncio.Event)
 # Outgoing e-mail: SMTP, or the local mailbox folder (bot/mail.py).
 MAILER: web.AppKey[Mailer] = web.AppKey("mailer")
+# This process's operations counters, scraped at /metrics (bot/metrics.py).
+METRICS = web.AppKey("metrics", Metrics)

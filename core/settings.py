@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.redis_address import redis_url_from_env
+
 ROOT = Path(__file__).resolve().parent.parent
 # Where `make run` leaves the URL of the Redis it started (with its password, readable by the
 # owner only), so that the project's commands reach the running stack's Redis by themselves.
@@ -52,6 +54,8 @@ class Settings:
     conversation_secret: str = field(default="", repr=False)
     # `POST /api/messages` needs `Authorization: Bearer <key>`; empty: loopback clients only.
     api_key: str = field(default="", repr=False)
+    # `GET /metrics` needs `Authorization: Bearer <token>`; empty: loopback clients only.
+    metrics_token: str = field(default="", repr=False)
     # The widget forgets a conversation idle this long (a shared computer's next user).
     widget_idle_seconds: int = 24 * 3600
     # Limits ("<count>/<period>", the `limits` library's notation), counted in Redis so that
@@ -107,7 +111,7 @@ class Settings:
         return cls(
             host=env.get("SVAR_HOST", default.host),
             port=int(env.get("SVAR_PORT", default.port)),
-            redis_url=env.get("REDIS_URL") or running_redis_url(env) or default.redis_url,
+            redis_url=redis_url_from_env(env) or running_redis_url(env) or default.redis_url,
             rasa_url=env.get("RASA_URL", default.rasa_url).rstrip("/"),
             rasa_token=env.get("RASA_TOKEN", ""),
             actions_url=env.get("ACTIONS_URL", default.actions_url).rstrip("/"),
@@ -132,6 +136,7 @@ class Settings:
             or _state_file(env, CONVERSATION_SECRET_FILE)
             or "",
             api_key=env.get("SVAR_API_KEY", ""),
+            metrics_token=env.get("SVAR_METRICS_TOKEN", ""),
             widget_idle_seconds=int(
                 env.get("SVAR_WIDGET_IDLE_SECONDS", default.widget_idle_seconds)
             ),

@@ -100,6 +100,12 @@ def handoffs_log() -> str:
     return f"{PREFIX}:handoffs:log"
 
 
+def handoffs_by_reason() -> str:
+    """Hash: how many conversations were ever handed to a person, per reason (counts only,
+    nothing about anyone; for the operations metrics)."""
+    return f"{PREFIX}:handoffs:by_reason"
+
+
 def handoff_waits() -> str:
     """List: seconds waited per place in the queue by the latest claimed customers, newest first."""
     return f"{PREFIX}:handoffs:waits"

@@ -22,6 +22,7 @@ from tests.helpers import (
     ROOT,
     KillableRedis,
     RunningStack,
+    SentinelRedis,
     SmtpInbox,
     start_stack,
 )
@@ -132,3 +133,14 @@ def killable() -> Iterator[KillableRedis]:
         server.start()
         yield server
         server.kill()
+
+
+@pytest.fixture
+def sentinel_redis(tmp_path: Path) -> Iterator[SentinelRedis]:
+    """A primary, a replica and three sentinels of their own, for a test that fails over."""
+    servers = SentinelRedis(tmp_path)
+    try:
+        servers.start()
+        yield servers
+    finally:
+        servers.stop()

