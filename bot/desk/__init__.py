@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.desk import api, auth, callbacks, load, presence, privacy, texts, ws
+from bot.desk import (
+    api,
+    auth,
+    callbacks,
+    complaints,
+    follow_ups,
+    load,
+    presence,
+    privacy,
+    texts,
+    ws,
+)
 from bot.web import page
 
 
@@ -32,6 +43,8 @@ def setup_routes(app: web.Application) -> None:
             web.get("/desk/api/dead-letters", api.dead_letters),
             web.get("/desk/ws", ws.desk_socket),
             *callbacks.routes(),
+            *complaints.routes(),
+            *follow_ups.routes(),
             *load.routes(),
             *presence.routes(),
             *privacy.routes(),

@@ -24,7 +24,7 @@ from bot.desk import relay
 from bot.desk.auth import check_origin, current_session
 from bot.desk.closing import closing_round
 from bot.desk.load import follow_thresholds
-from bot.keys import CLOCK, PROFILE, SETTINGS, STORES
+from bot.keys import CLOCK, PROFILE, ROUTER, SETTINGS, STORES
 from bot.tasks import cancel_and_wait
 from store.handoffs import State
 from store.presence import SEEN_EVERY_SECONDS
@@ -203,12 +203,9 @@ async def return_quiet_chats(app: web.Application, now: float) -> int:
     for handoff in [*await stores.handoffs.waiting(), *await stores.handoffs.claimed()]:
         last = await stores.transcripts.read(handoff.conversation_id, 1)
         active = max(handoff.queued_at, handoff.claimed_at or 0, *(e.at for e in last))
-        if now - active < quiet_seconds or not await stores.handoffs.return_to_bot(handoff, now):
+        if now - active < quiet_seconds or not await app[ROUTER].give_back(handoff, now):
             continue
         log.warning("desk: handoff %s was quiet; back to the bot", handoff.id)
-        await stores.desk_feed.announce(
-            {"type": "closed", "handoff_id": handoff.id, "outcome": "returned"}
-        )
         try:
             await relay.say(app, handoff, "utter_chat_returned", {})
         except relay.ChannelUnavailable as error:
