@@ -15,6 +15,7 @@ from core.content.values import date_time_value
 from core.outages import Outage, find_outage
 
 _NON_DIGIT = re.compile(r"\D")
+OPERATIONS_NOTICE = "utter_operations_notice"
 
 
 class ValidateOutageForm(FormValidationAction):
@@ -43,6 +44,10 @@ class ActionOutageLookup(Action):
         outage = find_outage(ctx.profile.outage_feed, ctx.profile.timezone, postal_code, ctx.now())
         response, values = outage_answer(outage, postal_code, language)
         dispatcher.utter_message(response=response, **values)
+        # What a supervisor published about a disturbance here (store/ops_notices.py).
+        for notice in await ctx.stores().ops_notices.active(ctx.now(), postal_code):
+            text = notice.text.get(language) or next(iter(notice.text.values()))
+            dispatcher.utter_message(response=OPERATIONS_NOTICE, notice=text)
         return []
 
 

@@ -174,6 +174,11 @@ def extra_high_load() -> str:
     return f"{PREFIX}:load:extra-high"
 
 
+def ops_notices() -> str:
+    """Hash: operations notices by id, JSON (store/ops_notices.py)."""
+    return f"{PREFIX}:ops:notices"
+
+
 def privacy_audit() -> str:
     """Stream: append-only audit trail of every export and erasure of a customer's data, from
     the desk or the command line (action, conversation id, agent, time); kept as long as

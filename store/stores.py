@@ -35,6 +35,7 @@ from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
 from store.load import Load
 from store.message_ids import MessageIds
+from store.ops_notices import OpsNotices
 from store.outbox import Outbox
 from store.presence import Presence
 from store.sessions import Sessions
@@ -61,6 +62,7 @@ class Stores:
     message_ids: MessageIds
     dead_letters: DeadLetters
     load: Load
+    ops_notices: OpsNotices
 
     @classmethod
     def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
@@ -84,6 +86,7 @@ class Stores:
             message_ids=MessageIds(redis),
             dead_letters=DeadLetters(redis),
             load=Load(redis),
+            ops_notices=OpsNotices(redis),
         )
 
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from redis.asyncio import Redis
 
 from actions.context import context
 from actions.invoice import ActionInvoicePart, invoice_part_answer
@@ -143,3 +144,26 @@ def test_a_turn_the_desk_triggered_keeps_the_customers_last_language() -> None:
 
 def test_without_a_language_from_the_front_door_the_default_is_spoken() -> None:
     assert conversation_language(tracker(latest={"text": "hei"}), "nb") == "nb"
+
+
+async def test_the_outage_lookup_tells_an_operations_notice_for_the_postal_code(
+    action_env: None, redis_client: Redis
+) -> None:
+    from actions.outage import OPERATIONS_NOTICE, ActionOutageLookup
+    from store.ops_notices import OpsNotice, OpsNotices
+
+    now = context().now()
+    storm = OpsNotice.new(
+        text={"nb": "Storm i Arna.", "en": "Storm in Arna."},
+        postal_codes=("5262",),
+        starts=now - timedelta(hours=1),
+        ends=now + timedelta(hours=3),
+        by="sara",
+    )
+    await OpsNotices(redis_client).publish(storm)
+    for code, told in (("5262", ["Storm in Arna."]), ("0550", [])):
+        dispatcher = CollectingDispatcher()
+        latest = {"metadata": {"language": "en"}}
+        await ActionOutageLookup().run(dispatcher, tracker({"postal_code": code}, latest), {})
+        notices = [m for m in dispatcher.messages if m["response"] == OPERATIONS_NOTICE]
+        assert [m["notice"] for m in notices] == told

@@ -82,8 +82,9 @@
     fetch(new URL("/api/notice?lang=" + lang, base), { cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : { notice: null }; })
       .then(function (data) {
-        notice.textContent = data.notice || "";
-        notice.hidden = !data.notice;
+        var said = [data.notice].concat(data.notices || []).filter(Boolean);
+        notice.textContent = said.join("\n\n");
+        notice.hidden = !said.length;
       })
       .catch(function () { /* no notice is better than a broken chat */ });
   }
