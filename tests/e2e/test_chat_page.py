@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 import pytest
 from playwright.async_api import Browser, expect
 
 from core.clock import system_clock
+from store.ops_notices import OpsNotice
 from store.stores import Stores
-from tests.helpers import GREETING, PROFILE, RunningStack, answer, render_answer
+from tests.helpers import GREETING, OSLO, PROFILE, RunningStack, answer, render_answer
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
+
+SINCE_NEW_YEAR = datetime(2026, 1, 1, tzinfo=OSLO)
 
 
 async def test_customer_types_a_norwegian_greeting_and_sees_the_answer(
@@ -81,7 +85,17 @@ async def test_the_widget_shows_the_notice_while_extra_high_load_is_on(
             render_answer("utter_notice_extra_high_load", "nb"), timeout=30_000
         )
         await page.screenshot(path=str(stack.logs / "chat-load-notice.png"))
+        # An operations notice a supervisor published shows under it.
+        storm = {"nb": "Storm i Arna: vi jobber med linjene.", "en": "Storm in Arna."}
+        await stores.ops_notices.publish(
+            # From long before the stack's set clock, with no end yet.
+            OpsNotice.new(text=storm, postal_codes=(), starts=SINCE_NEW_YEAR, ends=None, by="sara")
+        )
+        await page.reload()
+        await expect(page.locator(".svar-notice")).to_contain_text(storm["nb"], timeout=30_000)
     finally:
+        for notice in await stores.ops_notices.all(system_clock()):
+            await stores.ops_notices.remove(notice.id)
         await stores.load.switch(False, "sara", time.time())
         await stores.close()
         await page.close()
