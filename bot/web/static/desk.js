@@ -40,6 +40,17 @@
       .catch(function (error) { toast(error.message); });
   });
 
+  // Extra-high load (store/load.py): supervisors switch it; the thresholds may switch it too.
+  $("load-on").addEventListener("change", function () {
+    request("POST", "/desk/api/load", { on: $("load-on").checked })
+      .then(showLoad)
+      .catch(function (error) { toast(error.message); });
+  });
+
+  function showLoad(answer) {
+    $("load-on").checked = answer.on === true;
+  }
+
   function showPresence(answer) {
     $("presence").value = answer.status;
     $("presence").setAttribute("data-status", answer.status);
@@ -67,6 +78,8 @@
     $("desk").hidden = false;
     $("me").textContent = me.agent.name;
     document.dispatchEvent(new CustomEvent("svardesk:started", { detail: me }));  // desk-privacy.js
+    $("load-switch").hidden = me.supervisor !== true;
+    if (me.supervisor === true) request("GET", "/desk/api/load").then(showLoad);
     connect();
     setInterval(tick, 1000);
   }
