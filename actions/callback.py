@@ -115,12 +115,20 @@ class ActionRegisterCallback(Action):
             "callback %s for %s promised by %s", callback.id, mask_phone(callback.phone), deadline
         )
         dispatcher.utter_message(
-            response="utter_callback_confirmed",
-            phone=display_phone(callback.phone, ctx.profile.country),
+            response=confirmation(callback.time_window),
+            customer_phone=display_phone(callback.phone, ctx.profile.country),
             deadline=date_time_value(deadline),
+            time_window=callback.time_window,
         )
         # Name and phone stay for a later request; the topic and time are this call's.
         return [SlotSet("callback_topic", None), SlotSet("callback_time_window", None)]
+
+
+def confirmation(time_window: str) -> str:
+    """The promise names the time the customer asked for, unless any time suits them."""
+    if time_window in (ANY_TIME, "None", ""):
+        return "utter_callback_confirmed"
+    return "utter_callback_confirmed_window"
 
 
 def normalise_phone(value: Any, country: str) -> str | None:

@@ -16,6 +16,9 @@ import yaml
 from core.calendar import BusinessCalendar, OpeningHours
 from core.retention import Retention
 
+# What the company is: a power supplier, the grid company (nettselskap) that owns the lines, or
+# both. Answers that depend on it have one text per role (docs/content.md, "Role").
+ROLES = ("supplier", "grid", "both")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Recurring closed days (MM-DD) are expanded over this span; far beyond any deadline asked.
 _RECURRING_YEARS = range(2000, 2101)
@@ -44,6 +47,40 @@ class QueuePolicy:
 
 
 @dataclass(frozen=True)
+class GridCompany:
+    """The grid company where the customers live: the company itself unless it is a supplier."""
+
+    name: str
+    outage_map: str
+    phone: str  # day and night: outages and danger
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What customers pay, as the answers show it (NOK, VAT included)."""
+
+    paper_invoice_fee: float
+    reminder_fee: float
+    spot_markup_ore: float  # påslag per kWh on top of the spot price
+    monthly_fee: float
+    fixed_binding_months: int
+    fixed_exit_fee: float
+    broadband_binding_months: int
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Figures:
+        return cls(
+            paper_invoice_fee=float(raw["paper_invoice_fee"]),
+            reminder_fee=float(raw["reminder_fee"]),
+            spot_markup_ore=float(raw["spot_markup_ore"]),
+            monthly_fee=float(raw["monthly_fee"]),
+            fixed_binding_months=int(raw["fixed_binding_months"]),
+            fixed_exit_fee=float(raw["fixed_exit_fee"]),
+            broadband_binding_months=int(raw["broadband_binding_months"]),
+        )
+
+
+@dataclass(frozen=True)
 class CompanyProfile:
     name: str
     assistant_name: str
@@ -65,6 +102,9 @@ class CompanyProfile:
     queue: QueuePolicy
     outage_feed: Path
     retention: Retention
+    role: str
+    grid_company: GridCompany
+    figures: Figures
 
     @property
     def default_language(self) -> str:
@@ -113,7 +153,16 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         queue=QueuePolicy(**{k: int(v) for k, v in raw["queue"].items()}),
         outage_feed=base / raw["outage_feed"],
         retention=Retention.from_dict(raw["retention"]),
+        role=_role(str(company["role"])),
+        grid_company=GridCompany(**{k: str(v) for k, v in raw["grid_company"].items()}),
+        figures=Figures.from_dict(raw["figures"]),
     )
+
+
+def _role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"company.role is {role!r}; it must be one of {', '.join(ROLES)}")
+    return role
 
 
 def _hours(spec: str) -> OpeningHours | None:
