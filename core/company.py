@@ -81,6 +81,27 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class StateSchemes:
+    """The state's schemes for power prices (strømstøtte, Norgespris), as of a date."""
+
+    as_of: date
+    support_threshold_ore: float
+    support_share_percent: int
+    norgespris_ore: float
+    norgespris_until: date
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> StateSchemes:
+        return cls(
+            as_of=date.fromisoformat(str(raw["as_of"])),
+            support_threshold_ore=float(raw["support_threshold_ore"]),
+            support_share_percent=int(raw["support_share_percent"]),
+            norgespris_ore=float(raw["norgespris_ore"]),
+            norgespris_until=date.fromisoformat(str(raw["norgespris_until"])),
+        )
+
+
+@dataclass(frozen=True)
 class CompanyProfile:
     name: str
     assistant_name: str
@@ -101,10 +122,12 @@ class CompanyProfile:
     promises: Promises
     queue: QueuePolicy
     outage_feed: Path
+    spot_price_feed: Path
     retention: Retention
     role: str
     grid_company: GridCompany
     figures: Figures
+    state_schemes: StateSchemes
 
     @property
     def default_language(self) -> str:
@@ -152,10 +175,12 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         promises=Promises(**{k: int(v) for k, v in raw["promises"].items()}),
         queue=QueuePolicy(**{k: int(v) for k, v in raw["queue"].items()}),
         outage_feed=base / raw["outage_feed"],
+        spot_price_feed=base / raw["spot_price_feed"],
         retention=Retention.from_dict(raw["retention"]),
         role=_role(str(company["role"])),
         grid_company=GridCompany(**{k: str(v) for k, v in raw["grid_company"].items()}),
         figures=Figures.from_dict(raw["figures"]),
+        state_schemes=StateSchemes.from_dict(raw["state_schemes"]),
     )
 
 

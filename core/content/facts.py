@@ -10,6 +10,7 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
     """The `{placeholders}` every answer may use (docs/content.md lists them)."""
     promises = profile.promises
     figures = profile.figures
+    schemes = profile.state_schemes
     return {
         # Not said: the renderer picks an answer's text for this role (core/content/answers.py).
         "company_role": profile.role,
@@ -23,6 +24,11 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
         "fixed_binding": locale.month_count(figures.fixed_binding_months),
         "fixed_exit_fee": locale.kroner(figures.fixed_exit_fee),
         "broadband_binding": locale.month_count(figures.broadband_binding_months),
+        "support_threshold": locale.ore(schemes.support_threshold_ore),
+        "support_share": f"{schemes.support_share_percent} %",
+        "norgespris": locale.ore(schemes.norgespris_ore),
+        "norgespris_until": locale.full_date(schemes.norgespris_until),
+        "schemes_as_of": locale.full_date(schemes.as_of),
         "company_name": profile.name,
         "assistant_name": profile.assistant_name,
         "phone": profile.phone,

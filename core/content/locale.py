@@ -59,6 +59,10 @@ class Locale:
             time=self.time(value), **self._date_parts(value)
         )
 
+    def full_date(self, value: dt.date) -> str:
+        """A date with its year and no weekday: "31. desember 2026"."""
+        return str(self.patterns["full_date"]).format(year=value.year, **self._date_parts(value))
+
     def minutes(self, n: int) -> str:
         return self._count("minutes", n)
 

@@ -38,7 +38,14 @@ OUTAGE = ("utter_outage_found", "utter_outage_found_no_end", "utter_outage_none"
 # Phrases that belong to one kind of company only: said by another, they are wrong.
 WRONG = {
     "supplier": [ON_CALL, "vakta vår", "our on-call team", "Vi eier", "We own", "Vi retter"],
-    "grid": ["påslag", "markup", "to strømavtaler", "two power plans", "Annet Nett", "23 23 23 23"],
+    "grid": [
+        "påslaget vårt",
+        "our markup",
+        "to strømavtaler",
+        "two power plans",
+        "Annet Nett",
+        "23 23 23 23",
+    ],
     "both": ["selger ikke strøm", "don't sell power", "Annet Nett", "23 23 23 23"],
 }
 # What each kind of company must say, by answer: (nb, en) phrases.
@@ -51,6 +58,8 @@ SAYS: dict[str, dict[str, tuple[str, str]]] = {
         "utter_contact_info": ("+47 22 22 22 22", "+47 22 22 22 22"),
         "utter_price_plans": ("påslaget vårt på 4,9 øre", "markup of 4.9 øre"),
         "utter_payment_plan": ("Vi stenger ikke strømmen", "We don't cut off your power"),
+        "utter_grid_or_supplier": ("Ring Linjenett på +47 22 22 22 22", "Call Linjenett on +47 22 22 22 22"),
+        "utter_power_support": ("Bestill hos Linjenett", "Order it from Linjenett"),
     },
     "grid": {
         **{name: (f"vakta vår på {ON_CALL}", f"on-call team on {ON_CALL}") for name in OUTAGE},
@@ -59,6 +68,8 @@ SAYS: dict[str, dict[str, tuple[str, str]]] = {
         "utter_price_plans": ("selger ikke strøm", "don't sell power"),
         "utter_cancel_contract": ("Nettleien kan du ikke si opp", "You can't end your grid rent"),
         "utter_moving": ("Meld fra til strømselskapet ditt", "Tell your power company"),
+        "utter_sign_up": ("Du trenger ikke bli kunde hos oss", "You don't need to sign up with us"),
+        "utter_grid_or_supplier": ("to regninger", "two bills"),
     },
     "both": {
         **{name: (f"vakta vår på {ON_CALL}", f"on-call team on {ON_CALL}") for name in OUTAGE},
@@ -66,6 +77,7 @@ SAYS: dict[str, dict[str, tuple[str, str]]] = {
         "utter_invoice_part_grid_rent": ("samme regning som strømmen", "same bill as your power"),
         "utter_price_plans": ("påslaget vårt på 4,9 øre", "markup of 4.9 øre"),
         "utter_moving": ("både strømavtalen og nettleien", "both your plan and your grid rent"),
+        "utter_grid_or_supplier": ("én regning for begge", "one bill for both"),
     },
 }  # fmt: skip
 
