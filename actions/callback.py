@@ -46,6 +46,7 @@ TOPIC_INTENTS = frozenset(
         "einvoice_setup",
         "meter_reading",
         "power_outage",
+        "power_danger",
         "moving",
         "price_plans",
         "cancel_contract",

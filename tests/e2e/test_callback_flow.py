@@ -20,7 +20,17 @@ import redis.asyncio as aioredis
 from playwright.async_api import async_playwright, expect
 
 from store.callbacks import Callback, Callbacks
-from tests.helpers import CHROMIUM_ARGS, ROOT, RunningStack, post, render_answer, start_stack
+from tests.helpers import (
+    CHROMIUM_ARGS,
+    GRID_COMPANY,
+    GRID_PHONE,
+    ROOT,
+    RunningStack,
+    post,
+    render_answer,
+    start_stack,
+    texts,
+)
 
 pytestmark = pytest.mark.stack
 
@@ -87,6 +97,31 @@ async def test_friday_evening_callback_is_promised_for_tuesday_and_recorded(
     assert callback.name == turns[1]
     assert callback.deadline == PROMISED.timestamp()
     assert callback.time_window == "any" and callback.language == language
+
+
+@pytest.mark.parametrize(
+    ("language", "asks", "on_call"),
+    [
+        # A supplier gives the grid company's number, which answers day and night.
+        (
+            "nb",
+            "kan jeg få snakke med et menneske?",
+            f"Ring {GRID_COMPANY}, som eier strømnettet, på {GRID_PHONE}.",
+        ),
+        (
+            "en",
+            "could I chat with an actual person instead?",
+            f"Call {GRID_COMPANY}, which owns the power lines, on {GRID_PHONE}.",
+        ),
+    ],
+)
+async def test_asking_for_a_person_when_closed_offers_a_callback_and_gives_the_on_call_number(
+    friday_stack: RunningStack, language: str, asks: str, on_call: str
+) -> None:
+    body = await post(friday_stack, f"closed-{language}", asks)
+    [offer] = texts(body)
+    assert on_call in offer, offer
+    assert body["messages"][0]["buttons"][0]["payload"] == "/request_callback"
 
 
 async def test_promise_kept_report_counts_a_friday_callback(friday_stack: RunningStack) -> None:
