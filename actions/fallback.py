@@ -10,7 +10,8 @@ so the conversation goes on from where it was, and it listens (FollowupAction), 
 asked again. A value the message carried (a customer number, a postal code) is kept in its slot.
 
 A message understood but out of place ("ok", "no", a bare number) gets a short question, not
-"I didn't get that". A message not understood is a miss: the first miss shows buttons for the
+"I didn't get that"; so does a conversation's first message of a word or two the bot does not
+know ("öppet", "moi"): a person would ask how they can help, not say they did not understand. A message not understood is a miss: the first miss shows buttons for the
 two or three likeliest topics; a second miss in a row offers a person or a callback; a third
 hands the conversation to a person. Misses are counted from what the bot answered, so both paths
 count, and a message taken back still counts.
@@ -40,6 +41,9 @@ HOW_CAN_I_HELP = "utter_how_can_i_help"
 WHAT_IS_IT_ABOUT = "utter_what_is_it_about"
 # Understood, but with no question of ours pending it says nothing on its own.
 SMALL_TALK_ANSWERS = {"affirm": HOW_CAN_I_HELP, "deny": HOW_CAN_I_HELP, "inform": WHAT_IS_IT_ABOUT}
+# A first message this short that the bot does not know is a greeting or a word of another
+# language more often than a question: it gets "how can I help?" with the topics.
+SHORT_FIRST_MESSAGE_WORDS = 2
 
 Event = Mapping[str, Any]
 
@@ -59,6 +63,7 @@ class ActionFallback(Action):
             intent,
             tracker.latest_message.get("intent_ranking") or [],
             earlier_misses(tracker.events),
+            short_first_message(tracker.events, str(tracker.latest_message.get("text") or "")),
         )
         if response is None:
             return [FollowupAction("action_handoff")]
@@ -74,14 +79,17 @@ class ActionFallback(Action):
 
 
 def fallback_answer(
-    intent: str, ranking: list[dict[str, Any]], earlier: int
+    intent: str, ranking: list[dict[str, Any]], earlier: int, short_first: bool = False
 ) -> tuple[str | None, dict[str, Any]]:
     """The answer to a message the dialogue has no next step for; None: hand it to a person.
 
-    `earlier` is how many messages in a row before this one the bot did not understand.
+    `earlier` is how many messages in a row before this one the bot did not understand;
+    `short_first`, whether this is the conversation's first message and a word or two.
     """
     if intent in SMALL_TALK_ANSWERS:
         return SMALL_TALK_ANSWERS[intent], {}
+    if short_first:
+        return HOW_CAN_I_HELP, {}
     misses = earlier + 1
     if misses >= HAND_OFF_AFTER:
         return None, {}
@@ -121,6 +129,16 @@ def earlier_misses(events: Sequence[Event]) -> int:
                 break
             answered_miss = False
     return misses
+
+
+def short_first_message(events: Sequence[Event], text: str) -> bool:
+    """Whether the customer's latest message is their first in this session, and short."""
+    said = 0
+    for event in reversed(events):
+        if event.get("event") in ("session_started", "restart"):
+            break
+        said += event.get("event") == "user"
+    return said <= 1 and len(text.split()) <= SHORT_FIRST_MESSAGE_WORDS
 
 
 def already_answered(events: Sequence[Event]) -> bool:

@@ -1,9 +1,10 @@
 """Handing the conversation to a person at the agent desk, and the rating afterwards.
 
 `action_handoff` builds the context card, queues it and pauses the conversation; the customer
-hears their place in the queue and the estimated wait. When the desk is closed, or the wait is
-long, the bot offers a callback instead (a button to the callback form), unless the customer
-has just chosen to wait. `action_save_rating` keeps the customer's 1-5 rating with the handoff.
+hears their place in the queue and the estimated wait. When the desk is closed, when no agent
+who serves the customer's language is online (store/presence.py), or when the wait is long,
+the bot offers a callback instead (a button to the callback form), with the on-call number for
+an urgent matter, unless the customer has just chosen to wait. `action_save_rating` keeps the customer's 1-5 rating with the handoff.
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ from core.card import CardTexts, build_card
 from core.company import QueuePolicy
 from core.content.locale import Locale
 from core.content.values import date_time_value
+from core.intents import URGENT
 from store.handoffs import Handoffs
 from store.transcripts import Transcripts
 
 BUSY_OFFER = "utter_handoff_busy_offer_callback"
+NOBODY_OFFER = "utter_handoff_nobody_offer_callback"
+NOBODY_URGENT_OFFER = "utter_handoff_nobody_urgent_offer_callback"
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class ActionHandoff(Action):
         ctx = context()
         request = HandoffRequest.from_tracker(tracker, ctx.profile.default_language)
         stores = ctx.stores()
+        serving = await stores.presence.online_serving(request.language)
         reply = await hand_off(
             request,
             stores.handoffs,
@@ -87,6 +92,7 @@ class ActionHandoff(Action):
             minutes_per_place=ctx.profile.promises.phone_answer_minutes,
             agent_language=ctx.profile.default_language,
             topic_titles=topic_titles(),
+            serving=len(serving),
         )
         dispatcher.utter_message(response=reply.response, **reply.values)
         if not reply.queued:
@@ -107,15 +113,19 @@ async def hand_off(
     minutes_per_place: float,
     agent_language: str,
     topic_titles: Mapping[str, Mapping[str, str]],
+    serving: int,
 ) -> Reply:
-    """Queue the conversation for a person, or offer a callback when no one can come soon."""
+    """Queue the conversation for a person, or offer a callback when no one can come soon.
+    `serving`: how many agents online now serve the customer's language."""
     if not calendar.is_open(now):
         return Reply(
             "utter_handoff_closed_offer_callback",
             {"next_opening": date_time_value(calendar.next_opening(now))},
         )
+    if serving < 1:  # a queue nobody serves is a wait for no one
+        return Reply(NOBODY_URGENT_OFFER if is_urgent(request.events) else NOBODY_OFFER)
     waiting = await store.waiting_count()
-    wait = await store.wait_minutes(waiting + 1, minutes_per_place)
+    wait = await store.wait_minutes(waiting + 1, minutes_per_place, serving)
     if is_busy(waiting, wait, policy) and not chose_to_wait(request.events):
         return Reply(BUSY_OFFER, {"wait_minutes": wait})
     card = build_card(
@@ -131,7 +141,7 @@ async def hand_off(
         after_fallback=handed_over_by_fallback(request.events),
     )
     queued = await store.enqueue(card)
-    wait = await store.wait_minutes(queued.position, minutes_per_place)
+    wait = await store.wait_minutes(queued.position, minutes_per_place, serving)
     return Reply(
         "utter_handoff_queued", {"position": queued.position, "wait_minutes": wait}, queued=True
     )
@@ -141,6 +151,15 @@ def handed_over_by_fallback(events: Sequence[Mapping[str, Any]]) -> bool:
     """The fallback ran just before this handoff: it missed the customer too often."""
     actions = [e.get("name") for e in events if e.get("event") == "action"]
     return bool(actions) and actions[-1] == "action_fallback"
+
+
+def is_urgent(events: Iterable[Mapping[str, Any]]) -> bool:
+    """The customer wrote about an urgent matter (a power cut, danger) in this conversation."""
+    return any(
+        ((e.get("parse_data") or {}).get("intent") or {}).get("name") in URGENT
+        for e in events
+        if e.get("event") == "user"
+    )
 
 
 def is_busy(waiting: int, wait_minutes: int, policy: QueuePolicy) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from bot import frustration
 from bot.desk_events import message_event
@@ -16,13 +17,18 @@ from bot.language import LanguageDetector
 from bot.messages import Inbound, Outbound
 from bot.payloads import Payloads, as_text
 from bot.rasa_client import RasaClient, RasaUnavailable
+from core import queue_exit
 from core.content.answers import AnswerBook
+from core.queue_exit import Exit
 from core.transcript import Entry
 from store.conversations import Mode
+from store.handoffs import State
 from store.stores import Stores
 
 log = logging.getLogger(__name__)
 
+# What a customer who leaves the queue to be called back says to the bot (data/callback.yml).
+CALL_ME_INTENT = "/request_callback"
 # Sends one message to a customer on one channel (the web chat's sockets, Messenger, Telegram).
 Deliverer = Callable[[str, Outbound], Awaitable[None]]
 
@@ -59,6 +65,19 @@ class Router:
             await self._stores.conversations.set_language(conversation.id, language)
         entry = Entry("customer", message.text)
         await self._stores.transcripts.append(conversation.id, entry)
+        text = self._rasa_text(message)
+        way_out = queue_exit.wanted(message.text, message.payload)
+        if (
+            conversation.mode is Mode.QUEUED
+            and way_out
+            and await self._leave_queue(conversation.id)
+        ):
+            if way_out is Exit.NEVER_MIND:
+                reply = self.system_message("utter_left_queue", language)
+                await self._stores.transcripts.append(conversation.id, Entry("bot", reply.text))
+                return [reply]
+            conversation = replace(conversation, mode=Mode.BOT)
+            text = CALL_ME_INTENT  # the bot asks what it needs to call back
         if conversation.mode in (Mode.QUEUED, Mode.AGENT):
             # The bot stays silent while a person is on it; every open desk sees the message.
             await self._stores.desk_feed.announce(message_event(conversation.id, entry))
@@ -66,7 +85,6 @@ class Router:
         if conversation.mode is Mode.CLOSED:
             await self._stores.conversations.set_mode(conversation.id, Mode.BOT)
         metadata = {"language": language, "channel": message.channel}
-        text = self._rasa_text(message)
         if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):
             log.info("conversation %s: the customer sounds frustrated", conversation.id)
             text = frustration.PAYLOAD
@@ -85,6 +103,25 @@ class Router:
             *(Entry(r.sender, r.text, buttons=tuple(b.title for b in r.buttons)) for r in replies),
         )
         return replies
+
+    async def _leave_queue(self, conversation_id: str) -> bool:
+        """Take the customer out of the queue and give the conversation back to the bot;
+        False when no handoff waits (an agent took it just now: the message is theirs)."""
+        handoffs = self._stores.handoffs
+        handoff = await handoffs.latest_for(conversation_id)
+        if handoff is None or handoff.state is not State.QUEUED:
+            return False
+        if not await handoffs.return_to_bot(handoff):
+            return False
+        log.info("conversation %s left the queue", conversation_id)
+        await self._stores.desk_feed.announce(
+            {"type": "closed", "handoff_id": handoff.id, "outcome": "returned"}
+        )
+        try:  # the handoff paused Rasa's conversation
+            await self._rasa.resume(conversation_id)
+        except RasaUnavailable as error:
+            log.warning("conversation %s: %s", conversation_id, error)
+        return True
 
     def _rasa_text(self, message: Inbound) -> str:
         """A button's payload when it is one of the domain's (bot/payloads.py); else the text."""

@@ -22,3 +22,7 @@ NOT_TOPICS = NOT_SUGGESTED | {
     "rate",
     "handoff_closed",
 }
+
+# Matters that cannot wait for the desk to open or an agent to come: when no one can take the
+# chat, the bot gives the on-call number, which answers day and night.
+URGENT = frozenset({"power_outage", "power_danger"})

@@ -15,6 +15,7 @@ import hmac
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -30,10 +31,11 @@ MIN_PASSWORD_CHARS = 10
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P, _SCRYPT_LEN = 2**15, 8, 3, 32
 _SCRYPT_MAXMEM = 64 * 1024 * 1024
 _CURRENT = f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}$"
-# Sets the role of an agent that exists; never creates a half agent of one field.
-_SET_ROLE = """
+# Sets a field (the role, the languages) of an agent that exists; never creates a half agent
+# of one field.
+_SET_FIELD = """
 if redis.call('HEXISTS', KEYS[1], 'name') == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'supervisor', ARGV[1])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 """
 
@@ -47,12 +49,16 @@ class Agent:
     username: str
     name: str  # shown to customers: "Kari is here now"
     supervisor: bool = False  # may export and erase a customer's data from the desk
+    languages: tuple[str, ...] = ()  # the languages they serve; none set: every language
+
+    def serves(self, language: str) -> bool:
+        return not self.languages or language in self.languages
 
 
 class Agents:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._set_role = redis.register_script(_SET_ROLE)
+        self._set_field = redis.register_script(_SET_FIELD)
 
     async def add(
         self, username: str, name: str, password: str, *, supervisor: bool = False
@@ -79,19 +85,34 @@ class Agents:
     async def set_supervisor(self, username: str, supervisor: bool) -> bool:
         """Make an agent a supervisor or an ordinary agent; False when there is no such agent.
         Takes effect at once: sessions read the role from here on every request."""
-        done = await self._set_role(keys=[keys.agent(username)], args=["1" if supervisor else "0"])
+        done = await self._set_field(
+            keys=[keys.agent(username)], args=["supervisor", "1" if supervisor else "0"]
+        )
+        return bool(done)
+
+    async def set_languages(self, username: str, languages: Sequence[str]) -> bool:
+        """The languages the agent serves (none: every language); False when there is no
+        such agent."""
+        done = await self._set_field(
+            keys=[keys.agent(username)], args=["languages", ",".join(languages)]
+        )
         return bool(done)
 
     async def remove(self, username: str) -> bool:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.delete(keys.agent(username))
             pipe.srem(keys.agents(), username)
-            deleted, _ = await pipe.execute()
+            pipe.delete(keys.agent_presence(username), keys.agent_desk_seen(username))
+            deleted, *_ = await pipe.execute()
         return bool(deleted)
 
     async def get(self, username: str) -> Agent | None:
-        name, supervisor = await self._redis.hmget(keys.agent(username), ["name", "supervisor"])
-        return Agent(username, str(name), supervisor == "1") if name else None
+        name, supervisor, languages = await self._redis.hmget(
+            keys.agent(username), ["name", "supervisor", "languages"]
+        )
+        if not name:
+            return None
+        return Agent(username, str(name), supervisor == "1", parse_languages(languages))
 
     async def all(self) -> list[Agent]:
         usernames = sorted(await self._redis.smembers(keys.agents()))
@@ -117,6 +138,11 @@ class Agents:
     async def password_hash(self, username: str) -> str | None:
         stored = await self._redis.hget(keys.agent(username), "password")
         return str(stored) if stored else None
+
+
+def parse_languages(stored: object) -> tuple[str, ...]:
+    """ "nb,en" as kept in the agent's hash: ("nb", "en"); nothing kept: ()."""
+    return tuple(code for code in str(stored or "").split(",") if code)
 
 
 def check_username(username: str) -> None:

@@ -204,12 +204,13 @@ class Handoffs:
         rank = await self._redis.zrank(keys.handoffs_waiting(), handoff_id)
         return None if rank is None else int(rank) + 1
 
-    async def wait_minutes(self, position: int, default_minutes: float) -> int:
-        """Estimated wait at `position`, from how long the latest claimed customers waited per
-        place in the queue; `default_minutes` per place until there are claims to go by."""
+    async def wait_minutes(self, position: int, default_minutes: float, agents: int = 1) -> int:
+        """Estimated wait at `position` with `agents` online taking customers in turn, from
+        how long the latest claimed customers waited per place in the queue; `default_minutes`
+        per place until there are claims to go by."""
         samples = [float(s) for s in await self._redis.lrange(keys.handoff_waits(), 0, -1)]
         per_place = statistics.median(samples) if samples else default_minutes * 60
-        return estimate_minutes(position, per_place)
+        return estimate_minutes(ceil(position / max(1, agents)), per_place)
 
     # --- Claims, transfers, closing ------------------------------------------------------
 

@@ -116,9 +116,21 @@ def desk_ticker() -> str:
 
 
 def agent(username: str) -> str:
-    """Hash: one desk agent: display name, scrypt password hash, and `supervisor` ("1" for a
-    supervisor: may export and erase a customer's data from the desk)."""
+    """Hash: one desk agent: display name, scrypt password hash, `supervisor` ("1" for a
+    supervisor: may export and erase a customer's data from the desk), and `languages` (the
+    languages they serve, comma-separated; none set: every language)."""
     return f"{PREFIX}:agent:{username}"
+
+
+def agent_presence(username: str) -> str:
+    """String: the presence an agent chose at the desk: `online`, `away` or `offline`."""
+    return f"{PREFIX}:agent:{username}:presence"
+
+
+def agent_desk_seen(username: str) -> str:
+    """String with a TTL: the agent has a desk socket open; refreshed while it stays open, so
+    an online agent whose desk went away reads as away once it lapses."""
+    return f"{PREFIX}:agent:{username}:desk"
 
 
 def agents() -> str:

@@ -28,6 +28,7 @@ from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
 from store.message_ids import MessageIds
 from store.outbox import Outbox
+from store.presence import Presence
 from store.sessions import Sessions
 from store.transcripts import Transcripts
 
@@ -42,6 +43,7 @@ class Stores:
     desk_feed: DeskFeed
     outbox: Outbox
     agents: Agents
+    presence: Presence
     sessions: Sessions
     callbacks: Callbacks
     complaints: Complaints
@@ -62,6 +64,7 @@ class Stores:
             desk_feed=DeskFeed(redis),
             outbox=Outbox(redis),
             agents=agents,
+            presence=Presence(redis, agents),
             sessions=Sessions(redis, agents),
             callbacks=Callbacks(redis, clock, retention.callback_seconds),
             complaints=Complaints(redis, retention.complaint_seconds),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.desk import api, auth, callbacks, privacy, texts, ws
+from bot.desk import api, auth, callbacks, presence, privacy, texts, ws
 from bot.web import page
 
 
@@ -32,6 +32,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/desk/api/dead-letters", api.dead_letters),
             web.get("/desk/ws", ws.desk_socket),
             *callbacks.routes(),
+            *presence.routes(),
             *privacy.routes(),
             *texts.routes(),
         ]

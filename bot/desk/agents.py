@@ -1,5 +1,6 @@
 """Manage desk agents: `python -m bot.desk.agents add kari --name "Kari" [--supervisor]` (and
-`list`, `remove kari`, `role kari supervisor|agent`). The password is asked for without echo,
+`list`, `remove kari`, `role kari supervisor|agent`, `languages kari nb en`: the languages an
+agent serves; none given, every language). The password is asked for without echo,
 or read from stdin when it is not a terminal
 (`printf '%s\n' "$PASSWORD" | python -m bot.desk.agents add kari --name Kari`).
 A supervisor may also export and erase a customer's data from the desk.
@@ -13,6 +14,7 @@ import argparse
 import asyncio
 import getpass
 import sys
+from collections.abc import Sequence
 
 from core.settings import Settings
 from store.agents import Agent, AgentError, Agents, check_password
@@ -40,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     role = commands.add_parser("role", help="make an agent a supervisor, or an ordinary agent")
     role.add_argument("username")
     role.add_argument("role", choices=ROLES)
+    languages = commands.add_parser(
+        "languages", help="the languages an agent serves, e.g. `languages kari nb en`"
+    )
+    languages.add_argument("username")
+    languages.add_argument("codes", nargs="*", help="none: every language")
     args = parser.parse_args(argv)
     try:
         return asyncio.run(_run(args, Settings.from_env().redis_url))
@@ -61,12 +68,19 @@ async def _run(args: argparse.Namespace, redis_url: str) -> int:
             print(f"{_role(agent)} {agent.username} ({agent.name}) can log in at /desk")
         elif args.command == "list":
             for agent in await agents.all():
-                print(f"{agent.username}\t{agent.name}\t{_role(agent)}")
+                print(
+                    f"{agent.username}\t{agent.name}\t{_role(agent)}\t{_languages(agent.languages)}"
+                )
         elif args.command == "role":
             if not await agents.set_supervisor(args.username, args.role == SUPERVISOR):
                 print(f"error: no agent {args.username}", file=sys.stderr)
                 return 1
             print(f"{args.username} is now a {args.role}")
+        elif args.command == "languages":
+            if not await agents.set_languages(args.username, args.codes):
+                print(f"error: no agent {args.username}", file=sys.stderr)
+                return 1
+            print(f"{args.username} serves {_languages(args.codes)}")
         elif args.command == "remove":
             if not await agents.remove(args.username):
                 print(f"error: no agent {args.username}", file=sys.stderr)
@@ -80,6 +94,10 @@ async def _run(args: argparse.Namespace, redis_url: str) -> int:
 
 def _role(agent: Agent) -> str:
     return SUPERVISOR if agent.supervisor else AGENT
+
+
+def _languages(codes: Sequence[str]) -> str:
+    return " ".join(codes) or "every language"
 
 
 def _read_password() -> str:

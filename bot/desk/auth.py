@@ -24,6 +24,7 @@ from bot.keys import LIMITS, STORES
 from bot.request_checks import check_origin as _check_origin
 from bot.request_checks import json_body as _json_body
 from store.agents import hash_password, needs_rehash, verify_password
+from store.presence import Status
 from store.sessions import SESSION_SECONDS, Session
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ async def login(request: web.Request) -> web.Response:
         fresh = await loop.run_in_executor(pool, hash_password, password)
         await stores.agents.replace_password_hash(username, stored, fresh)
     token, session = await stores.sessions.create(agent)
+    await stores.presence.choose(agent.username, Status.ONLINE)  # logging in is coming to work
     log.info("desk: %s logged in", agent.username)
     response = web.json_response(_me(session))
     response.set_cookie(
@@ -88,8 +90,9 @@ async def login(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
-    await current_session(request, csrf=True)
+    session = await current_session(request, csrf=True)
     await request.app[STORES].sessions.delete(request.cookies[COOKIE])
+    await request.app[STORES].presence.choose(session.agent.username, Status.OFFLINE)
     response = web.json_response({"ok": True})
     response.del_cookie(COOKIE, path=COOKIE_PATH)
     return response

@@ -25,6 +25,7 @@ from bot.desk.auth import check_origin, current_session
 from bot.keys import PROFILE, SETTINGS, STORES
 from bot.tasks import cancel_and_wait
 from store.handoffs import State
+from store.presence import SEEN_EVERY_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,9 @@ SESSION_ENDED = 4401
 async def desk_socket(request: web.Request) -> web.WebSocketResponse:
     """A logged-in agent's live view: a snapshot on connect, then every desk event."""
     check_origin(request)  # a page of another site must not ride on the agent's cookie
-    await current_session(request, csrf=False)
+    session = await current_session(request, csrf=False)
+    # Marked before the socket opens: once the page sees it open, the agent counts as there.
+    await request.app[STORES].presence.desk_open(session.agent.username)
     ws = web.WebSocketResponse(heartbeat=25)
     await ws.prepare(request)
     await ws.send_json(await relay.snapshot(request.app))
@@ -48,17 +51,29 @@ async def desk_socket(request: web.Request) -> web.WebSocketResponse:
     sockets.add(ws)
     ended = asyncio.Event()
     watch = asyncio.create_task(_close_when_session_ends(request, ws, ended))
+    present = asyncio.create_task(_keep_present(request, ws, session.agent.username))
     try:
         async for frame in ws:
             if frame.type is WSMsgType.TEXT and frame.data == "snapshot":
                 await ws.send_json(await relay.snapshot(request.app))
     finally:
         sockets.discard(ws)
+        await cancel_and_wait(present)
         if ended.is_set():
             await watch  # it is closing the socket with its reason
         else:
             await cancel_and_wait(watch)
     return ws
+
+
+async def _keep_present(request: web.Request, ws: web.WebSocketResponse, username: str) -> None:
+    """While the desk is open the agent is there: without it, online reads as away once the
+    mark lapses (store/presence.py)."""
+    presence = request.app[STORES].presence
+    while not ws.closed:
+        await asyncio.sleep(SEEN_EVERY_SECONDS)
+        with contextlib.suppress(RedisError, OSError):  # Redis away for a moment: next time
+            await presence.desk_open(username)
 
 
 async def _close_when_session_ends(
@@ -157,7 +172,8 @@ async def send_wait_updates(app: web.Application, now: float) -> int:
     for position, waiting in enumerate(await store.waiting(), 1):
         if now - (waiting.updated_at or waiting.queued_at) < WAIT_UPDATE_EVERY_SECONDS:
             continue
-        wait = await store.wait_minutes(position, minutes_per_place)
+        serving = await app[STORES].presence.online_serving(waiting.card.language)
+        wait = await store.wait_minutes(position, minutes_per_place, len(serving))
         try:
             await relay.say(
                 app,

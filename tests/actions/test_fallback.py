@@ -14,8 +14,12 @@ LISTEN = {"event": "followup", "timestamp": None, "name": "action_listen"}
 TAKE_BACK = {"event": "rewind", "timestamp": None}
 
 
-def user(intent: str, **parse: Any) -> dict[str, Any]:
-    return {"event": "user", "parse_data": {"intent": {"name": intent}, **parse}}
+def user(intent: str, text: str = "something I typed", **parse: Any) -> dict[str, Any]:
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": intent}, "text": text, **parse},
+    }
 
 
 def bot(answer: str) -> dict[str, Any]:
@@ -53,6 +57,25 @@ async def test_not_understood_by_the_nlu_asks_again_and_leaves_the_listening_to_
     said, returned = await run([user("greet"), bot("utter_greet"), user("nlu_fallback")])
     assert said == ["utter_ask_rephrase"]
     assert returned == []
+
+
+async def test_a_first_word_the_bot_does_not_know_gets_how_can_i_help_and_is_no_miss() -> None:
+    said, _ = await run([user("nlu_fallback", text="öppet")])
+    assert said == ["utter_how_can_i_help"]
+    said, _ = await run([user("nlu_fallback", text="moi moi")])
+    assert said == ["utter_how_can_i_help"]
+
+
+async def test_a_longer_first_message_or_a_later_short_one_not_understood_is_a_miss() -> None:
+    assert (await run([user("nlu_fallback", text="fjdksla qwpoe zmxn")]))[0] == [
+        "utter_ask_rephrase"
+    ]
+    later = [user("greet", text="hei"), bot("utter_greet"), user("nlu_fallback", text="öppet")]
+    assert (await run(later))[0] == ["utter_ask_rephrase"]
+    new_session = [user("greet"), bot("utter_greet"), {"event": "session_started"}]
+    assert (await run([*new_session, user("nlu_fallback", text="öppet")]))[0] == [
+        "utter_how_can_i_help"
+    ]
 
 
 async def test_second_miss_in_a_row_offers_a_person_instead_of_asking_again() -> None:

@@ -22,10 +22,12 @@ from actions.handoff import (
 )
 from core.company import QueuePolicy
 from core.transcript import Entry
+from store.agents import Agents
 from store.conversations import Conversations, Mode
 from store.handoffs import Handoffs, State
+from store.presence import Presence, Status
 from store.transcripts import Transcripts
-from tests.helpers import OSLO, TUESDAY_10, tracker
+from tests.helpers import AGENT_PASSWORD, OSLO, TUESDAY_10, tracker
 
 SUNDAY_03 = datetime(2026, 11, 22, 3, 0, tzinfo=OSLO)
 POLICY = QueuePolicy(long_wait_minutes=15, extra_high_load_waiting=8, quiet_return_minutes=30)
@@ -41,6 +43,15 @@ def user(intent: str, text: str) -> dict[str, Any]:
     }
 
 
+async def at_the_desk(redis: Redis, username: str, *languages: str) -> None:
+    """An agent online with the desk open, serving `languages` (none: every language)."""
+    agents = Agents(redis)
+    await agents.add(username, username.title(), AGENT_PASSWORD)
+    await agents.set_languages(username, languages)
+    await Presence(redis, agents).choose(username, Status.ONLINE)
+    await Presence(redis, agents).desk_open(username)
+
+
 def request(conversation_id: str, events: list[dict[str, Any]] | None = None) -> HandoffRequest:
     return HandoffRequest(
         conversation_id,
@@ -51,7 +62,9 @@ def request(conversation_id: str, events: list[dict[str, Any]] | None = None) ->
     )
 
 
-async def run_hand_off(redis: Redis, req: HandoffRequest, now: datetime = TUESDAY_10) -> Any:
+async def run_hand_off(
+    redis: Redis, req: HandoffRequest, now: datetime = TUESDAY_10, serving: int = 1
+) -> Any:
     ctx = context()
     return await hand_off(
         req,
@@ -63,6 +76,7 @@ async def run_hand_off(redis: Redis, req: HandoffRequest, now: datetime = TUESDA
         minutes_per_place=5,
         agent_language="nb",
         topic_titles={},
+        serving=serving,
     )
 
 
@@ -101,6 +115,31 @@ async def test_when_the_desk_is_closed_the_bot_offers_a_callback_instead(
         "next_opening": {"type": "date_time", "value": "2026-11-23T08:00:00+01:00"}
     }
     assert await Handoffs(redis_client).waiting_count() == 0
+
+
+async def test_with_nobody_online_the_bot_offers_a_callback_and_queues_no_one(
+    redis_client: Redis,
+) -> None:
+    reply = await run_hand_off(redis_client, request("web:alone"), serving=0)
+    assert not reply.queued
+    assert (reply.response, reply.values) == ("utter_handoff_nobody_offer_callback", {})
+    assert await Handoffs(redis_client).waiting_count() == 0
+
+
+async def test_with_nobody_online_a_power_cut_also_gets_the_on_call_number(
+    redis_client: Redis,
+) -> None:
+    events = [user("power_outage", "strømmen er borte"), user("request_human", "en person")]
+    reply = await run_hand_off(redis_client, request("web:dark", events), serving=0)
+    assert not reply.queued
+    assert reply.response == "utter_handoff_nobody_urgent_offer_callback"
+
+
+async def test_the_wait_counts_the_agents_online(redis_client: Redis) -> None:
+    for i in range(3):  # 5 min per place, two agents: the third and fourth wait 10 min
+        await Conversations(redis_client).touch(f"web:two{i}", "web")
+        reply = await run_hand_off(redis_client, request(f"web:two{i}"), serving=2)
+    assert reply.values == {"position": 3, "wait_minutes": 10}
 
 
 async def test_a_long_queue_offers_a_callback_first_but_the_customer_may_wait(
@@ -161,6 +200,25 @@ def test_ratings_people_type_are_understood(
     assert parse_rating(entity, text) == rating
 
 
+async def test_the_action_offers_a_callback_when_the_agent_online_does_not_serve_the_language(
+    redis_client: Redis, action_env: None
+) -> None:
+    await at_the_desk(redis_client, "kari", "nb")
+    latest = {
+        "intent": {"name": "request_human"},
+        "text": "can I talk to someone",
+        "metadata": {"language": "en", "channel": "web"},
+        "entities": [],
+    }
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandoff().run(
+        dispatcher, tracker("web:en", latest, [user("request_human", latest["text"])]), {}
+    )
+    assert events == []
+    assert dispatcher.messages[0]["response"] == "utter_handoff_nobody_offer_callback"
+    assert await Handoffs(redis_client).waiting_count() == 0
+
+
 async def test_the_action_queues_pauses_the_conversation_and_the_rating_is_kept(
     redis_client: Redis, action_env: None
 ) -> None:
@@ -171,6 +229,7 @@ async def test_the_action_queues_pauses_the_conversation_and_the_rating_is_kept(
         "entities": [],
     }
     await Conversations(redis_client).touch("web:act", "web")
+    await at_the_desk(redis_client, "kari")
     dispatcher = CollectingDispatcher()
     events = await ActionHandoff().run(
         dispatcher, tracker("web:act", latest, [user("request_human", latest["text"])]), {}

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -19,9 +20,11 @@ from playwright.async_api import Browser, Page, expect
 
 from core.clock import system_clock
 from store.handoffs import State
+from store.presence import Status
 from store.stores import Stores
 from tests.helpers import (
     ANSWERS,
+    GREETING,
     LOCALES,
     PROFILE,
     ROOT,
@@ -72,6 +75,24 @@ async def stores(desk_stack: RunningStack) -> AsyncIterator[Stores]:
     await stores.close()
 
 
+@asynccontextmanager
+async def at_the_desk(stack: RunningStack, username: str) -> AsyncIterator[dict[str, str]]:
+    """The agent logged in with a desk socket open: online until it closes."""
+    async with aiohttp.ClientSession() as http:
+        headers = await api_login(http, stack, username)
+        ws_url = stack.url.replace("http", "ws") + "/desk/ws"
+        async with http.ws_connect(ws_url, headers={"Cookie": headers["Cookie"]}) as desk:
+            await desk.receive_json(timeout=10)  # the snapshot: the desk is open
+            yield headers
+
+
+@pytest.fixture
+async def kari_online(desk_stack: RunningStack, agents: list[str]) -> AsyncIterator[None]:
+    """Kari at the desk for the test, so a customer who asks for a person is queued."""
+    async with at_the_desk(desk_stack, "kari"):
+        yield
+
+
 def pattern(name: str, language: str) -> re.Pattern[str]:
     """An answer's text with its numbers left open: "number 2 in the queue, about 10 min"."""
     facts = {
@@ -95,6 +116,10 @@ async def desk_login(page: Page, url: str, username: str) -> None:
     await page.fill("#login-password", PASSWORD)
     await page.click("#login-submit")
     await expect(page.locator("#desk")).to_be_visible(timeout=TIMEOUT_MS)
+    # Online once the desk's socket is open: from then on customers are queued for them.
+    await expect(page.locator("#presence")).to_have_attribute(
+        "data-status", "online", timeout=TIMEOUT_MS
+    )
 
 
 async def test_customer_asks_for_a_person_an_agent_takes_over_at_the_desk_and_the_bot_asks_for_a_rating(
@@ -270,7 +295,7 @@ async def test_customer_text_is_shown_as_text_never_as_html_in_the_desk_and_the_
 
 
 async def test_two_angry_messages_in_a_row_bring_a_person(
-    desk_stack: RunningStack, stores: Stores
+    desk_stack: RunningStack, stores: Stores, kari_online: None
 ) -> None:
     sender = "angry"
     queued = pattern("utter_handoff_queued", "nb")
@@ -317,9 +342,12 @@ async def rasa_says(stack: RunningStack, conversation: str, text: str, language:
     ],
 )
 async def test_not_understood_three_times_in_a_row_brings_a_person(
-    desk_stack: RunningStack, stores: Stores, messages: list[str]
+    desk_stack: RunningStack, stores: Stores, messages: list[str], kari_online: None
 ) -> None:
     sender = f"lost-{len(messages[0])}"
+    # An understood first message: a first word or two not understood gets "how can I help?".
+    greeted = await post(desk_stack, sender, "hello")
+    assert [m["text"] for m in greeted["messages"]] == [GREETING["en"]]
     if messages[0].startswith("/"):
         # The front door sends a typed "/…" to Rasa as text (only allowed button payloads pass),
         # so the payload goes to Rasa's REST channel as the router sends a message: the misses,
@@ -338,7 +366,7 @@ async def test_not_understood_three_times_in_a_row_brings_a_person(
 
 
 async def test_a_handoff_survives_a_restart_of_every_process_but_redis(
-    desk_stack: RunningStack, agents: list[str], stores: Stores
+    desk_stack: RunningStack, agents: list[str], stores: Stores, kari_online: None
 ) -> None:
     async with aiohttp.ClientSession() as http:
         kari = await api_login(http, desk_stack, "kari")
@@ -396,7 +424,98 @@ async def test_a_handoff_survives_a_restart_of_every_process_but_redis(
             assert response.status == 200
 
 
+# --- Presence: customers are queued only for an agent online who serves their language ------
+
+
+async def test_with_nobody_online_at_ten_a_request_for_a_person_gets_a_callback_offer(
+    desk_stack: RunningStack, agents: list[str], stores: Stores
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        for username in agents:
+            headers = await api_login(http, desk_stack, username)
+            await choose_presence(http, desk_stack, headers, "offline")
+    body = await post(desk_stack, "nobody-here", "kan jeg få snakke med et menneske?")
+    assert [m["text"] for m in body["messages"]] == [
+        answer("utter_handoff_nobody_offer_callback", "nb")
+    ]
+    assert [b["payload"] for b in body["messages"][0]["buttons"]] == ["/request_callback"]
+    assert await stores.handoffs.latest_for("api:nobody-here") is None
+
+
+async def test_with_one_agent_online_who_serves_only_norwegian_an_english_customer_gets_a_callback_offer(
+    desk_stack: RunningStack, agents: list[str], stores: Stores
+) -> None:
+    agents_command(desk_stack, "languages", "kari", "nb")
+    try:
+        async with at_the_desk(desk_stack, "kari"):
+            english = await post(
+                desk_stack, "nb-only-en", "could I chat with an actual person instead?"
+            )
+            assert english["language"] == "en"
+            assert [m["text"] for m in english["messages"]] == [
+                answer("utter_handoff_nobody_offer_callback", "en")
+            ]
+            assert await stores.handoffs.latest_for("api:nb-only-en") is None
+            norwegian = await post(desk_stack, "nb-only-nb", "kan jeg få snakke med et menneske?")
+            assert pattern("utter_handoff_queued", "nb").fullmatch(norwegian["messages"][0]["text"])
+    finally:
+        agents_command(desk_stack, "languages", "kari")  # every language again
+
+
+async def test_the_agent_switches_presence_at_the_desk(
+    desk_stack: RunningStack, agents: list[str], browser: Browser, stores: Stores
+) -> None:
+    page = await (await browser.new_context(locale="en-US")).new_page()
+    await desk_login(page, desk_stack.url, "ola")  # waits for "online"
+    switch = page.locator("#presence")
+    await expect(switch.locator("option:checked")).to_have_text("Online")
+    assert await stores.presence.status("ola") is Status.ONLINE
+    await switch.select_option("away")
+    await expect(switch).to_have_attribute("data-status", "away", timeout=TIMEOUT_MS)
+    assert await stores.presence.status("ola") is Status.AWAY
+    assert "ola" not in [a.username for a in await stores.presence.online_serving("nb")]
+    await switch.select_option("online")
+    await expect(switch).to_have_attribute("data-status", "online", timeout=TIMEOUT_MS)
+    assert await stores.presence.status("ola") is Status.ONLINE
+    await page.click("#logout")
+    await expect(page.locator("#login")).to_be_visible(timeout=TIMEOUT_MS)
+    assert await stores.presence.status("ola") is Status.OFFLINE
+
+
+async def test_a_waiting_customer_who_asks_to_be_called_instead_gets_the_callback_questions(
+    desk_stack: RunningStack, stores: Stores, kari_online: None
+) -> None:
+    sender = "call-instead"
+    queued = await post(desk_stack, sender, "kan jeg få snakke med et menneske?")
+    assert pattern("utter_handoff_queued", "nb").fullmatch(queued["messages"][0]["text"])
+    body = await post(desk_stack, sender, "Ring meg heller")
+    assert [m["text"] for m in body["messages"]] == [answer("utter_ask_callback_name", "nb")]
+    found = await stores.handoffs.latest_for(f"api:{sender}")
+    assert found is not None and found.state is not State.QUEUED
+
+
 # --- Helpers ------------------------------------------------------------------------------
+
+
+def agents_command(stack: RunningStack, *args: str) -> None:
+    """`python -m bot.desk.agents ...` against the stack's Redis, as an administrator runs it."""
+    subprocess.run(
+        [sys.executable, "-m", "bot.desk.agents", *args],
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "REDIS_URL": stack.redis_url},
+        check=True,
+    )
+
+
+async def choose_presence(
+    http: aiohttp.ClientSession, stack: RunningStack, headers: dict[str, str], status: str
+) -> None:
+    async with http.post(
+        f"{stack.url}/desk/api/presence", json={"status": status}, headers=headers
+    ) as response:
+        assert response.status == 200, await response.text()
 
 
 def answer_with(name: str, language: str, **values: Any) -> str:

@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiohttp
@@ -69,6 +69,17 @@ async def desk(http: aiohttp.ClientSession, stack: RunningStack) -> dict[str, st
         return {"Cookie": f"svar_desk={token}", "X-CSRF-Token": (await response.json())["csrf"]}
 
 
+@pytest.fixture
+async def kari_at_desk(morning_stack: RunningStack, desk_agent: str) -> AsyncIterator[None]:
+    """Kari with the desk open: online, so the complaint is queued for her."""
+    async with aiohttp.ClientSession() as http:
+        agent = await desk(http, morning_stack)
+        ws_url = morning_stack.url.replace("http", "ws") + "/desk/ws"
+        async with http.ws_connect(ws_url, headers={"Cookie": agent["Cookie"]}) as socket:
+            await socket.receive_json(timeout=10)  # the snapshot: the desk is open
+            yield
+
+
 async def desk_post(
     http: aiohttp.ClientSession, stack: RunningStack, agent: dict[str, str], path: str, body: dict
 ) -> dict:  # type: ignore[type-arg]
@@ -92,7 +103,7 @@ def numbers_in_logs(logs: Path) -> dict[str, list[str]]:
 
 
 async def test_no_number_is_kept_anywhere_and_erase_leaves_nothing(
-    morning_stack: RunningStack, desk_agent: str
+    morning_stack: RunningStack, desk_agent: str, kari_at_desk: None
 ) -> None:
     stack = morning_stack
     said = [

@@ -50,12 +50,30 @@ def test_the_agents_command_adds_a_supervisor_lists_roles_and_changes_them(
     out = capsys.readouterr().out
     assert "supervisor sara (Sara) can log in at /desk" in out
     assert "agent kari (Kari) can log in at /desk" in out
-    assert "kari\tKari\tagent\nsara\tSara\tsupervisor\n" in out
+    assert "kari\tKari\tagent\tevery language\nsara\tSara\tsupervisor\tevery language\n" in out
 
     assert main(["role", "kari", "supervisor"]) == 0
     assert main(["role", "sara", "agent"]) == 0
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    assert out.endswith("kari\tKari\tsupervisor\nsara\tSara\tagent\n")
+    assert out.endswith(
+        "kari\tKari\tsupervisor\tevery language\nsara\tSara\tagent\tevery language\n"
+    )
     assert main(["role", "nobody", "agent"]) == 1
     assert "error: no agent nobody" in capsys.readouterr().err
+
+
+def test_the_agents_command_sets_the_languages_an_agent_serves(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    redis.Redis.from_url(redis_url).flushdb()
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["add", "kari", "--name", "Kari"]) == 0
+    assert main(["languages", "kari", "nb", "en"]) == 0
+    assert "kari serves nb en" in capsys.readouterr().out
+    assert main(["list"]) == 0
+    assert capsys.readouterr().out.endswith("kari\tKari\tagent\tnb en\n")
+    assert main(["languages", "kari"]) == 0
+    assert "kari serves every language" in capsys.readouterr().out
+    assert main(["languages", "nobody", "nb"]) == 1

@@ -33,6 +33,18 @@
     request("POST", "/desk/api/logout", {}).finally(function () { location.reload(); });
   });
 
+  // The agent's presence: away on its own when no desk is open (store/presence.py).
+  $("presence").addEventListener("change", function () {
+    request("POST", "/desk/api/presence", { status: $("presence").value })
+      .then(showPresence)
+      .catch(function (error) { toast(error.message); });
+  });
+
+  function showPresence(answer) {
+    $("presence").value = answer.status;
+    $("presence").setAttribute("data-status", answer.status);
+  }
+
   SvarDesk.texts.then(function (texts) {
     T = texts.desk;
     document.querySelectorAll("[data-text]").forEach(function (node) {
@@ -65,7 +77,11 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/desk/ws");
     state.socket = socket;
-    socket.addEventListener("open", function () { state.retry = 0; $("connection").hidden = true; });
+    socket.addEventListener("open", function () {
+      state.retry = 0;
+      $("connection").hidden = true;
+      request("GET", "/desk/api/presence").then(showPresence);  // online again with a desk open
+    });
     socket.addEventListener("message", function (event) { receive(JSON.parse(event.data)); });
     socket.addEventListener("close", function (event) {
       if (event.code === 4401) { location.reload(); return; }  // the session ended: log in again

@@ -14,17 +14,18 @@ from redis.asyncio import Redis
 
 from bot.app import create_app
 from bot.desk.ws import send_wait_updates
-from bot.keys import FACTS
+from bot.keys import FACTS, STORES
 from core.content.answers import AnswerBook
 from core.settings import Settings
 from store import keys
 from store.agents import Agents
 from store.conversations import Conversations, Mode
 from store.handoffs import Handoffs, State
+from store.presence import Presence, Status
 from store.sessions import Sessions
 from store.transcripts import Transcripts
 from tests.helpers import AGENT_PASSWORD as PASSWORD
-from tests.helpers import login, make_card, queue, socket_path
+from tests.helpers import eventually, login, make_card, queue, socket_path
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
 
@@ -296,6 +297,89 @@ async def test_waiting_customers_are_told_their_place_now_and_then(
         assert await send_wait_updates(client.app, now=later + 10) == 0  # not again so soon
     await Handoffs(redis_client).claim(first, "kari")
     assert await Handoffs(redis_client).position(first) is None
+
+
+async def test_an_agent_is_online_while_the_desk_is_open_and_chooses_away_or_offline(
+    client: TestClient, redis_client: Redis
+) -> None:
+    presence = client.app[STORES].presence
+    kari = await login(client, "kari")
+    assert (await (await client.get("/desk/api/presence", headers=kari)).json()) == {
+        "status": "away"  # logged in, but no desk open yet
+    }
+    async with client.ws_connect("/desk/ws", headers={"Cookie": kari["Cookie"]}) as desk:
+        await next_of(desk, "snapshot")
+        await eventually(lambda: _is(presence, "kari", Status.ONLINE), what="kari online")
+        chosen = await client.post("/desk/api/presence", json={"status": "away"}, headers=kari)
+        assert (await chosen.json()) == {"status": "away"}
+        assert await presence.online_serving("nb") == []
+        wrong = await client.post("/desk/api/presence", json={"status": "gone"}, headers=kari)
+        assert wrong.status == 400
+        await client.post("/desk/api/presence", json={"status": "online"}, headers=kari)
+        assert [a.username for a in await presence.online_serving("nb")] == ["kari"]
+    await client.post("/desk/api/logout", json={}, headers=kari)
+    assert await presence.status("kari") is Status.OFFLINE
+
+
+async def _is(presence: Presence, username: str, status: Status) -> bool:
+    return await presence.status(username) is status
+
+
+async def test_the_wait_update_counts_the_agents_online(
+    client: TestClient, redis_client: Redis
+) -> None:
+    for i in range(3):
+        await queue(redis_client, f"web:two{i}")
+    presence = client.app[STORES].presence
+    for username in ("kari", "ola"):
+        await presence.choose(username, Status.ONLINE)
+        await presence.desk_open(username)
+    async with client.ws_connect(socket_path("two2")) as customer:
+        await customer.receive_json(timeout=5)
+        assert await send_wait_updates(client.app, now=time.time() + 300) == 3
+        update = await next_of(customer, "message")
+        # Third in the queue, two agents online, 5 min a place: about 10 min, not 15.
+        assert update["text"] == answer(
+            client, "utter_handoff_wait_update", position=3, wait_minutes=10
+        )
+
+
+async def test_a_waiting_customer_who_says_never_mind_leaves_the_queue_and_the_bot_is_back(
+    client: TestClient, redis_client: Redis
+) -> None:
+    kari = await login(client, "kari")
+    async with (
+        client.ws_connect("/desk/ws", headers={"Cookie": kari["Cookie"]}) as desk,
+        client.ws_connect(socket_path("leaves")) as customer,
+    ):
+        await next_of(desk, "snapshot")
+        await customer.receive_json(timeout=5)
+        handoff_id = await queue(redis_client, "web:leaves")
+        await customer.send_json({"type": "message", "text": "er det noen der?"})
+        assert (await next_of(desk, "message"))["entry"]["text"] == "er det noen der?"
+
+        await customer.send_json({"type": "message", "text": "Glem det."})
+        said = await next_of(customer, "message")
+        assert said["text"] == answer(client, "utter_left_queue")
+        closed = await next_of(desk, "closed")
+        assert closed["handoff_id"] == handoff_id
+    assert await Handoffs(redis_client).waiting_count() == 0
+    conversation = await Conversations(redis_client).get("web:leaves")
+    assert conversation is not None and conversation.mode is Mode.BOT
+
+
+async def test_the_wait_update_offers_the_ways_out_of_the_queue(
+    client: TestClient, redis_client: Redis
+) -> None:
+    await queue(redis_client, "web:buttons")
+    async with client.ws_connect(socket_path("buttons")) as customer:
+        await customer.receive_json(timeout=5)
+        assert await send_wait_updates(client.app, now=time.time() + 300) == 1
+        update = await next_of(customer, "message")
+    assert [(b["title"], b["payload"]) for b in update["buttons"]] == [
+        ("Ring meg heller", "/request_callback"),
+        ("Glem det", "/deny"),
+    ]
 
 
 def _upgrade() -> dict[str, str]:
