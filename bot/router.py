@@ -8,6 +8,7 @@ Rasa outage loses nothing and the customer still gets a polite answer in their l
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
@@ -22,7 +23,7 @@ from core.content.answers import AnswerBook
 from core.queue_exit import Exit
 from core.transcript import Entry
 from store.conversations import Mode
-from store.handoffs import State
+from store.handoffs import Handoff, State
 from store.stores import Stores
 
 log = logging.getLogger(__name__)
@@ -107,20 +108,27 @@ class Router:
     async def _leave_queue(self, conversation_id: str) -> bool:
         """Take the customer out of the queue and give the conversation back to the bot;
         False when no handoff waits (an agent took it just now: the message is theirs)."""
-        handoffs = self._stores.handoffs
-        handoff = await handoffs.latest_for(conversation_id)
+        handoff = await self._stores.handoffs.latest_for(conversation_id)
         if handoff is None or handoff.state is not State.QUEUED:
             return False
-        if not await handoffs.return_to_bot(handoff):
+        if not await self.give_back(handoff, time.time()):
             return False
         log.info("conversation %s left the queue", conversation_id)
+        return True
+
+    async def give_back(self, handoff: Handoff, now: float) -> bool:
+        """Give a queued or claimed chat back to the bot: out of the queue, off the desks, and
+        Rasa's conversation (paused by the handoff) resumed, so the bot answers again. False
+        when its state changed meanwhile (an agent took or closed it)."""
+        if not await self._stores.handoffs.return_to_bot(handoff, now):
+            return False
         await self._stores.desk_feed.announce(
             {"type": "closed", "handoff_id": handoff.id, "outcome": "returned"}
         )
-        try:  # the handoff paused Rasa's conversation
-            await self._rasa.resume(conversation_id)
+        try:
+            await self._rasa.resume(handoff.conversation_id)
         except RasaUnavailable as error:
-            log.warning("conversation %s: %s", conversation_id, error)
+            log.warning("conversation %s: %s", handoff.conversation_id, error)
         return True
 
     def _rasa_text(self, message: Inbound) -> str:

@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 
 from bot.desk import relay
 from bot.desk.auth import check_origin, current_session
-from bot.keys import PROFILE, SETTINGS, STORES
+from bot.keys import PROFILE, ROUTER, SETTINGS, STORES
 from bot.tasks import cancel_and_wait
 from store.handoffs import State
 from store.presence import SEEN_EVERY_SECONDS
@@ -198,12 +198,9 @@ async def return_quiet_chats(app: web.Application, now: float) -> int:
     for handoff in [*await stores.handoffs.waiting(), *await stores.handoffs.claimed()]:
         last = await stores.transcripts.read(handoff.conversation_id, 1)
         active = max(handoff.queued_at, handoff.claimed_at or 0, *(e.at for e in last))
-        if now - active < quiet_seconds or not await stores.handoffs.return_to_bot(handoff, now):
+        if now - active < quiet_seconds or not await app[ROUTER].give_back(handoff, now):
             continue
         log.warning("desk: handoff %s was quiet; back to the bot", handoff.id)
-        await stores.desk_feed.announce(
-            {"type": "closed", "handoff_id": handoff.id, "outcome": "returned"}
-        )
         try:
             await relay.say(app, handoff, "utter_chat_returned", {})
         except relay.ChannelUnavailable as error:
