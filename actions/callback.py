@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import context
-from actions.language import conversation_language
+from actions.language import conversation_client, conversation_language
 from core.content.values import date_time_value
 from core.pii import mask_phone
 from store.callbacks import Callback
@@ -106,6 +106,11 @@ class ActionRegisterCallback(Action):
         ctx = context()
         now = ctx.now()
         deadline = ctx.calendar.workday_deadline(now, ctx.profile.promises.callback_workdays)
+        # Name and phone stay for a later request; the topic and time are this call's.
+        done = [SlotSet("callback_topic", None), SlotSet("callback_time_window", None)]
+        if not await ctx.limits().allow("callbacks_per_client", conversation_client(tracker)):
+            dispatcher.utter_message(response="utter_callback_cap")
+            return done
         metadata = tracker.latest_message.get("metadata") or {}
         callback = Callback.new(
             conversation_id=tracker.sender_id,
@@ -128,8 +133,7 @@ class ActionRegisterCallback(Action):
             deadline=date_time_value(deadline),
             time_window=callback.time_window,
         )
-        # Name and phone stay for a later request; the topic and time are this call's.
-        return [SlotSet("callback_topic", None), SlotSet("callback_time_window", None)]
+        return done
 
 
 def confirmation(time_window: str) -> str:

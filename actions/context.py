@@ -19,6 +19,7 @@ from core.calendar import BusinessCalendar
 from core.clock import Clock, clock_from_env
 from core.company import CompanyProfile
 from core.settings import Settings
+from store.rate_limits import RateLimits
 from store.stores import Stores
 
 
@@ -31,6 +32,9 @@ class ActionContext:
     _stores: WeakKeyDictionary[asyncio.AbstractEventLoop, Stores] = field(
         default_factory=WeakKeyDictionary, compare=False, repr=False
     )
+    _limits: WeakKeyDictionary[asyncio.AbstractEventLoop, RateLimits] = field(
+        default_factory=WeakKeyDictionary, compare=False, repr=False
+    )
 
     def stores(self) -> Stores:
         """The stores over this process's Redis client for the running event loop."""
@@ -40,6 +44,15 @@ class ActionContext:
             stores = Stores.connect(self.settings.redis_url, self.now, self.profile.retention)
             self._stores[loop] = stores
         return stores
+
+    def limits(self) -> RateLimits:
+        """The limits (docs/limits.md), counted over the same Redis client as the stores."""
+        loop = asyncio.get_running_loop()
+        limits = self._limits.get(loop)
+        if limits is None:
+            limits = RateLimits(self.stores().redis, self.settings.limit_rules)
+            self._limits[loop] = limits
+        return limits
 
 
 @cache

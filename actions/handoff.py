@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import context
-from actions.language import conversation_language
+from actions.language import conversation_client, conversation_language
 from core.calendar import BusinessCalendar
 from core.card import CardTexts, build_card
 from core.company import QueuePolicy
@@ -35,6 +35,7 @@ from store.handoffs import Handoffs
 from store.transcripts import Transcripts
 
 BUSY_OFFER = "utter_handoff_busy_offer_callback"
+CAP = "utter_handoff_cap"
 NOBODY_OFFER = "utter_handoff_nobody_offer_callback"
 NOBODY_URGENT_OFFER = "utter_handoff_nobody_urgent_offer_callback"
 
@@ -48,6 +49,7 @@ class HandoffRequest:
     language: str
     events: Sequence[Mapping[str, Any]]
     slots: Mapping[str, Any]
+    client: str = ""  # who the cap per client counts; empty: the conversation
 
     @classmethod
     def from_tracker(cls, tracker: Tracker, default_language: str) -> HandoffRequest:
@@ -59,6 +61,7 @@ class HandoffRequest:
             language=conversation_language(tracker, default_language),
             events=list(tracker.events),
             slots=dict(tracker.current_slot_values()),
+            client=conversation_client(tracker),
         )
 
 
@@ -81,6 +84,11 @@ class ActionHandoff(Action):
         ctx = context()
         request = HandoffRequest.from_tracker(tracker, ctx.profile.default_language)
         stores = ctx.stores()
+        limits = ctx.limits()
+
+        async def within_cap() -> bool:
+            return await limits.allow("handoffs_per_client", request.client)
+
         serving = await stores.presence.online_serving(request.language)
         reply = await hand_off(
             request,
@@ -93,6 +101,7 @@ class ActionHandoff(Action):
             agent_language=ctx.profile.default_language,
             topic_titles=topic_titles(),
             serving=len(serving),
+            within_cap=within_cap,
         )
         dispatcher.utter_message(response=reply.response, **reply.values)
         if not reply.queued:
@@ -114,8 +123,10 @@ async def hand_off(
     agent_language: str,
     topic_titles: Mapping[str, Mapping[str, str]],
     serving: int,
+    within_cap: Callable[[], Awaitable[bool]] | None = None,
 ) -> Reply:
-    """Queue the conversation for a person, or offer a callback when no one can come soon.
+    """Queue the conversation for a person, or offer a callback when no one can come soon;
+    refuse politely once the client has started as many handoffs as `within_cap` allows.
     `serving`: how many agents online now serve the customer's language."""
     if not calendar.is_open(now):
         return Reply(
@@ -128,6 +139,8 @@ async def hand_off(
     wait = await store.wait_minutes(waiting + 1, minutes_per_place, serving)
     if is_busy(waiting, wait, policy) and not chose_to_wait(request.events):
         return Reply(BUSY_OFFER, {"wait_minutes": wait})
+    if within_cap is not None and not await within_cap():
+        return Reply(CAP)
     card = build_card(
         conversation_id=request.conversation_id,
         channel=request.channel,

@@ -1,7 +1,8 @@
 """The conversation's language, as the front door decided it.
 
 The front door decides the language of each customer message (bot/language.py) and sends it
-with the message as metadata (`{"language", "channel"}`); actions read it here, and only here.
+with the message as metadata (`{"language", "channel", "client"}`); actions read it here, and
+only here.
 No action runs per message to copy it into a slot: that call cost every turn more than the
 rest of the turn together.
 """
@@ -20,6 +21,13 @@ def conversation_language(tracker: Tracker, default: str) -> str:
     Usually that is the latest message; an intent the desk triggered (after an agent closed
     the chat) carries none, and the customer's last message before it says the language."""
     return language_of([tracker.latest_message, *reversed(tracker.events)]) or default
+
+
+def conversation_client(tracker: Tracker) -> str:
+    """Who the caps per client count (docs/limits.md): as the front door named them with
+    the latest message, else the conversation itself."""
+    client = (tracker.latest_message.get("metadata") or {}).get("client")
+    return str(client) if client else str(tracker.sender_id)
 
 
 def language_of(messages: Iterable[Mapping[str, Any]]) -> str | None:

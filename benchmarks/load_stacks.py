@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import redis
 import requests
@@ -146,8 +147,15 @@ def rasa_tracker_store(spec: ProcessSpec, folder: Path) -> ProcessSpec:
     command = list(spec.command)
     at = command.index("--endpoints") + 1
     endpoints = yaml.safe_load((ROOT / command[at]).read_text(encoding="utf-8"))
-    endpoints["tracker_store"]["type"] = "redis"
-    endpoints["tracker_store"].pop("record_exp", None)
+    redis = urlsplit(spec.env["REDIS_URL"])  # Rasa's own store takes a host and port only
+    endpoints["tracker_store"] = {
+        "type": "redis",
+        "url": redis.hostname,
+        "port": redis.port or 6379,
+        "db": int(redis.path.lstrip("/") or 0),
+        "password": redis.password,
+        "key_prefix": endpoints["tracker_store"]["key_prefix"],
+    }
     path = folder / "endpoints-rasa-tracker.yml"
     path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     command[at] = str(path)

@@ -5,8 +5,8 @@ the action server, the front door and Rasa on free loopback ports). Each custome
 chat's WebSocket without a conversation (the front door gives one and its token), sends a
 short conversation's messages with the widget's message ids, waits for the acknowledgement and
 the answer, thinks a while (`--think` seconds on average, 0.5-1.5 times that), and starts a new
-conversation after 3-5 messages. All customers come from 127.0.0.1, so the per-IP limits are
-raised for the run (the per-conversation ones stay as set).
+conversation after 3-5 messages. All customers come from 127.0.0.1, so the per-IP limits and
+the caps per client are raised for the run (the per-conversation ones stay as set).
 
 At the end it waits for answers still on their way, then prints messages sent, acknowledged,
 answered, lost (sent and never answered: must be 0), errors, the polite "can't answer now"
@@ -43,6 +43,8 @@ RAISED_LIMITS = {
     "SVAR_LIMIT_MESSAGES_PER_IP": "1000000/minute",
     "SVAR_LIMIT_SOCKET_OPENS_PER_IP": "1000000/minute",
     "SVAR_LIMIT_NEW_CONVERSATIONS_PER_IP": "1000000/hour",
+    "SVAR_LIMIT_HANDOFFS_PER_CLIENT": "1000000/day",
+    "SVAR_LIMIT_CALLBACKS_PER_CLIENT": "1000000/day",
 }
 
 

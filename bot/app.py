@@ -9,18 +9,21 @@ import aiohttp
 import yaml
 from aiohttp import web
 
-from bot import desk, frustration, health, nlg, retention_sweep
+from bot import desk, frustration, health, metrics_endpoint, nlg, retention_sweep
 from bot.channels import messenger, telegram, webchat
 from bot.channels.conversation_tokens import ConversationTokens
 from bot.desk.api import CLOSED_INTENT
 from bot.keys import (
     ANSWERS,
+    CALENDAR,
     CLOCK,
     FACTS,
     HTTP,
     LANGUAGES,
     LIMITS,
     LOCALES,
+    MAILER,
+    METRICS,
     PROFILE,
     RASA,
     ROUTER,
@@ -30,7 +33,9 @@ from bot.keys import (
     TOPICS,
 )
 from bot.language import LanguageDetector
+from bot.mail import mailer
 from bot.messages import MessageError, MessageTooLong
+from bot.metrics import Metrics
 from bot.payloads import Payloads
 from bot.rasa_client import RasaClient
 from bot.router import Router
@@ -52,9 +57,12 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[CLOCK] = clock_starting(settings.clock_start)
     app[TOKENS] = ConversationTokens(settings.conversation_secret)
+    app[METRICS] = Metrics()
     load_content(app, settings)
+    app[MAILER] = mailer(settings.smtp_url, settings.mailbox_dir, app[PROFILE].email)
     app.cleanup_ctx.extend([_redis, _http, _router, spool_ctx, retention_sweep.sweeper])
     health.setup_routes(app)
+    metrics_endpoint.setup_routes(app)
     nlg.setup_routes(app)
     webchat.setup_routes(app)
     messenger.setup_routes(app)
@@ -68,6 +76,7 @@ def load_content(app: web.Application, settings: Settings) -> None:
     profile = CompanyProfile.load(settings.content_dir / "company.yml")
     locales = Locale.load_all(settings.content_dir / "locale.yml")
     app[PROFILE] = profile
+    app[CALENDAR] = profile.calendar()
     app[LOCALES] = locales
     app[ANSWERS] = AnswerBook.load(settings.content_dir / "answers")
     app[TOPICS] = yaml.safe_load((settings.content_dir / "topics.yml").read_text(encoding="utf-8"))
@@ -129,5 +138,7 @@ async def _router(app: web.Application) -> AsyncIterator[None]:
     payloads = Payloads.from_domain(
         app[SETTINGS].root / "domain.yml", [CLOSED_INTENT, frustration.PAYLOAD.lstrip("/")]
     )
-    app[ROUTER] = Router(app[STORES], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS], payloads)
+    app[ROUTER] = Router(
+        app[STORES], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS], payloads, app[METRICS]
+    )
     yield

@@ -9,8 +9,11 @@ from aiohttp import web
 
 from bot.channels.conversation_tokens import ConversationTokens
 from bot.language import LanguageDetector
+from bot.mail import Mailer
+from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
 from bot.router import Router
+from core.calendar import BusinessCalendar
 from core.clock import Clock
 from core.company import CompanyProfile
 from core.content.answers import AnswerBook
@@ -21,6 +24,8 @@ from store.stores import Stores
 
 SETTINGS = web.AppKey("settings", Settings)
 PROFILE = web.AppKey("profile", CompanyProfile)
+# The company's business calendar (opening hours, holidays), built once from the profile.
+CALENDAR = web.AppKey("calendar", BusinessCalendar)
 ANSWERS = web.AppKey("answers", AnswerBook)
 FACTS = web.AppKey("facts", dict[str, dict[str, str]])
 LOCALES = web.AppKey("locales", dict[str, Locale])
@@ -41,3 +46,7 @@ TOKENS = web.AppKey("conversation_tokens", ConversationTokens)
 # Set while this front door receives what is published to the outboxes (bot/spool.py waits
 # for it: an answer published while the listener reconnects would reach no socket).
 OUTBOX_READY = web.AppKey("outbox_ready", asyncio.Event)
+# Outgoing e-mail: SMTP, or the local mailbox folder (bot/mail.py).
+MAILER: web.AppKey[Mailer] = web.AppKey("mailer")
+# This process's operations counters, scraped at /metrics (bot/metrics.py).
+METRICS = web.AppKey("metrics", Metrics)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,15 @@ class Inbound:
     # A button's payload ("/intent{...}") when the customer clicked one; the router gives it
     # to Rasa when the domain allows it (bot/payloads.py).
     payload: str | None = None
+    # Who sent it, for the caps per client on handoffs and callbacks (docs/limits.md): a web
+    # chat's address, hidden by `client_of`; empty: the conversation is the client.
+    client: str = ""
+
+
+def client_of(address: str) -> str:
+    """A client's address as the caps per client count it: hashed, since the actions keep it
+    in Rasa's tracker, where no IP address may stand."""
+    return "ip:" + hashlib.blake2b(address.encode(), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True)

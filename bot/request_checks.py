@@ -1,7 +1,10 @@
-"""What the front door checks of a request before it trusts it: its JSON body and its Origin."""
+"""What the front door checks of a request before it trusts it: its JSON body, its Origin, and
+for machine clients their bearer key or that they run on this machine."""
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -39,3 +42,27 @@ def check_origin(request: web.Request, allowed: Iterable[str], refusal: str) -> 
     if origin in allowed or urlsplit(origin).netloc == request.host:
         return
     raise web.HTTPForbidden(reason=refusal)
+
+
+def check_bearer_or_loopback(
+    request: web.Request, key: str, *, wrong_key: str, not_loopback: str
+) -> None:
+    """With `key` set, `Authorization: Bearer <key>` (401 with `wrong_key` without it); with
+    none set, clients on this machine only (401 with `not_loopback`)."""
+    if key:
+        sent = request.headers.get("Authorization", "")
+        if hmac.compare_digest(sent.encode(), f"Bearer {key}".encode()):
+            return
+        reason = wrong_key
+    elif is_loopback(request.remote):
+        return
+    else:
+        reason = not_loopback
+    raise web.HTTPUnauthorized(reason=reason, headers={"WWW-Authenticate": "Bearer"})
+
+
+def is_loopback(address: str | None) -> bool:
+    try:
+        return address is not None and ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False

@@ -16,6 +16,7 @@ from bot import frustration
 from bot.desk_events import message_event
 from bot.language import LanguageDetector
 from bot.messages import Inbound, Outbound
+from bot.metrics import Metrics
 from bot.payloads import Payloads, as_text
 from bot.rasa_client import RasaClient, RasaUnavailable
 from core import queue_exit
@@ -43,6 +44,7 @@ class Router:
         answers: AnswerBook,
         facts: dict[str, dict[str, str]],
         payloads: Payloads,
+        metrics: Metrics,
     ) -> None:
         self._stores = stores
         self._rasa = rasa
@@ -50,6 +52,7 @@ class Router:
         self._answers = answers
         self._facts = facts
         self._payloads = payloads
+        self._metrics = metrics
         self._deliverers: dict[str, Deliverer] = {}
 
     def register_channel(self, channel: str, deliver: Deliverer) -> None:
@@ -58,6 +61,8 @@ class Router:
 
     async def handle(self, message: Inbound) -> list[Outbound]:
         """Route one customer message and return what the bot answers right away."""
+        started = time.perf_counter()
+        self._metrics.messages_in.labels(message.channel).inc()
         conversation = await self._stores.conversations.touch(
             message.conversation_id, message.channel
         )
@@ -85,24 +90,33 @@ class Router:
             return []
         if conversation.mode is Mode.CLOSED:
             await self._stores.conversations.set_mode(conversation.id, Mode.BOT)
-        metadata = {"language": language, "channel": message.channel}
+        metadata = {
+            "language": language,
+            "channel": message.channel,
+            "client": message.client or message.conversation_id,
+        }
         if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):
             log.info("conversation %s: the customer sounds frustrated", conversation.id)
             text = frustration.PAYLOAD
         try:
-            replies = await self._rasa.send(conversation.id, text, metadata)
+            replies: list[Outbound] | None = await self._rasa.send(conversation.id, text, metadata)
         except RasaUnavailable as error:
             log.warning("conversation %s: %s", conversation.id, error)
-            replies = []
+            self._metrics.rasa_failures.labels("unavailable").inc()
+            replies = None
         if not replies:
             # Every turn in bot mode answers; silence means an action failed (the action
             # server is down) or Rasa did, and the customer is told so politely.
             log.error("conversation %s: the bot gave no answer", conversation.id)
+            if replies is not None:
+                self._metrics.rasa_failures.labels("silent").inc()
             replies = [self.system_message("utter_unavailable", language)]
         await self._stores.transcripts.append(
             conversation.id,
             *(Entry(r.sender, r.text, buttons=tuple(b.title for b in r.buttons)) for r in replies),
         )
+        self._metrics.messages_out.labels(message.channel, "bot").inc(len(replies))
+        self._metrics.reply_seconds.labels(message.channel).observe(time.perf_counter() - started)
         return replies
 
     async def _leave_queue(self, conversation_id: str) -> bool:
@@ -176,6 +190,7 @@ class Router:
         if conversation is None:
             raise KeyError(f"no conversation {conversation_id!r}")
         await self._deliverers[conversation.channel](conversation_id, message)
+        self._metrics.messages_out.labels(conversation.channel, message.sender).inc()
         await self._stores.transcripts.append(
             conversation_id,
             Entry(message.sender, message.text, buttons=tuple(b.title for b in message.buttons)),

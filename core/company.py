@@ -35,6 +35,7 @@ class Promises:
     letter_answer_workdays: int
     complaint_answer_workdays: int
     callback_workdays: int
+    follow_up_workdays: int = 2
 
 
 @dataclass(frozen=True)

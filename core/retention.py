@@ -1,8 +1,8 @@
 """How long each kind of record is kept: a company fact (content/company.yml, `retention:`).
 
 docs/privacy.md gives the defaults and the reasons. Conversations (their state, transcript and
-Rasa's tracker) count from the customer's last message; handoffs, callbacks and complaints
-from when they were made. Figures for reports are aggregates and hold no personal data.
+Rasa's tracker) count from the customer's last message; handoffs, callbacks, complaints
+and follow-ups from when they were made. Figures for reports are aggregates and hold no personal data.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ class Retention:
     handoff_days: int = 396  # 13 months
     callback_days: int = 396
     complaint_days: int = 1095  # 3 years
+    follow_up_days: int = 396  # as callbacks: a promise to contact the customer
     log_days: int = 30  # the processes' masked log files, a file a day
 
     @classmethod
@@ -47,3 +48,7 @@ class Retention:
     @property
     def complaint_seconds(self) -> int:
         return self.complaint_days * DAY_SECONDS
+
+    @property
+    def follow_up_seconds(self) -> int:
+        return self.follow_up_days * DAY_SECONDS

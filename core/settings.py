@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.redis_address import redis_url_from_env
+
 ROOT = Path(__file__).resolve().parent.parent
 # Where `make run` leaves the URL of the Redis it started (with its password, readable by the
 # owner only), so that the project's commands reach the running stack's Redis by themselves.
@@ -52,6 +54,8 @@ class Settings:
     conversation_secret: str = field(default="", repr=False)
     # `POST /api/messages` needs `Authorization: Bearer <key>`; empty: loopback clients only.
     api_key: str = field(default="", repr=False)
+    # `GET /metrics` needs `Authorization: Bearer <token>`; empty: loopback clients only.
+    metrics_token: str = field(default="", repr=False)
     # The widget forgets a conversation idle this long (a shared computer's next user).
     widget_idle_seconds: int = 24 * 3600
     # Limits ("<count>/<period>", the `limits` library's notation), counted in Redis so that
@@ -62,11 +66,21 @@ class Settings:
     limit_new_conversations_per_ip: str = "20/hour"
     limit_logins_per_ip: str = "20/15minutes"
     limit_logins_per_username_and_ip: str = "10/15minutes"
+    # Handoffs and callback promises one client may start (a web chat's address; elsewhere
+    # its conversation): a script cannot fill the queue or have agents call strangers.
+    limit_handoffs_per_client: str = "20/day"
+    limit_callbacks_per_client: str = "10/day"
     # Where messages wait on local disk while Redis is away (bot/spool.py), and how many at most.
     spool_dir: Path = ROOT / ".state" / "spool"
     spool_max: int = 10_000
     # How often an open desk socket checks that its session still holds.
     session_recheck_seconds: float = 30.0
+    # Outgoing mail (bot/mail.py): an SMTP server, or with none, .eml files in `mailbox_dir`.
+    smtp_url: str = field(default="", repr=False)
+    mailbox_dir: Path = ROOT / ".state" / "mailbox"
+    # Webhook events a front door read and did not finish (it died) are taken over by a
+    # running one after this long: longer than any processing takes (bot/channels/inbox.py).
+    inbox_claim_after_seconds: float = 120.0
 
     @property
     def content_dir(self) -> Path:
@@ -82,6 +96,8 @@ class Settings:
             "new_conversations_per_ip": self.limit_new_conversations_per_ip,
             "logins_per_ip": self.limit_logins_per_ip,
             "logins_per_username_and_ip": self.limit_logins_per_username_and_ip,
+            "handoffs_per_client": self.limit_handoffs_per_client,
+            "callbacks_per_client": self.limit_callbacks_per_client,
         }
 
     @property
@@ -95,7 +111,7 @@ class Settings:
         return cls(
             host=env.get("SVAR_HOST", default.host),
             port=int(env.get("SVAR_PORT", default.port)),
-            redis_url=env.get("REDIS_URL") or running_redis_url(env) or default.redis_url,
+            redis_url=redis_url_from_env(env) or running_redis_url(env) or default.redis_url,
             rasa_url=env.get("RASA_URL", default.rasa_url).rstrip("/"),
             rasa_token=env.get("RASA_TOKEN", ""),
             actions_url=env.get("ACTIONS_URL", default.actions_url).rstrip("/"),
@@ -120,6 +136,7 @@ class Settings:
             or _state_file(env, CONVERSATION_SECRET_FILE)
             or "",
             api_key=env.get("SVAR_API_KEY", ""),
+            metrics_token=env.get("SVAR_METRICS_TOKEN", ""),
             widget_idle_seconds=int(
                 env.get("SVAR_WIDGET_IDLE_SECONDS", default.widget_idle_seconds)
             ),
@@ -139,10 +156,21 @@ class Settings:
             limit_logins_per_username_and_ip=env.get(
                 "SVAR_LIMIT_LOGINS_PER_USERNAME_AND_IP", default.limit_logins_per_username_and_ip
             ),
+            limit_handoffs_per_client=env.get(
+                "SVAR_LIMIT_HANDOFFS_PER_CLIENT", default.limit_handoffs_per_client
+            ),
+            limit_callbacks_per_client=env.get(
+                "SVAR_LIMIT_CALLBACKS_PER_CLIENT", default.limit_callbacks_per_client
+            ),
             spool_dir=state_dir(env) / "spool",
             spool_max=int(env.get("SVAR_SPOOL_MAX", default.spool_max)),
             session_recheck_seconds=float(
                 env.get("SVAR_SESSION_RECHECK_SECONDS", default.session_recheck_seconds)
+            ),
+            smtp_url=env.get("SMTP_URL", ""),
+            mailbox_dir=state_dir(env) / "mailbox",
+            inbox_claim_after_seconds=float(
+                env.get("SVAR_INBOX_CLAIM_AFTER_SECONDS", default.inbox_claim_after_seconds)
             ),
         )
 

@@ -24,13 +24,22 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from core.pii import mask
+from store.stores import sync_client
 
 
 class MaskedRedisTrackerStore(RedisTrackerStore):
-    def __init__(self, *args: Any, record_exp: float | str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        redis_url: str | None = None,
+        record_exp: float | str | None = None,
+        **kwargs: Any,
+    ) -> None:
         # endpoints.yml substitutes the environment as text; an empty one means "never".
         expiry = int(float(record_exp)) if record_exp not in (None, "") else None
         super().__init__(*args, record_exp=expiry, **kwargs)
+        if redis_url:  # one address for every client, a Sentinel one too (store/stores.py)
+            self.red = sync_client(redis_url, decode_responses=True)
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
         await self.stream_events(tracker)

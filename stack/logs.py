@@ -16,10 +16,11 @@ import asyncio
 import contextlib
 import logging
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 from core.pii import MaskingFilter, mask
@@ -92,6 +93,25 @@ class RedactingFilter(MaskingFilter):
         return True
 
 
+class LogSink(Protocol):
+    """Where a child's masked lines go: a daily file (`make run`) or standard output (a container)."""
+
+    def write(self, data: bytes) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class StandardOutput:
+    """A container's log: its standard output, which the platform collects."""
+
+    def write(self, data: bytes) -> None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+    def close(self) -> None:
+        sys.stdout.buffer.flush()
+
+
 class DailyLog:
     """A process's log, a file a day: `<name>.log` is today's; at the first line of a new day
     the old one becomes `<name>-<its day>.log`, and day files older than `keep_days` (the
@@ -136,7 +156,7 @@ class DailyLog:
         self._day = day
 
 
-async def copy_masked(output: asyncio.StreamReader, log: DailyLog, redact: Redactor) -> None:
+async def copy_masked(output: asyncio.StreamReader, log: LogSink, redact: Redactor) -> None:
     """Copy a child's output into its log until the child closes it, line by line, each line
     masked. Reads to the end whatever happens: a child whose output is not read would block;
     a line that cannot be written (a full disk) is lost, and the child carries on."""

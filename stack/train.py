@@ -29,10 +29,9 @@ def ensure_model(root: Path, state: Path, config: str = "config.yml") -> Path:
     one trains while the others wait on a lock, and a model appears under its final name
     only once it is complete. Another `config` (a benchmark's) trains under its own name.
     """
-    models = state / "models"
+    model = model_path(root, state, config)
+    models = model.parent
     models.mkdir(parents=True, exist_ok=True)
-    prefix = "svar" if config == "config.yml" else Path(config).stem
-    model = models / f"{prefix}-{fingerprint(root, config)[:16]}.tar.gz"
     if model.exists():  # complete: it gets its name only then (no wait on another training)
         return model
     with (models / ".lock").open("w") as lock:
@@ -40,6 +39,12 @@ def ensure_model(root: Path, state: Path, config: str = "config.yml") -> Path:
         if not model.exists():
             _train(root, state, model, config)
     return model
+
+
+def model_path(root: Path, state: Path, config: str = "config.yml") -> Path:
+    """Where the model for the project as it is now is, or will be once trained."""
+    prefix = "svar" if config == "config.yml" else Path(config).stem
+    return state / "models" / f"{prefix}-{fingerprint(root, config)[:16]}.tar.gz"
 
 
 def _train(root: Path, state: Path, model: Path, config: str) -> None:

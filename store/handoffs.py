@@ -177,6 +177,7 @@ class Handoffs:
                 self._ttl,
             ],
         )
+        await self._redis.hincrby(keys.handoffs_by_reason(), card.reason.value, 1)
         return Queued(handoff_id, int(position))
 
     async def get(self, handoff_id: str) -> Handoff | None:
@@ -199,6 +200,11 @@ class Handoffs:
 
     async def waiting_count(self) -> int:
         return int(await self._redis.zcard(keys.handoffs_waiting()))
+
+    async def counts_by_reason(self) -> dict[str, int]:
+        """How many conversations were ever handed over, per reason."""
+        counts = await self._redis.hgetall(keys.handoffs_by_reason())
+        return {reason: int(count) for reason, count in counts.items()}
 
     async def position(self, handoff_id: str) -> int | None:
         rank = await self._redis.zrank(keys.handoffs_waiting(), handoff_id)

@@ -100,6 +100,12 @@ def handoffs_log() -> str:
     return f"{PREFIX}:handoffs:log"
 
 
+def handoffs_by_reason() -> str:
+    """Hash: how many conversations were ever handed to a person, per reason (counts only,
+    nothing about anyone; for the operations metrics)."""
+    return f"{PREFIX}:handoffs:by_reason"
+
+
 def handoff_waits() -> str:
     """List: seconds waited per place in the queue by the latest claimed customers, newest first."""
     return f"{PREFIX}:handoffs:waits"
@@ -182,8 +188,29 @@ def complaints_by_deadline() -> str:
 
 
 def complaints_log() -> str:
-    """Stream: append-only log of every complaint registered, for reports."""
+    """Stream: append-only log of every complaint event (registered, taken, answered)."""
     return f"{PREFIX}:complaints:log"
+
+
+def case_numbers() -> str:
+    """Hash: the last case number given, per kind of case ("complaint", "follow_up"); counters
+    only, no personal data, kept for good so that no number is given twice."""
+    return f"{PREFIX}:cases:numbers"
+
+
+def follow_up(follow_up_id: str) -> str:
+    """String (JSON): one follow-up task, made when an agent closes a chat as `follow_up`."""
+    return f"{PREFIX}:follow-up:{follow_up_id}"
+
+
+def follow_ups_by_due() -> str:
+    """Sorted set: follow-up ids scored by the time the customer must be contacted (Unix)."""
+    return f"{PREFIX}:follow-ups:by-due"
+
+
+def follow_ups_log() -> str:
+    """Stream: append-only log of every follow-up event (made, taken, done), for reports."""
+    return f"{PREFIX}:follow-ups:log"
 
 
 # --- Rasa's own keys (endpoints.yml: key_prefix `svar`), for erasing and exporting ---------

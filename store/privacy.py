@@ -128,10 +128,11 @@ async def _find(redis: Redis, conversation_id: str) -> _Found:
             keys.inbox_dead(channel),
             [i for i, f in dead if f.get("conversation") == conversation_id],
         )
-    # Callbacks and complaints: one JSON record each, with the conversation's id in it.
+    # Callbacks, complaints and follow-ups: one JSON record each, with the conversation's id in it.
     for record, index, log_key, id_field in (
         (keys.callback, keys.callbacks_by_deadline(), keys.callbacks_log(), "callback"),
         (keys.complaint, keys.complaints_by_deadline(), keys.complaints_log(), "complaint"),
+        (keys.follow_up, keys.follow_ups_by_due(), keys.follow_ups_log(), "follow_up"),
     ):
         ids = await redis.zrange(index, 0, -1)
         raws = await redis.mget([record(i) for i in ids]) if ids else []

@@ -29,15 +29,17 @@ async def sweep(redis: Redis, retention: Retention, now: float) -> Swept:
         keys.handoff_queue(): retention.handoff_seconds,
         keys.callbacks_log(): retention.callback_seconds,
         keys.complaints_log(): retention.complaint_seconds,
+        keys.follow_ups_log(): retention.follow_up_seconds,
         # Who exported or erased whose data: kept as long as the complaints it may answer.
         keys.privacy_audit(): retention.complaint_seconds,
     }
-    # Scored by when a handoff was queued, when a callback or complaint falls due.
+    # Scored by when a handoff was queued, when a callback, complaint or follow-up falls due.
     indexes = {
         keys.handoffs_waiting(): retention.handoff_seconds,
         keys.handoffs_claimed(): retention.handoff_seconds,
         keys.callbacks_by_deadline(): retention.callback_seconds,
         keys.complaints_by_deadline(): retention.complaint_seconds,
+        keys.follow_ups_by_due(): retention.follow_up_seconds,
     }
     async with redis.pipeline(transaction=False) as pipe:
         for stream, seconds in streams.items():
@@ -57,6 +59,7 @@ async def bound_the_unbounded(redis: Redis, retention: Retention) -> int:
         keys.handoff("*"): retention.handoff_seconds,  # also :notes
         keys.callback("*"): retention.callback_seconds,
         keys.complaint("*"): retention.complaint_seconds,
+        keys.follow_up("*"): retention.follow_up_seconds,
     }
     bounded = 0
     for pattern, seconds in patterns.items():

@@ -8,13 +8,19 @@ their keys (store/keys.py names them all).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
+from redis.asyncio.sentinel import Sentinel
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError, TimeoutError
+from redis.retry import Retry as SyncRetry
+from redis.sentinel import Sentinel as SyncSentinel
 
 from core.clock import Clock
+from core.redis_address import SentinelAddress
 from core.retention import Retention
 from store.agents import Agents
 from store.audit import PrivacyAudit
@@ -24,6 +30,7 @@ from store.complaints import Complaints
 from store.conversations import Conversations
 from store.dead_letters import DeadLetters
 from store.desk_feed import DeskFeed
+from store.follow_ups import FollowUps
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
 from store.message_ids import MessageIds
@@ -47,6 +54,7 @@ class Stores:
     sessions: Sessions
     callbacks: Callbacks
     complaints: Complaints
+    follow_ups: FollowUps
     button_payloads: ButtonPayloads
     privacy_audit: PrivacyAudit
     message_ids: MessageIds
@@ -67,7 +75,8 @@ class Stores:
             presence=Presence(redis, agents),
             sessions=Sessions(redis, agents),
             callbacks=Callbacks(redis, clock, retention.callback_seconds),
-            complaints=Complaints(redis, retention.complaint_seconds),
+            complaints=Complaints(redis, retention.complaint_seconds, clock),
+            follow_ups=FollowUps(redis, retention.follow_up_seconds, clock),
             button_payloads=ButtonPayloads(redis),
             privacy_audit=PrivacyAudit(redis),
             message_ids=MessageIds(redis),
@@ -89,12 +98,39 @@ RETRIES = 5
 
 
 def client(redis_url: str) -> Redis:
-    """A client of the Redis at `redis_url`, as every process of Svar makes one."""
-    return Redis.from_url(
-        redis_url,
-        decode_responses=True,
-        health_check_interval=10,
-        socket_connect_timeout=5,
-        retry=Retry(ExponentialBackoff(cap=0.8, base=0.05), RETRIES),
-        retry_on_error=[ConnectionError, TimeoutError],
+    """A client of the Redis at `redis_url`, as every process of Svar makes one; of the primary
+    the sentinels name for a `redis+sentinel://` address (core/redis_address.py), found again
+    after a failover."""
+    options = _options(Retry(_BACKOFF, RETRIES), decode_responses=True, health_check_interval=10)
+    sentinel = SentinelAddress.parse(redis_url)
+    if sentinel is None:
+        return Redis.from_url(redis_url, **options)
+    return Sentinel(list(sentinel.nodes), socket_connect_timeout=5).master_for(
+        sentinel.master, redis_class=Redis, db=sentinel.db, password=sentinel.password, **options
     )
+
+
+def sync_client(redis_url: str, decode_responses: bool = False) -> SyncRedis:
+    """The same, blocking, for Rasa's tracker and lock stores (rasa_plugins/), which are
+    synchronous; with the decoding each of Rasa's own stores uses."""
+    options = _options(SyncRetry(_BACKOFF, RETRIES), decode_responses=decode_responses)
+    sentinel = SentinelAddress.parse(redis_url)
+    if sentinel is None:
+        return SyncRedis.from_url(redis_url, **options)
+    return SyncSentinel(list(sentinel.nodes), socket_connect_timeout=5).master_for(
+        sentinel.master, db=sentinel.db, password=sentinel.password, **options
+    )
+
+
+_BACKOFF = ExponentialBackoff(cap=0.8, base=0.05)
+
+
+def _options(retry: Retry | SyncRetry, **more: Any) -> dict[str, Any]:
+    """What every client of ours sets: a short connect timeout and retries on a broken
+    connection (a restart, a failover) before the caller sees the error."""
+    return {
+        "socket_connect_timeout": 5,
+        "retry": retry,
+        "retry_on_error": [ConnectionError, TimeoutError],
+        **more,
+    }

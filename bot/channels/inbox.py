@@ -88,6 +88,7 @@ class Inbox:
         self._handle = handle
         self._concurrency = concurrency
         self._claim_after_ms = int(claim_after * 1000)
+        self._claim_every = min(CLAIM_EVERY_SECONDS, claim_after)
         self._consumer = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._accept = redis.register_script(_ACCEPT)
         self._running: dict[str, asyncio.Task[None]] = {}  # by stream entry id
@@ -150,7 +151,7 @@ class Inbox:
                     lost = False
                 free = self._concurrency - len(self._running)
                 if loop.time() >= next_claim:
-                    next_claim = loop.time() + CLAIM_EVERY_SECONDS
+                    next_claim = loop.time() + self._claim_every
                     await self._keep_in_hand()
                     for entry in await self._claim_stale(max(free, 1)):
                         self._start(*entry)

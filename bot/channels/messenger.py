@@ -159,13 +159,14 @@ class Messenger:
         graph: GraphClient,
         default_language: str,
         max_chars: int,
+        claim_after: float,
     ) -> None:
         self._conversations = stores.conversations
         self._router = router
         self._graph = graph
         self._default_language = default_language
         self._max_chars = max_chars
-        self.inbox = Inbox(stores.redis, CHANNEL, self.process)
+        self.inbox = Inbox(stores.redis, CHANNEL, self.process, claim_after=claim_after)
 
     async def process(self, event: dict[str, Any]) -> None:
         """Route one customer event and send what the bot answers."""
@@ -250,6 +251,7 @@ async def _messenger(app: web.Application) -> AsyncIterator[None]:
             graph,
             app[LANGUAGES].languages[0],
             settings.max_message_chars,
+            settings.inbox_claim_after_seconds,
         )
         app[MESSENGER] = messenger
         app[ROUTER].register_channel(CHANNEL, messenger.deliver)

@@ -5,7 +5,9 @@ secret we registered in `X-Telegram-Bot-Api-Secret-Token`; a request without it 
 with 403 before its body is read. Accepted updates go through the durable inbox (as
 Messenger's do) to `Application.process_update`, so Telegram gets its 200 at once and a
 restart loses nothing. Without a public URL, PTB's Updater long-polls Telegram instead, for a
-laptop without a public address (`make run`). Conversations are `tg:<chat id>`; only
+laptop without a public address (`make run`): each update fetched goes into the same inbox
+before the next poll confirms it to Telegram, so a failed update is tried again and then kept
+as a dead letter, as a webhook's is. Conversations are `tg:<chat id>`; only
 private chats are served.
 
 Over 400 lines because the two update sources, PTB's handlers and the reply formatting share
@@ -60,7 +62,7 @@ TEXT_LIMIT = 4000
 CALLBACK_DATA_BYTES = 64
 SEND_ATTEMPTS = 4
 START_RETRY_SECONDS = 30.0
-POLL_TIMEOUT = dt.timedelta(seconds=5)
+POLL_TIMEOUT_SECONDS = 5
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 # Languages close enough that a Scandinavian reads one of them more easily than English.
 _SCANDINAVIAN = ("nb", "nn", "sv", "da")
@@ -109,24 +111,29 @@ async def webhook(request: web.Request) -> web.Response:
     update_id = update.get("update_id")
     if not isinstance(update_id, int) or isinstance(update_id, bool):
         raise web.HTTPBadRequest(reason="an update needs an integer update_id")
-    chat = _chat_id(update)
-    order = f"{PREFIX}{chat}" if chat is not None else f"update:{update_id}"
-    await request.app[TELEGRAM].inbox.accept([Event(str(update_id), order, update)])
+    await request.app[TELEGRAM].inbox.accept([inbox_event(update_id, update)])
     return web.Response(text="ok")
 
 
-def build_application(settings: Settings, *, webhook: bool) -> TelegramApp:
-    """PTB's Application against the configured Bot API; without an Updater for webhooks."""
-    builder = (
+def inbox_event(update_id: int, update: dict[str, Any]) -> Event:
+    """An update as the inbox keeps it: in its chat's order."""
+    chat = _chat_id(update)
+    order = f"{PREFIX}{chat}" if chat is not None else f"update:{update_id}"
+    return Event(str(update_id), order, update)
+
+
+def build_application(settings: Settings) -> TelegramApp:
+    """PTB's Application against the configured Bot API; without PTB's Updater, since every
+    update goes through the inbox (by webhook, or by `poll`)."""
+    return (
         Application.builder()
         .token(settings.telegram_token)
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .job_queue(None)
+        .updater(None)
+        .build()
     )
-    if webhook:
-        builder = builder.updater(None)
-    return builder.build()
 
 
 def telegram_language(code: str | None, languages: Sequence[str]) -> str:
@@ -152,6 +159,7 @@ class Telegram:
         router: Router,
         languages: Sequence[str],
         max_chars: int,
+        claim_after: float,
     ) -> None:
         self.application = application
         self._conversations = stores.conversations
@@ -159,7 +167,7 @@ class Telegram:
         self._router = router
         self._languages = tuple(languages)
         self._max_chars = max_chars
-        self.inbox = Inbox(stores.redis, CHANNEL, self.process)
+        self.inbox = Inbox(stores.redis, CHANNEL, self.process, claim_after=claim_after)
         # The updates in hand from the inbox, with what failed in them (from on_error).
         self._failures: dict[int, Exception | None] = {}
         private = filters.ChatType.PRIVATE
@@ -344,19 +352,21 @@ async def _telegram(app: web.Application) -> AsyncIterator[None]:
     while: the rest of the front door does not wait), and Telegram as a router channel."""
     settings = app[SETTINGS]
     webhook_mode = mode(settings) == "webhook"
-    application = build_application(settings, webhook=webhook_mode)
+    application = build_application(settings)
     telegram = Telegram(
-        application, app[STORES], app[ROUTER], app[LANGUAGES].languages, settings.max_message_chars
+        application,
+        app[STORES],
+        app[ROUTER],
+        app[LANGUAGES].languages,
+        settings.max_message_chars,
+        settings.inbox_claim_after_seconds,
     )
     app[TELEGRAM] = telegram
     app[ROUTER].register_channel(CHANNEL, telegram.deliver)
     starting = asyncio.create_task(_start(telegram, settings, webhook_mode))
     yield
     await cancel_and_wait(starting)
-    if webhook_mode:
-        await telegram.inbox.stop()
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
+    await telegram.inbox.stop()
     if application.running:
         await application.stop()
     await application.shutdown()
@@ -374,8 +384,8 @@ async def _start(telegram: Telegram, settings: Settings, webhook_mode: bool) -> 
             await asyncio.sleep(delay)
             delay = min(delay * 2, START_RETRY_SECONDS)
     await application.start()
+    await telegram.inbox.start()
     if webhook_mode:
-        await telegram.inbox.start()
         url = f"{settings.telegram_public_url}{PATH}"
         try:
             await application.bot.set_webhook(
@@ -385,12 +395,41 @@ async def _start(telegram: Telegram, settings: Settings, webhook_mode: bool) -> 
         except TelegramError as error:
             log.error("telegram: could not register the webhook at %s: %r", url, error)
     else:
-        assert application.updater is not None
-        # Short polls: stopping waits for the one in progress (the supervisor's grace is 10 s).
-        await application.updater.start_polling(
-            timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES
-        )
         log.info("telegram: long polling (no TELEGRAM_PUBLIC_URL set)")
+        await poll(telegram)
+
+
+async def poll(telegram: Telegram) -> None:
+    """Long-poll Telegram for updates and put each into the inbox. The offset that confirms
+    them to Telegram moves on only once they are kept, so an update fetched while Redis is
+    away is fetched again (and the inbox drops one it already has)."""
+    bot = telegram.application.bot
+    offset: int | None = None
+    delay = 1.0
+    webhook_deleted = False
+    while True:
+        try:
+            if not webhook_deleted:  # polling and a webhook exclude each other
+                webhook_deleted = await bot.delete_webhook()
+            # Short polls: stopping waits for the one in progress (the supervisor's grace is
+            # 10 s).
+            updates = await bot.get_updates(
+                offset=offset,
+                timeout=POLL_TIMEOUT_SECONDS,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            events = [inbox_event(u.update_id, u.to_dict()) for u in updates]
+            await telegram.inbox.accept(events)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # Telegram or Redis away: fetch the same updates later
+            log.warning("telegram: polling failed (%r); retrying in %.0f s", error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, START_RETRY_SECONDS)
+            continue
+        delay = 1.0
+        if updates:
+            offset = updates[-1].update_id + 1
 
 
 def _chat_id(update: dict[str, Any]) -> int | None:

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import ipaddress
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -28,11 +26,12 @@ from aiohttp import WSMsgType, web
 
 from bot.channels.conversation_tokens import valid_id
 from bot.keys import LIMITS, OUTBOX_READY, ROUTER, SETTINGS, STORES, TOKENS
-from bot.messages import Inbound, MessageError, Outbound, check_text
-from bot.request_checks import check_origin, json_body
+from bot.messages import Inbound, MessageError, Outbound, check_text, client_of
+from bot.request_checks import check_bearer_or_loopback, check_origin, json_body
 from bot.spool import REDIS_AWAY, kept_for_later
 from bot.tasks import cancel_and_wait
 from bot.web import STATIC, page
+from store.message_ids import Seen
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +40,10 @@ API_CHANNEL = "api"
 HISTORY_ON_CONNECT = 50
 # What the API answers when a client sends too much (the customer reads the polite answer).
 TOO_MANY = "too many messages; wait a little and send again"
+# A widget message is taken for Rasa's longest answer and this much more: a front door that
+# died holding it lets another answer it then.
+LEASE_MARGIN_SECONDS = 15.0
+TAKEN_POLL_SECONDS = 0.5
 
 SOCKETS = web.AppKey("web_sockets", dict[str, set[web.WebSocketResponse]])
 
@@ -102,26 +105,12 @@ async def post_message(request: web.Request) -> web.Response:
 
 def _check_api_client(request: web.Request) -> None:
     """With SVAR_API_KEY set, its bearer token (401 without); unset, this machine only."""
-    key = request.app[SETTINGS].api_key
-    if key:
-        sent = request.headers.get("Authorization", "")
-        if not hmac.compare_digest(sent.encode(), f"Bearer {key}".encode()):
-            raise web.HTTPUnauthorized(
-                reason="send 'Authorization: Bearer <the API key>'",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-    elif not _loopback(request.remote):
-        raise web.HTTPUnauthorized(
-            reason="the API answers other machines only with SVAR_API_KEY set",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-
-def _loopback(address: str | None) -> bool:
-    try:
-        return address is not None and ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
+    check_bearer_or_loopback(
+        request,
+        request.app[SETTINGS].api_key,
+        wrong_key="send 'Authorization: Bearer <the API key>'",
+        not_loopback="the API answers other machines only with SVAR_API_KEY set",
+    )
 
 
 async def _within_limits(
@@ -180,7 +169,13 @@ async def _from_widget(
     """One frame from the widget: store and answer the message once, and acknowledge it."""
     try:
         body = json.loads(data)
-        message = _inbound(conversation_id, CHANNEL, body, request.app[SETTINGS].max_message_chars)
+        message = _inbound(
+            conversation_id,
+            CHANNEL,
+            body,
+            request.app[SETTINGS].max_message_chars,
+            client_of(request.remote or "unknown"),
+        )
         client_id = body.get("id")
         if client_id is not None and not (isinstance(client_id, str) and valid_id(client_id)):
             raise MessageError("'id' must be 1-64 letters, digits or _.-")
@@ -190,8 +185,8 @@ async def _from_widget(
     router = request.app[ROUTER]
     message_ids = request.app[STORES].message_ids
     try:
-        if client_id is not None and not await message_ids.first_time(conversation_id, client_id):
-            await ws.send_json({"type": "ack", "id": client_id})  # sent again after a reconnect
+        if client_id is not None and not await _take(request, conversation_id, client_id):
+            await ws.send_json({"type": "ack", "id": client_id})  # answered before a reconnect
             return
         if not await _within_limits(request, conversation_id):
             if client_id is not None:
@@ -201,6 +196,8 @@ async def _from_widget(
             return
         await ws.send_json({"type": "typing"})
         replies = await router.handle(message)
+        if client_id is not None:  # the answer is in the transcript: a reconnect shows it
+            await message_ids.answered(conversation_id, client_id)
     except REDIS_AWAY:
         # Kept on disk: answered through the outbox when Redis is back; polite now.
         replies = [await kept_for_later(request.app, message)]
@@ -212,7 +209,22 @@ async def _from_widget(
     await ws.send_json({"type": "done"})
 
 
-def _inbound(conversation_id: str, channel: str, body: Any, max_chars: int) -> Inbound:
+async def _take(request: web.Request, conversation_id: str, client_id: str) -> bool:
+    """True: this front door answers the widget's message now; False: it was answered before.
+    While another front door holds it (answering still, or dead), wait for its answer or for
+    its lease to run out, and then answer it here."""
+    lease = request.app[SETTINGS].rasa_timeout + LEASE_MARGIN_SECONDS
+    message_ids = request.app[STORES].message_ids
+    while True:
+        seen = await message_ids.take(conversation_id, client_id, lease)
+        if seen is not Seen.TAKEN:
+            return seen is Seen.NEW
+        await asyncio.sleep(TAKEN_POLL_SECONDS)  # held in another process: ask Redis again
+
+
+def _inbound(
+    conversation_id: str, channel: str, body: Any, max_chars: int, client: str = ""
+) -> Inbound:
     if not isinstance(body, dict):
         raise MessageError("expected a JSON object")
     payload = body.get("payload")
@@ -222,7 +234,7 @@ def _inbound(conversation_id: str, channel: str, body: Any, max_chars: int) -> I
         raise MessageError(f"the payload is longer than {max_chars} characters")
     # A button click carries its title as the text the customer sees in the transcript.
     text = check_text(body.get("text") or payload, max_chars)
-    return Inbound(conversation_id, channel, text, payload)
+    return Inbound(conversation_id, channel, text, payload, client)
 
 
 async def _outbox_listener(app: web.Application) -> AsyncIterator[None]:

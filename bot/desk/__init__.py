@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.desk import api, auth, callbacks, presence, privacy, texts, ws
+from bot.desk import (
+    api,
+    auth,
+    callbacks,
+    complaints,
+    follow_ups,
+    presence,
+    privacy,
+    texts,
+    ws,
+)
 from bot.web import page
 
 
@@ -32,6 +42,8 @@ def setup_routes(app: web.Application) -> None:
             web.get("/desk/api/dead-letters", api.dead_letters),
             web.get("/desk/ws", ws.desk_socket),
             *callbacks.routes(),
+            *complaints.routes(),
+            *follow_ups.routes(),
             *presence.routes(),
             *privacy.routes(),
             *texts.routes(),

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bot.channels import messenger, telegram
 from bot.channels.window import messenger_window
-from bot.desk import relay
+from bot.desk import follow_ups, relay
 from bot.desk.auth import current_session, json_body, supervisor_session
 from bot.keys import CLOCK, RASA, SETTINGS, STORES
 from bot.messages import Outbound, check_text
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 # How a chat ended, as the agent picks it when closing (the log and reports keep it).
 OUTCOMES = ("resolved", "follow_up", "customer_left")
+# Closed so, the chat becomes a task to contact the customer again (bot/desk/follow_ups.py).
+FOLLOW_UP = "follow_up"
 # The intent that lets the bot speak first after the desk (data/handoff.yml).
 CLOSED_INTENT = "handoff_closed"
 
@@ -191,6 +193,9 @@ async def close(request: web.Request) -> web.Response:
             await relay.to_customer(request.app, found.conversation_id, reply)
     except relay.ChannelUnavailable as error:  # closed all the same; the customer's next
         log.warning("desk: %s", error)  # message reaches the bot
+    if outcome == FOLLOW_UP:
+        made = await follow_ups.open_follow_up(request.app, found)
+        return web.json_response({"ok": True, "follow_up": made.case_number})
     return web.json_response({"ok": True})
 
 

@@ -11,8 +11,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.desk_events import message_event
-from bot.keys import ANSWERS, FACTS, PROFILE, ROUTER, STORES
+from bot.keys import ANSWERS, FACTS, LOCALES, PROFILE, ROUTER, STORES
 from bot.messages import Outbound
+from core.content.values import written_out
 from core.transcript import Entry
 from store.handoffs import Handoff
 
@@ -47,14 +48,16 @@ async def to_customer(
 async def say(
     app: web.Application, handoff: Handoff, answer: str, values: Mapping[str, Any]
 ) -> None:
-    """Send one answer from content/answers/ in the customer's language."""
+    """Send one answer from content/answers/ in the customer's language (typed times in
+    `values` written out in it)."""
     conversation = await app[STORES].conversations.get(handoff.conversation_id)
     profile = app[PROFILE]
     language = (conversation.language if conversation else None) or handoff.card.language
     if language not in profile.languages:
         language = profile.default_language
+    written = written_out(values, app[LOCALES][language])
     rendered = app[ANSWERS].render(
-        answer, language, {**app[FACTS][language], **values}, profile.default_language
+        answer, language, {**app[FACTS][language], **written}, profile.default_language
     )
     await to_customer(app, handoff.conversation_id, Outbound.from_rendered(rendered, "bot"))
 

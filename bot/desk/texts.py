@@ -1,7 +1,7 @@
 """The desk's texts in the agent's language: `GET /desk/texts[?lang=en]`.
 
 Every text the desk page shows lives in content/locale.yml (`desk:`, `desk_callbacks:`,
-`desk_privacy:`), in every language of the company profile; the page's scripts fetch them
+`desk_complaints:`, `desk_follow_ups:`, `desk_privacy:`), in every language of the company profile; the page's scripts fetch them
 from here before they show anything. The language: the one the agent picked with the desk's
 switch (`lang`), else the first of the browser's `Accept-Language` the company supports, else
 the company's first language (docs/handoff.md, "The desk's language").
@@ -30,6 +30,8 @@ class DeskTexts(TypedDict):
     languages: list[Language]
     desk: dict[str, str]
     callbacks: dict[str, str]
+    complaints: dict[str, str]
+    follow_ups: dict[str, str]
     privacy: dict[str, str]  # the supervisors' personal-data panel
 
 
@@ -53,6 +55,8 @@ async def texts(request: web.Request) -> web.Response:
         ],
         "desk": locale.texts("desk"),
         "callbacks": locale.texts("desk_callbacks"),
+        "complaints": locale.texts("desk_complaints"),
+        "follow_ups": locale.texts("desk_follow_ups"),
         "privacy": locale.texts("desk_privacy"),
     }
     return web.json_response(body, headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})

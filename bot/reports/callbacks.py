@@ -14,6 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.reports.period import parse_period, period_bounds
+from bot.reports.promises import tally
 from core.clock import clock_from_env
 from core.company import CompanyProfile
 from core.settings import Settings
@@ -36,20 +37,12 @@ class PromiseReport:
 
 
 def summarise(callbacks: Iterable[Callback], now: float) -> PromiseReport:
-    due = kept = late = missed_open = not_yet_due = attempts = 0
-    for callback in callbacks:
-        attempts += len(callback.attempts)
-        if callback.deadline > now and not callback.promise_kept():
-            not_yet_due += 1
-            continue
-        due += 1
-        if callback.promise_kept():
-            kept += 1
-        elif callback.done_at is not None:
-            late += 1
-        else:
-            missed_open += 1
-    return PromiseReport(due, kept, late, missed_open, not_yet_due, attempts)
+    callbacks = list(callbacks)
+    counted = tally(((c.deadline, c.done_at) for c in callbacks), now)
+    attempts = sum(len(c.attempts) for c in callbacks)
+    return PromiseReport(
+        counted.due, counted.kept, counted.late, counted.missed, counted.not_yet_due, attempts
+    )
 
 
 def render(report: PromiseReport, start: date, end: date) -> str:

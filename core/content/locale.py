@@ -15,7 +15,15 @@ from core.calendar import OpeningHours
 from core.card import CardTexts
 
 # The sections of a language that agents read (docs/content.md, "Texts for agents").
-AGENT_SECTIONS = ("language_names", "card", "desk", "desk_callbacks", "desk_privacy")
+AGENT_SECTIONS = (
+    "language_names",
+    "card",
+    "desk",
+    "desk_callbacks",
+    "desk_complaints",
+    "desk_follow_ups",
+    "desk_privacy",
+)
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,17 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from redis.asyncio import Redis
 
 from actions.callback import (
+    ActionRegisterCallback,
     ValidateCallbackForm,
     clean_text,
     conversation_topic,
     display_phone,
     normalise_phone,
 )
+from store.callbacks import Callbacks
 
 
 @pytest.mark.parametrize(
@@ -66,3 +69,44 @@ async def test_a_wrong_phone_number_is_asked_again_with_a_hint() -> None:
     result = await ValidateCallbackForm().validate_callback_phone("12", dispatcher, tracker, {})
     assert result == {"callback_phone": None}
     assert dispatcher.messages[0]["response"] == "utter_invalid_phone"
+
+
+# --- The cap per client ---------------------------------------------------------------------
+
+
+def asking_for_a_call(conversation_id: str, client: str) -> Tracker:
+    """A conversation whose callback form is filled in, from `client`."""
+    slots = {
+        "callback_name": "Kari Nordmann",
+        "callback_phone": "+4741234567",
+        "callback_topic": "moving",
+        "callback_time_window": "any",
+    }
+    latest = {
+        "intent": {"name": "inform"},
+        "text": "når som helst",
+        "entities": [],
+        "metadata": {"language": "nb", "channel": "web", "client": client},
+    }
+    return Tracker(conversation_id, slots, latest, [], False, None, None, "action_listen")
+
+
+async def test_a_client_over_its_callback_cap_is_told_politely_and_no_call_is_promised(
+    redis_client: Redis, action_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SVAR_LIMIT_CALLBACKS_PER_CLIENT", "2/day")
+    said = []
+    for n in range(3):
+        dispatcher = CollectingDispatcher()
+        events = await ActionRegisterCallback().run(
+            dispatcher, asking_for_a_call(f"web:cap{n}", "ip:one-address"), {}
+        )
+        said.append(dispatcher.messages[0]["response"])
+        assert {e["name"] for e in events} == {"callback_topic", "callback_time_window"}
+    assert said == ["utter_callback_confirmed"] * 2 + ["utter_callback_cap"]
+    # Another client is not held back by the first one's cap.
+    dispatcher = CollectingDispatcher()
+    await ActionRegisterCallback().run(dispatcher, asking_for_a_call("web:other", "ip:two"), {})
+    assert dispatcher.messages[0]["response"] == "utter_callback_confirmed"
+    promised = await Callbacks(redis_client).pending()
+    assert sorted(c.conversation_id for c in promised) == ["web:cap0", "web:cap1", "web:other"]

@@ -280,3 +280,30 @@ def test_a_handoff_the_fallback_asked_for_says_not_understood_on_the_card() -> N
              {"event": "action", "name": "utter_handoff_queued"}]  # fmt: skip
     assert not handed_over_by_fallback(asked)
     assert not handed_over_by_fallback([])
+
+
+async def test_a_client_over_its_handoff_cap_is_told_politely_and_not_queued(
+    redis_client: Redis, action_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SVAR_LIMIT_HANDOFFS_PER_CLIENT", "2/day")
+    await at_the_desk(redis_client, "kari")
+
+    async def ask(conversation_id: str, client: str) -> str:
+        latest = {
+            "intent": {"name": "request_human"},
+            "text": "kan jeg få en person?",
+            "metadata": {"language": "nb", "channel": "web", "client": client},
+            "entities": [],
+        }
+        await Conversations(redis_client).touch(conversation_id, "web")
+        dispatcher = CollectingDispatcher()
+        await ActionHandoff().run(
+            dispatcher, tracker(conversation_id, latest, [user("request_human", "person")]), {}
+        )
+        return str(dispatcher.messages[0]["response"])
+
+    said = [await ask(f"web:cap{n}", "ip:one-address") for n in range(3)]
+    assert said == ["utter_handoff_queued"] * 2 + ["utter_handoff_cap"]
+    assert await ask("web:other", "ip:two") == "utter_handoff_queued"
+    waiting = await Handoffs(redis_client).waiting()
+    assert sorted(h.conversation_id for h in waiting) == ["web:cap0", "web:cap1", "web:other"]

@@ -8,7 +8,6 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from bot.app import create_app
 from core.content.answers import AnswerBook
 from core.settings import Settings
 from store.conversations import Conversations
@@ -16,11 +15,6 @@ from store.transcripts import Transcripts
 from tests.helpers import socket_path
 
 ANSWERS = AnswerBook.load(Settings().content_dir / "answers")
-
-
-@pytest.fixture
-async def client(aiohttp_client, settings: Settings, redis_client: Redis) -> TestClient:  # type: ignore[no-untyped-def]
-    return await aiohttp_client(create_app(settings))
 
 
 async def test_rasa_down_gives_polite_answer_in_customers_language_and_keeps_message(

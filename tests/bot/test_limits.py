@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 
 from bot.app import create_app
 from bot.keys import FACTS
+from bot.messages import client_of
 from core.content.answers import AnswerBook
 from core.settings import Settings
 from store.transcripts import Transcripts
@@ -114,3 +115,8 @@ async def test_limits_are_settings(
         for _ in range(4)
     ]
     assert statuses == [200, 200, 429, 429]
+
+
+def test_the_client_a_cap_counts_hides_its_address() -> None:
+    assert "203.0.113.7" not in client_of("203.0.113.7")
+    assert client_of("203.0.113.7") == client_of("203.0.113.7") != client_of("203.0.113.8")

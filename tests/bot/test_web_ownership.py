@@ -23,11 +23,6 @@ HANDSHAKE = {
 }
 
 
-@pytest.fixture
-async def client(aiohttp_client, settings: Settings, redis_client: Redis) -> TestClient:  # type: ignore[no-untyped-def]
-    return await aiohttp_client(create_app(settings))
-
-
 async def test_a_socket_without_a_conversation_gets_a_new_one_with_its_token(
     client: TestClient,
 ) -> None:

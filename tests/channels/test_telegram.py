@@ -5,9 +5,11 @@ Rasa is down in these tests unless marked `stack` (then the stack's real Rasa an
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import random
+import time
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
 from bot.app import create_app
+from bot.channels.inbox import ATTEMPTS
 from bot.channels.telegram import TELEGRAM, telegram_language
 from bot.channels.webhook import ChannelConfigError
 from bot.keys import ANSWERS, FACTS, ROUTER, SETTINGS, STORES
@@ -282,6 +285,71 @@ async def test_without_a_public_url_the_bot_long_polls_and_answers(
     await telegram_api.wait_for(lambda: len(telegram_api.sent(kari)) == 1)
     assert telegram_api.called("deleteWebhook")  # polling and a webhook exclude each other
     assert (await post_update(client, tg.text_update(kari, "hei"))).status == 404
+
+
+async def test_a_polled_update_that_fails_is_tried_again_then_answered_once(
+    aiohttp_client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    telegram_api: FakeTelegramAPI,
+    redis_client: Redis,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = await aiohttp_client(create_app(with_telegram(settings, telegram_api, webhook=False)))
+    router = client.app[ROUTER]
+    handle = router.handle
+    tries = 0
+
+    async def hiccup(message: Any) -> list[Outbound]:
+        nonlocal tries
+        tries += 1
+        if tries < 3:
+            raise ValueError("a passing hiccup")
+        return await handle(message)
+
+    monkeypatch.setattr(router, "handle", hiccup)
+    kari = chat()
+    await telegram_api.push_update(tg.text_update(kari, "hei, strømmen er borte"))
+    await telegram_api.wait_for(lambda: len(telegram_api.sent(kari)) == 1)
+    await drained(client.app[TELEGRAM].inbox)
+    assert tries == 3
+    assert [c.params["text"] for c in telegram_api.sent(kari)] == [
+        answer(client, "utter_unavailable", "nb")
+    ]
+    assert await redis_client.xlen(keys.inbox_dead("telegram")) == 0
+
+
+async def test_a_polled_update_that_always_fails_becomes_a_dead_letter(
+    aiohttp_client,  # type: ignore[no-untyped-def]
+    settings: Settings,
+    telegram_api: FakeTelegramAPI,
+    redis_client: Redis,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = await aiohttp_client(create_app(with_telegram(settings, telegram_api, webhook=False)))
+    tries = 0
+
+    async def broken(message: Any) -> list[Outbound]:
+        nonlocal tries
+        tries += 1
+        raise ValueError("always fails")
+
+    monkeypatch.setattr(client.app[ROUTER], "handle", broken)
+    kari = chat()
+    await telegram_api.push_update(tg.text_update(kari, "fødselsnummer 15076500565"))
+
+    async def dead_letters() -> int:
+        return int(await redis_client.xlen(keys.inbox_dead("telegram")))
+
+    deadline = time.monotonic() + 30
+    while await dead_letters() == 0:
+        assert time.monotonic() < deadline, "no dead letter"
+        await asyncio.sleep(0.05)
+    await drained(client.app[TELEGRAM].inbox)
+    assert tries == ATTEMPTS
+    [(_, fields)] = await redis_client.xrange(keys.inbox_dead("telegram"))
+    assert fields["conversation"] == f"tg:{kari}"
+    assert "15076500565" not in fields["event"]  # masked
+    assert telegram_api.sent(kari) == []
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from tests.helpers import (
     ROOT,
     RunningStack,
     answer,
+    rasa_says,
     socket_path,
     start_stack,
 )
@@ -309,21 +310,6 @@ async def test_two_angry_messages_in_a_row_bring_a_person(
     found = await stores.handoffs.latest_for(f"api:{sender}")
     assert found is not None and found.card.reason.value == "frustrated"
     assert found.card.intents[-1] == "frustrated"
-
-
-async def rasa_says(stack: RunningStack, conversation: str, text: str, language: str) -> str:
-    """The first answer Rasa's REST channel gives to a message with the router's metadata."""
-    body = {
-        "sender": conversation,
-        "message": text,
-        "metadata": {"language": language, "channel": "api"},
-    }
-    async with (
-        aiohttp.ClientSession() as http,
-        http.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body) as response,
-    ):
-        assert response.status == 200
-        return str((await response.json())[0]["text"])
 
 
 @pytest.mark.parametrize(

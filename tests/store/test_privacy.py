@@ -71,6 +71,7 @@ async def test_every_record_carries_its_retention_and_the_sweep_trims_the_rest(
         ("svar:handoff:*", RETENTION.handoff_days),
         ("svar:callback:*", RETENTION.callback_days),
         ("svar:complaint:*", RETENTION.complaint_days),
+        ("svar:follow-up:*", RETENTION.follow_up_days),
     ):
         found = await redis_client.keys(pattern)
         assert found
@@ -85,10 +86,11 @@ async def test_every_record_carries_its_retention_and_the_sweep_trims_the_rest(
     swept = await sweep(redis_client, RETENTION, later)
     assert swept.stream_entries > 0
     for log in (keys.handoffs_log(), keys.handoff_queue(), keys.callbacks_log(),
-                keys.complaints_log()):  # fmt: skip
+                keys.complaints_log(), keys.follow_ups_log()):  # fmt: skip
         assert await redis_client.xlen(log) == 0
     for index in (keys.handoffs_waiting(), keys.handoffs_claimed(),
-                  keys.callbacks_by_deadline(), keys.complaints_by_deadline()):  # fmt: skip
+                  keys.callbacks_by_deadline(), keys.complaints_by_deadline(),
+                  keys.follow_ups_by_due()):  # fmt: skip
         assert await redis_client.zcard(index) == 0
 
 

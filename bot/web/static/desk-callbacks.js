@@ -6,7 +6,7 @@
 
   var T = {};  // the panel's texts in the agent's language (desk-common.js, content/locale.yml)
   var POLL_MS = 15000;
-  var request = SvarDesk.request, format = SvarDesk.format, el = SvarDesk.el;
+  var request = SvarDesk.request, format = SvarDesk.format, el = SvarDesk.el, button = SvarDesk.button;
   var state = { me: null, offset: 0, soon: 7200, callbacks: [], notes: {} };
   var list = document.getElementById("callbacks");
   if (!list) return;
@@ -109,17 +109,5 @@
 
   function failed(error) { SvarDesk.toast(format(T.failed, { why: error.message })); refresh(); }
 
-  function span(seconds) {
-    var minutes = Math.floor(seconds / 60), hours = Math.floor(minutes / 60), days = Math.floor(hours / 24);
-    if (days > 0) return format(T.days, { d: days, h: hours % 24 });
-    if (hours > 0) return format(T.hours, { h: hours, m: minutes % 60 });
-    return format(T.minutes, { m: minutes });
-  }
-
-  function button(text, cls, onClick) {
-    var b = el("button", cls, text);
-    b.type = "button";
-    b.addEventListener("click", onClick);
-    return b;
-  }
+  function span(seconds) { return SvarDesk.span(seconds, T); }
 })();

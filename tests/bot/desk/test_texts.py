@@ -20,6 +20,8 @@ DESK_JS = (WEB / "static" / "desk.js").read_text(encoding="utf-8")
 CALLBACKS_JS = (WEB / "static" / "desk-callbacks.js").read_text(encoding="utf-8")
 COMMON_JS = (WEB / "static" / "desk-common.js").read_text(encoding="utf-8")
 PRIVACY_JS = (WEB / "static" / "desk-privacy.js").read_text(encoding="utf-8")
+COMPLAINTS_JS = (WEB / "static" / "desk-complaints.js").read_text(encoding="utf-8")
+FOLLOW_UPS_JS = (WEB / "static" / "desk-follow-ups.js").read_text(encoding="utf-8")
 LOCALES = Locale.load_all(Settings().content_dir / "locale.yml")
 LANGUAGES = ("nb", "en")
 
@@ -89,8 +91,10 @@ def _page_keys(attribute: str) -> set[str]:
     return set(re.findall(rf'{attribute}="(\w+)"', PAGE))
 
 
-def _script_keys(script: str) -> set[str]:
-    return set(re.findall(r"\bT\.(\w+)", script)) | set(re.findall(r'\bT\["(\w+)"\]', script))
+def _script_keys(script: str, name: str = "T") -> set[str]:
+    return set(re.findall(rf"\b{name}\.(\w+)", script)) | set(
+        re.findall(rf'\b{name}\["(\w+)"\]', script)
+    )
 
 
 def test_every_text_the_desk_page_uses_is_in_the_locale_file_in_every_language() -> None:
@@ -98,15 +102,24 @@ def test_every_text_the_desk_page_uses_is_in_the_locale_file_in_every_language()
     desk |= {f"reason_{reason.value}" for reason in Reason}  # T["reason_" + h.reason]
     desk |= {f"window_{w}" for w in ("open", "human_agent", "closed")}  # T["window_" + ...]
     desk |= {"customer", "bot", "agent", "system", "desk_language"}  # roles; the switch
-    callbacks = _page_keys("data-cb-text") | _script_keys(CALLBACKS_JS)
+    callbacks = _page_keys("data-cb-text") | _script_keys(CALLBACKS_JS) | _script_keys(COMMON_JS)
+    # The complaints and follow-ups panels take their time units from the callbacks' texts (U).
+    callbacks |= _script_keys(COMPLAINTS_JS, "U") | _script_keys(FOLLOW_UPS_JS, "U")
+    callbacks |= _script_keys(COMMON_JS, "U")  # SvarDesk.deadlineList's countdown
+    complaints = _page_keys("data-cp-text") | _script_keys(COMPLAINTS_JS)
+    complaints |= {"upheld", "partly", "refused"}  # T[value] of the decision's options
+    follow_ups = _page_keys("data-fu-text") | _script_keys(FOLLOW_UPS_JS)
     privacy = _page_keys("data-pd-text") | _script_keys(PRIVACY_JS)
     assert {"claim", "title", "chats", "reason", "queued_for"} <= desk  # the scan finds them
     assert {"callbacks", "take", "days"} <= callbacks
     assert {"title", "erase", "confirm", "erased"} <= privacy
+    assert {"complaints", "reasons", "case"} <= complaints and {"done", "case"} <= follow_ups
     for language, locale in LOCALES.items():
         assert desk - set(locale.texts("desk")) == set(), language
         assert callbacks - set(locale.texts("desk_callbacks")) == set(), language
         assert privacy - set(locale.texts("desk_privacy")) == set(), language
+        assert complaints - set(locale.texts("desk_complaints")) == set(), language
+        assert follow_ups - set(locale.texts("desk_follow_ups")) == set(), language
 
 
 def test_no_desk_text_is_written_out_in_the_page_or_its_scripts() -> None:
@@ -114,8 +127,10 @@ def test_no_desk_text_is_written_out_in_the_page_or_its_scripts() -> None:
     code = {"desk.html": PAGE, "desk.js": DESK_JS, "desk-callbacks.js": CALLBACKS_JS}
     code["desk-common.js"] = COMMON_JS
     code["desk-privacy.js"] = PRIVACY_JS
+    code["desk-complaints.js"] = COMPLAINTS_JS
+    code["desk-follow-ups.js"] = FOLLOW_UPS_JS
     for locale in LOCALES.values():
-        sections = ("desk", "desk_callbacks", "desk_privacy")
+        sections = ("desk", "desk_callbacks", "desk_complaints", "desk_follow_ups", "desk_privacy")
         for text in [t for section in sections for t in locale.texts(section).values()]:
             for name, source in code.items():
                 written = (f'"{text}"', f"'{text}'", f">{text}<", f'="{text}"')
