@@ -36,6 +36,13 @@ TOPIC_INTENTS = frozenset(
         "invoice_explain",
         "invoice_missing",
         "payment_plan",
+        "payment_trouble",
+        "fees",
+        "spot_price_now",
+        "power_support",
+        "bereavement",
+        "sign_up",
+        "grid_or_supplier",
         "einvoice_setup",
         "meter_reading",
         "power_outage",
@@ -121,11 +128,19 @@ class ActionRegisterCallback(Action):
             "callback %s for %s promised by %s", callback.id, mask_phone(callback.phone), deadline
         )
         dispatcher.utter_message(
-            response="utter_callback_confirmed",
-            phone=display_phone(callback.phone, ctx.profile.country),
+            response=confirmation(callback.time_window),
+            customer_phone=display_phone(callback.phone, ctx.profile.country),
             deadline=date_time_value(deadline),
+            time_window=callback.time_window,
         )
         return done
+
+
+def confirmation(time_window: str) -> str:
+    """The promise names the time the customer asked for, unless any time suits them."""
+    if time_window in (ANY_TIME, "None", ""):
+        return "utter_callback_confirmed"
+    return "utter_callback_confirmed_window"
 
 
 def normalise_phone(value: Any, country: str) -> str | None:

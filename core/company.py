@@ -16,6 +16,9 @@ import yaml
 from core.calendar import BusinessCalendar, OpeningHours
 from core.retention import Retention
 
+# What the company is: a power supplier, the grid company (nettselskap) that owns the lines, or
+# both. Answers that depend on it have one text per role (docs/content.md, "Role").
+ROLES = ("supplier", "grid", "both")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Recurring closed days (MM-DD) are expanded over this span; far beyond any deadline asked.
 _RECURRING_YEARS = range(2000, 2101)
@@ -52,6 +55,61 @@ class QueuePolicy:
 
 
 @dataclass(frozen=True)
+class GridCompany:
+    """The grid company where the customers live: the company itself unless it is a supplier."""
+
+    name: str
+    outage_map: str
+    phone: str  # day and night: outages and danger
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What customers pay, as the answers show it (NOK, VAT included)."""
+
+    paper_invoice_fee: float
+    reminder_fee: float
+    spot_markup_ore: float  # påslag per kWh on top of the spot price
+    monthly_fee: float
+    fixed_binding_months: int
+    fixed_exit_fee: float
+    broadband_binding_months: int
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Figures:
+        return cls(
+            paper_invoice_fee=float(raw["paper_invoice_fee"]),
+            reminder_fee=float(raw["reminder_fee"]),
+            spot_markup_ore=float(raw["spot_markup_ore"]),
+            monthly_fee=float(raw["monthly_fee"]),
+            fixed_binding_months=int(raw["fixed_binding_months"]),
+            fixed_exit_fee=float(raw["fixed_exit_fee"]),
+            broadband_binding_months=int(raw["broadband_binding_months"]),
+        )
+
+
+@dataclass(frozen=True)
+class StateSchemes:
+    """The state's schemes for power prices (strømstøtte, Norgespris), as of a date."""
+
+    as_of: date
+    support_threshold_ore: float
+    support_share_percent: int
+    norgespris_ore: float
+    norgespris_until: date
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> StateSchemes:
+        return cls(
+            as_of=date.fromisoformat(str(raw["as_of"])),
+            support_threshold_ore=float(raw["support_threshold_ore"]),
+            support_share_percent=int(raw["support_share_percent"]),
+            norgespris_ore=float(raw["norgespris_ore"]),
+            norgespris_until=date.fromisoformat(str(raw["norgespris_until"])),
+        )
+
+
+@dataclass(frozen=True)
 class CompanyProfile:
     name: str
     assistant_name: str
@@ -72,7 +130,12 @@ class CompanyProfile:
     promises: Promises
     queue: QueuePolicy
     outage_feed: Path
+    spot_price_feed: Path
     retention: Retention
+    role: str
+    grid_company: GridCompany
+    figures: Figures
+    state_schemes: StateSchemes
 
     @property
     def default_language(self) -> str:
@@ -120,8 +183,19 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         promises=Promises(**{k: int(v) for k, v in raw["promises"].items()}),
         queue=QueuePolicy(**{k: int(v) for k, v in raw["queue"].items()}),
         outage_feed=base / raw["outage_feed"],
+        spot_price_feed=base / raw["spot_price_feed"],
         retention=Retention.from_dict(raw["retention"]),
+        role=_role(str(company["role"])),
+        grid_company=GridCompany(**{k: str(v) for k, v in raw["grid_company"].items()}),
+        figures=Figures.from_dict(raw["figures"]),
+        state_schemes=StateSchemes.from_dict(raw["state_schemes"]),
     )
+
+
+def _role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"company.role is {role!r}; it must be one of {', '.join(ROLES)}")
+    return role
 
 
 def _hours(spec: str) -> OpeningHours | None:

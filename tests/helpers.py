@@ -57,6 +57,10 @@ CONTENT = ROOT / "content"
 
 PHONE = "+47 21 00 00 00"
 ON_CALL_PHONE = "+47 21 00 00 99"
+# The company is a supplier: outages and danger go to the grid company that owns the lines.
+GRID_COMPANY = "Linjenett"
+GRID_PHONE = "+47 21 00 00 50"
+GRID_OUTAGE_MAP = "https://linjenett.example/strombrudd"
 EMAIL = "kundeservice@straumen.example"
 HOURS = {"nb": "mandag–fredag kl. 08.00–16.00", "en": "Monday to Friday, 08:00–16:00"}
 GREETING = {

@@ -1,7 +1,9 @@
 """The answer book: every bot answer, in every language, loaded from `content/answers/`.
 
 Editors write answers as YAML (see docs/content.md); the NLG endpoint renders them with the
-company facts and the values an action passes. Keeping answers out of the Rasa model means an
+company facts and the values an action passes. An answer that depends on what the company is
+(a supplier, the grid company or both) holds one text per role in a language; the renderer
+picks the one for the company's role, given as the fact `company_role`. Keeping answers out of the Rasa model means an
 editor's change needs no retraining, and the language is picked per conversation at send time.
 """
 
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from core.company import ROLES
 
 
 class ContentError(ValueError):
@@ -59,7 +63,24 @@ class Rendered:
 class Answer:
     name: str
     source: Path
-    variants: Mapping[str, Variant] = field(default_factory=dict)
+    variants: Mapping[str, Variant] = field(default_factory=dict)  # the same for every role
+    by_role: Mapping[str, Mapping[str, Variant]] = field(default_factory=dict)  # lang -> role
+
+    def languages(self) -> set[str]:
+        return set(self.variants) | set(self.by_role)
+
+    def each(self) -> Iterator[tuple[str, str | None, Variant]]:
+        """Every text: (language, role or None when it serves every role, variant)."""
+        for language, variant in self.variants.items():
+            yield language, None, variant
+        for language, roles in self.by_role.items():
+            for role, variant in roles.items():
+                yield language, role, variant
+
+    def pick(self, language: str, role: str | None) -> Variant | None:
+        if language in self.variants:
+            return self.variants[language]
+        return self.by_role.get(language, {}).get(str(role))
 
 
 class AnswerBook:
@@ -79,7 +100,7 @@ class AnswerBook:
             for name, by_language in raw.items():
                 if name in answers:
                     raise ContentError(f"{path}: answer {name!r} is also in {answers[name].source}")
-                answers[name] = Answer(name, path, _parse_variants(path, name, by_language))
+                answers[name] = _parse_answer(path, name, by_language)
         return cls(answers)
 
     def __contains__(self, name: object) -> bool:
@@ -98,10 +119,12 @@ class AnswerBook:
         answer = self._answers.get(name)
         if answer is None:
             raise ContentError(f"no answer named {name!r}")
-        variant = answer.variants.get(language) or answer.variants.get(fallback_language)
+        role = values.get("company_role")
+        variant = answer.pick(language, role) or answer.pick(fallback_language, role)
         if variant is None:
             raise ContentError(
                 f"answer {name!r} has neither {language!r} nor {fallback_language!r}"
+                f" for the role {role!r}"
             )
         return Rendered(
             text=_fill(name, variant.text, values),
@@ -109,27 +132,41 @@ class AnswerBook:
         )
 
 
-def _parse_variants(path: Path, name: str, by_language: Any) -> dict[str, Variant]:
+def _parse_answer(path: Path, name: str, by_language: Any) -> Answer:
     if not isinstance(by_language, dict) or not by_language:
         raise ContentError(f"{path}: {name}: expected languages, e.g. 'nb:' and 'en:'")
-    variants = {}
+    variants: dict[str, Variant] = {}
+    by_role: dict[str, dict[str, Variant]] = {}
     for language, body in by_language.items():
         where = f"{path}: {name}.{language}"
-        if isinstance(body, str):
-            variants[str(language)] = Variant(body.strip())
-        elif isinstance(body, dict) and isinstance(body.get("text"), str):
-            buttons = body.get("buttons") or []
-            if not isinstance(buttons, list) or not all(
-                isinstance(b, dict) and {"title", "payload"} <= set(b) for b in buttons
-            ):
-                raise ContentError(f"{where}: each button needs a title and a payload")
-            variants[str(language)] = Variant(
-                body["text"].strip(),
-                tuple(Button(str(b["title"]), str(b["payload"])) for b in buttons),
-            )
+        if isinstance(body, dict) and "text" not in body:
+            # One text per role: `supplier:`, `grid:`, `both:`, or several at once (`grid, both:`)
+            by_role[str(language)] = roles = {}
+            for key, text in body.items():
+                variant = _parse_variant(f"{where}.{key}", text)
+                for role in (part.strip() for part in str(key).split(",")):
+                    if role not in ROLES:
+                        raise ContentError(f"{where}: {role!r} is not a role ({', '.join(ROLES)})")
+                    roles[role] = variant
         else:
-            raise ContentError(f"{where}: expected a text, or 'text:' with 'buttons:'")
-    return variants
+            variants[str(language)] = _parse_variant(where, body)
+    return Answer(name, path, variants, by_role)
+
+
+def _parse_variant(where: str, body: Any) -> Variant:
+    if isinstance(body, str):
+        return Variant(body.strip())
+    if isinstance(body, dict) and isinstance(body.get("text"), str):
+        buttons = body.get("buttons") or []
+        if not isinstance(buttons, list) or not all(
+            isinstance(b, dict) and {"title", "payload"} <= set(b) for b in buttons
+        ):
+            raise ContentError(f"{where}: each button needs a title and a payload")
+        return Variant(
+            body["text"].strip(),
+            tuple(Button(str(b["title"]), str(b["payload"])) for b in buttons),
+        )
+    raise ContentError(f"{where}: expected a text, or 'text:' with 'buttons:'")
 
 
 def _placeholders(template: str) -> Iterator[str]:

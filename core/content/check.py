@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from core.company import ROLES
 from core.content.agent_checks import (
     agent_languages,
     agent_placeholders,
@@ -27,6 +28,7 @@ from core.content.agent_checks import (
 )
 from core.content.answers import Answer, ContentError, Variant
 from core.content.inventory import Content, Problem, fact_finders
+from core.content.reach import reached_answers
 from core.content.readability import lix, word_count
 from core.intents import NOT_SUGGESTED
 
@@ -55,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
 def check(content: Content) -> list[Problem]:
     checks = (
         languages,
+        roles,
+        reachable,
         buttons,
         length,
         readability,
@@ -124,14 +128,56 @@ def languages(content: Content) -> list[Problem]:
         )
         for a in content.book
         for lang in content.profile.languages
-        if lang not in a.variants
+        if lang not in a.languages()
     ]
+
+
+def roles(content: Content) -> list[Problem]:
+    """An answer written per role has a text for every role, so any company can use it."""
+    return [
+        Problem(
+            "missing role",
+            content.file(a.source),
+            a.name,
+            lang,
+            f"no text for the role {role!r} (write one, or join roles: 'grid, both:')",
+        )
+        for a in content.book
+        for lang, by_role in a.by_role.items()
+        for role in ROLES
+        if role not in by_role
+    ]
+
+
+def reachable(content: Content) -> list[Problem]:
+    """Every answer a rule, story or the code sends exists; every written answer is sent."""
+    reached = reached_answers(content.root)
+    problems = [
+        Problem("missing answer", where, name, "all", "sent here, but not in content/answers/")
+        for name, where in sorted(reached.items())
+        if name not in content.book
+    ]
+    problems += [
+        Problem(
+            "unreachable",
+            content.file(a.source),
+            a.name,
+            "all",
+            "no rule, story, form or code sends this answer",
+        )
+        for a in content.book
+        if a.name not in reached
+    ]
+    return problems
 
 
 def buttons(content: Content) -> list[Problem]:
     problems = []
     for answer in content.book:
-        payloads = {lang: [b.payload for b in v.buttons] for lang, v in answer.variants.items()}
+        payloads = {
+            f"{lang}/{role}" if role else lang: [b.payload for b in v.buttons]
+            for lang, role, v in answer.each()
+        }
         first, expected = next(iter(payloads.items()))
         problems += [
             Problem(

@@ -81,9 +81,13 @@ class Content:
         )
 
     def variants(self) -> Iterator[tuple[Answer, str, Variant]]:
+        """Every text of every answer once, whichever roles it serves."""
         for answer in self.book:
-            for language, variant in answer.variants.items():
-                yield answer, language, variant
+            seen: set[int] = set()
+            for language, _, variant in answer.each():
+                if id(variant) not in seen:
+                    seen.add(id(variant))
+                    yield answer, language, variant
 
     def file(self, path: Path) -> str:
         return str(path.relative_to(self.root))

@@ -67,11 +67,31 @@ class Locale:
             time=self.time(value), **self._date_parts(value)
         )
 
+    def full_date(self, value: dt.date) -> str:
+        """A date with its year and no weekday: "31. desember 2026"."""
+        return str(self.patterns["full_date"]).format(year=value.year, **self._date_parts(value))
+
     def minutes(self, n: int) -> str:
         return self._count("minutes", n)
 
     def workdays(self, n: int) -> str:
         return self._count("workdays", n)
+
+    def month_count(self, n: int) -> str:
+        return self._count("months_count", n)
+
+    def kroner(self, amount: float) -> str:
+        """49 -> "49 kr" / "NOK 49"; 4.5 -> "4,50 kr"."""
+        return str(self.patterns["kroner"]).format(n=self._number(amount, 2))
+
+    def ore(self, amount: float) -> str:
+        """4.9 -> "4,9 øre" / "4.9 øre"."""
+        return str(self.patterns["ore"]).format(n=self._number(amount, 1))
+
+    def _number(self, value: float, decimals: int) -> str:
+        if value == int(value):
+            return str(int(value))
+        return f"{value:.{decimals}f}".replace(".", str(self.patterns["decimal_mark"]))
 
     def weekly_hours(self, weekly: Mapping[int, OpeningHours | None]) -> str:
         """'Monday to Friday, 08:00–16:00': runs of weekdays with the same hours, joined."""

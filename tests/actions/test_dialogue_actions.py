@@ -87,7 +87,7 @@ def test_a_known_outage_is_described_with_its_times_and_cause_in_the_language() 
     assert outage is not None
     response, values = outage_answer(outage, "0552", "en")
     assert response == "utter_outage_found"
-    assert values["area"] == "Grünerløkka and Sofienberg"
+    assert values["area"] == "Grünerløkka, Sofienberg"
     assert values["cause"] == "a fault on a power cable"
     assert values["expected_end"] == {"type": "date_time", "value": "2026-11-22T12:00:00+01:00"}
 

@@ -22,7 +22,7 @@ from actions.opening_hours import ActionOpeningHours
 from bot.app import create_app
 from core.settings import Settings
 from store.conversations import Conversations
-from tests.helpers import EMAIL, HOURS, ON_CALL_PHONE, PHONE
+from tests.helpers import EMAIL, GRID_COMPANY, GRID_PHONE, HOURS, PHONE
 
 TOKEN = "test-nlg-token"
 # What rasa-sdk puts in a message besides the arguments the action gave its answer.
@@ -114,6 +114,7 @@ async def test_contact_info_gives_the_phone_e_mail_and_hours_as_a_customer_reads
     assert text.startswith(f"{expected.splitlines()[0]}\n")
     for line in expected.splitlines()[1:3]:
         assert line in text
+    assert f"{GRID_COMPANY}" in text and GRID_PHONE in text, "the number for outages and danger"
 
 
 @pytest.mark.parametrize(
@@ -140,7 +141,8 @@ async def test_opening_hours_today_and_on_holidays_as_a_customer_reads_them(
     text = await said(front_door, ActionOpeningHours(), language, {})
     assert text.startswith(expected), text
     if "closed" in expected or "stengt" in expected:
-        assert ON_CALL_PHONE in text, "outside opening hours the on-call number is given"
+        # A supplier sends outages and danger to the grid company, which answers day and night.
+        assert f"{GRID_COMPANY}" in text and GRID_PHONE in text, text
 
 
 CALLBACK_SLOTS = {
@@ -172,6 +174,24 @@ async def test_the_callback_deadline_is_one_workday_as_a_customer_reads_it(
     clock_at(clock)
     text = await said(front_door, ActionRegisterCallback(), language, CALLBACK_SLOTS)
     assert text.startswith(expected), text
+    assert PHONE in text, "the promise says which number will call"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nb", "Takk! Vi ringer deg på 41 23 45 67 innen torsdag 26. november kl. 16.00. Vi prøver å ringe når du ba om: «etter kl. 12»."),
+        ("en", 'Thank you! We\'ll call you on 41 23 45 67 by Thursday 26 November at 16:00. We\'ll try to call when you asked: "etter kl. 12".'),
+    ],
+)  # fmt: skip
+async def test_the_callback_promise_repeats_the_time_the_customer_asked_for(
+    front_door: TestClient, clock_at: Callable[[str], None], language: str, expected: str
+) -> None:
+    clock_at(WEDNESDAY_10)
+    slots = {**CALLBACK_SLOTS, "callback_time_window": "etter kl. 12"}
+    text = await said(front_door, ActionRegisterCallback(), language, slots)
+    assert text.startswith(expected), text
+    assert text.endswith(f"{PHONE}.")
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,8 @@ from playwright.async_api import async_playwright, expect
 from store.callbacks import Callback, Callbacks
 from tests.helpers import (
     CHROMIUM_ARGS,
-    ON_CALL_PHONE,
+    GRID_COMPANY,
+    GRID_PHONE,
     ROOT,
     RunningStack,
     post,
@@ -101,8 +102,17 @@ async def test_friday_evening_callback_is_promised_for_tuesday_and_recorded(
 @pytest.mark.parametrize(
     ("language", "asks", "on_call"),
     [
-        ("nb", "kan jeg få snakke med et menneske?", f"Ring vakta på {ON_CALL_PHONE}."),
-        ("en", "could I chat with an actual person instead?", f"team on {ON_CALL_PHONE}."),
+        # A supplier gives the grid company's number, which answers day and night.
+        (
+            "nb",
+            "kan jeg få snakke med et menneske?",
+            f"Ring {GRID_COMPANY}, som eier strømnettet, på {GRID_PHONE}.",
+        ),
+        (
+            "en",
+            "could I chat with an actual person instead?",
+            f"Call {GRID_COMPANY}, which owns the power lines, on {GRID_PHONE}.",
+        ),
     ],
 )
 async def test_asking_for_a_person_when_closed_offers_a_callback_and_gives_the_on_call_number(

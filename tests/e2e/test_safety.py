@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ON_CALL_PHONE, RunningStack, answer, post, texts
+from tests.helpers import GRID_COMPANY, GRID_PHONE, RunningStack, answer, post, texts
 
 pytestmark = pytest.mark.stack
 
-# The danger answer as the customer reads it, written out by hand.
+# The danger answer as the customer reads it, written out by hand. The company is a supplier,
+# so the number is the grid company's, which owns the lines and answers day and night.
 DANGER = {
     "nb": "Hold deg unna! Gå aldri nær en linje som ligger nede eller slår gnister. Hold også "
-    f"andre og dyr unna. Ring vakta vår med en gang på {ON_CALL_PHONE}. De svarer hele døgnet. "
-    "Er noen i fare, ring 112.",
+    f"andre og dyr unna. Ring {GRID_COMPANY} med en gang på {GRID_PHONE}. De eier linjene og "
+    "svarer hele døgnet. Er noen i fare, ring 112.",
     "en": "Keep away! Never go near a line that is down or sparking. Keep other people and "
-    f"animals away too. Call our on-call team right away on {ON_CALL_PHONE}. They answer day "
-    "and night. If anyone is in danger, call 112.",
+    f"animals away too. Call {GRID_COMPANY} right away on {GRID_PHONE}. They own the power "
+    "lines and answer day and night. If anyone is in danger, call 112.",
 }
 
 

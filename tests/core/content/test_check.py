@@ -22,9 +22,10 @@ def run(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A copy of the real content and docs to plant problems in."""
-    for folder in ("content", "docs"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+    """A copy of the real content and docs, and what sends answers, to plant problems in."""
+    for folder in ("content", "docs", "data", "actions", "bot"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("nlu"))
+    shutil.copy(ROOT / "domain.yml", tmp_path / "domain.yml")
     return tmp_path
 
 
@@ -333,3 +334,72 @@ def test_a_company_fact_in_a_desk_text_is_reported(
 def test_the_summary_counts_the_agent_texts(capsys: pytest.CaptureFixture[str]) -> None:
     _, out = run(ROOT, capsys)
     assert re.search(r"\d+ answers and \d+ agent texts in 2 languages: all fine", out)
+
+
+def test_an_answer_nothing_sends_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["utter_solar_panels"] = {"nb": "Vi selger solceller.", "en": "We sell solar panels."}
+
+    edit(root, "content/answers/conversation.yml", change)
+    with (root / "docs/answers.md").open("a", encoding="utf-8") as docs:
+        docs.write("| conversation | utter_solar_panels | | solar panels |\n")
+    code, out = run(root, capsys)
+    assert code == 1
+    assert (
+        "content/answers/conversation.yml: utter_solar_panels [all]: "
+        "no rule, story, form or code sends this answer"
+    ) in out
+    assert out.splitlines()[-1].endswith("1 problem (1 unreachable)")
+
+
+def test_an_answer_a_rule_sends_but_content_lacks_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["rules"].append(
+            {"rule": "solar", "steps": [{"intent": "greet"}, {"action": "utter_solar_panels"}]}
+        )
+
+    edit(root, "data/rules.yml", change)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "data/rules.yml: utter_solar_panels [all]: sent here, but not in content/answers/" in out
+
+
+def test_an_answer_the_code_sends_counts_as_reached(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["rules"] = [
+            rule
+            for rule in data["rules"]
+            if {"action": "utter_meter_reading"} not in (rule.get("steps") or [])
+        ]
+
+    edit(root, "data/rules.yml", change)
+    _, out = run(root, capsys)
+    assert "utter_meter_reading [all]: no rule, story, form or code sends this answer" in out
+    (root / "actions/meter.py").write_text('METER = "utter_meter_reading"\n', encoding="utf-8")
+    _, out = run(root, capsys)
+    assert "utter_meter_reading" not in out, out
+
+
+def test_a_role_without_a_text_is_reported(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["utter_meter_reading"]["en"].pop("both")
+
+    edit(root, "content/answers/meter.yml", change)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/answers/meter.yml: utter_meter_reading [en]: no text for the role 'both'" in out
+
+
+def test_a_missing_translation_of_a_role_answer_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(root, "content/answers/outage.yml", lambda data: data["utter_outage_found"].pop("nb"))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/answers/outage.yml: utter_outage_found [nb]: no text in this language" in out
