@@ -90,7 +90,7 @@ async def test_at_closing_time_the_queue_is_offered_a_callback_and_then_told_we_
     any_time = body["messages"][-1]["buttons"][0]
     body = await post(friday_afternoon, "closing-a", any_time["title"], payload=any_time["payload"])
     promise = render_answer(
-        "utter_callback_confirmed", "nb", phone="41 23 45 67", deadline=TUESDAY_16
+        "utter_callback_confirmed", "nb", customer_phone="41 23 45 67", deadline=TUESDAY_16
     )
     assert texts(body)[-1] == promise
 
