@@ -41,6 +41,8 @@ async def test_metrics_count_messages_answers_reply_times_and_fallbacks(
     await post(stack, "metrics-1", "hei, når har dere åpent?")
     await post(stack, "metrics-1", "takk skal du ha")
     await post(stack, "metrics-2", "how do I set up e-invoice?")
+    # Straight to Rasa, as the router would send it: not understood after a first message.
+    await rasa_says(stack, "api:metrics-3", "hello", "en")
     await rasa_says(stack, "api:metrics-3", "/nlu_fallback", "en")
 
     after = await scrape(stack)
