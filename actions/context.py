@@ -58,5 +58,5 @@ class ActionContext:
 @cache
 def context() -> ActionContext:
     settings = Settings.from_env()
-    profile = CompanyProfile.load(settings.content_dir / "company.yml")
+    profile = settings.load_profile()
     return ActionContext(settings, profile, profile.calendar(), clock_from_env(os.environ))

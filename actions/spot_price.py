@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import context
-from core.content.values import ore_value, time_value
+from core.content.values import area_prices_value, time_value
 from core.spot_prices import SpotPrices, spot_prices_at
 
 
@@ -21,7 +21,10 @@ class ActionSpotPrice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         ctx = context()
-        prices = spot_prices_at(ctx.profile.spot_price_feed, ctx.profile.timezone, ctx.now())
+        profile = ctx.profile
+        prices = spot_prices_at(
+            profile.spot_price_feed, tuple(profile.price_areas), profile.timezone, ctx.now()
+        )
         response, values = spot_price_answer(prices)
         dispatcher.utter_message(response=response, **values)
         return []
@@ -34,5 +37,5 @@ def spot_price_answer(prices: SpotPrices | None) -> tuple[str, dict[str, Any]]:
     return "utter_spot_price", {
         "starts": time_value(prices.starts),
         "ends": time_value(prices.ends),
-        **{area.lower(): ore_value(price) for area, price in prices.by_area.items()},
+        "area_prices": area_prices_value(prices.by_area),
     }

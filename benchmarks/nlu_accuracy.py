@@ -39,12 +39,12 @@ async def run(model: Path | None) -> None:
     from rasa.shared.nlu.training_data.loading import load_data
 
     from bot.language import LanguageDetector
-    from core.company import CompanyProfile
+    from core.settings import Settings
     from stack.train import ensure_model
 
     model = model or ensure_model(ROOT, ROOT / ".state")
     agent = Agent.load(str(model))
-    profile = CompanyProfile.load(ROOT / "content" / "company.yml")
+    profile = Settings.from_env().load_profile()
     detector = LanguageDetector.from_training_data(profile.languages, ROOT / "data" / "nlu")
     print(f"model: {model.name}")
     for language in profile.languages:

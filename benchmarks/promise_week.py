@@ -131,7 +131,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args()
     monday = args.week - timedelta(days=args.week.weekday())
-    profile = CompanyProfile.load(Settings().content_dir / "company.yml")
+    profile = Settings.from_env().load_profile()
     with reachable_redis(f"redis://127.0.0.1:{free_port()}") as url:  # always a private one
         print(asyncio.run(simulate(f"{url}/0", profile, monday, args.seed)))
 

@@ -41,9 +41,8 @@ from bot.rasa_client import RasaClient
 from bot.router import Router
 from bot.spool import REDIS_AWAY, spool_ctx
 from core.clock import clock_starting
-from core.company import CompanyProfile
 from core.content.answers import AnswerBook
-from core.content.facts import company_facts
+from core.content.facts import company_facts, filled_topic_titles
 from core.content.locale import Locale
 from core.settings import Settings
 from store.rate_limits import RateLimits
@@ -74,14 +73,17 @@ def create_app(settings: Settings) -> web.Application:
 
 def load_content(app: web.Application, settings: Settings) -> None:
     """Company profile, answers and language model: read once, at start-up."""
-    profile = CompanyProfile.load(settings.content_dir / "company.yml")
+    profile = settings.load_profile()
     locales = Locale.load_all(settings.content_dir / "locale.yml")
     app[PROFILE] = profile
     app[CALENDAR] = profile.calendar()
     app[LOCALES] = locales
     app[ANSWERS] = AnswerBook.load(settings.content_dir / "answers")
-    app[TOPICS] = yaml.safe_load((settings.content_dir / "topics.yml").read_text(encoding="utf-8"))
-    app[FACTS] = {lang: company_facts(profile, locales[lang]) for lang in profile.languages}
+    facts = {lang: company_facts(profile, locales[lang]) for lang in profile.languages}
+    app[FACTS] = facts
+    app[TOPICS] = filled_topic_titles(
+        yaml.safe_load((settings.content_dir / "topics.yml").read_text(encoding="utf-8")), facts
+    )
     app[LANGUAGES] = LanguageDetector.from_training_data(profile.languages, settings.nlu_dir)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.keys import ANSWERS, FACTS, LOCALES, METRICS, PROFILE, SETTINGS, STORES, TOPICS
+from core.company import CompanyProfile
 from core.content.answers import AnswerBook, Button, Rendered
 from core.content.locale import Locale
 from core.content.values import written_out
@@ -51,7 +52,7 @@ async def generate(request: web.Request) -> web.Response:
             body.get("arguments") or {},
             tracker.get("slots") or {},
             topic_titles,
-            fallback_language=languages[0],
+            request.app[PROFILE],
         )
     except ValueError:  # a ContentError, or a malformed value from an action
         log.exception("cannot render answer %r", body.get("response"))
@@ -76,15 +77,15 @@ def render(
     arguments: Mapping[str, Any],
     slots: Mapping[str, Any],
     topic_titles: Mapping[str, Mapping[str, str]],
-    fallback_language: str,
+    profile: CompanyProfile,
 ) -> Rendered:
     # Arguments from the action win over slots, slots over company facts.
     values = {
         **facts,
         **{k: v for k, v in slots.items() if v is not None},
-        **written_out(arguments, locale),
+        **written_out(arguments, locale, profile),
     }
-    rendered = answers.render(name, language, values, fallback_language)
+    rendered = answers.render(name, language, values, profile.default_language)
     # An action may name topics to offer as buttons (the fallback's likeliest intents).
     topic_buttons = tuple(
         Button(titles[language], f"/{topic}")

@@ -65,11 +65,11 @@ class GridCompany:
 
 @dataclass(frozen=True)
 class Figures:
-    """What customers pay, as the answers show it (NOK, VAT included)."""
+    """What customers pay, as the answers show it (in the profile's currency, VAT included)."""
 
     paper_invoice_fee: float
     reminder_fee: float
-    spot_markup_ore: float  # påslag per kWh on top of the spot price
+    spot_markup_minor: float  # the markup per kWh on top of the spot price, in øre or cents
     monthly_fee: float
     fixed_binding_months: int
     fixed_exit_fee: float
@@ -80,7 +80,7 @@ class Figures:
         return cls(
             paper_invoice_fee=float(raw["paper_invoice_fee"]),
             reminder_fee=float(raw["reminder_fee"]),
-            spot_markup_ore=float(raw["spot_markup_ore"]),
+            spot_markup_minor=float(raw["spot_markup_minor"]),
             monthly_fee=float(raw["monthly_fee"]),
             fixed_binding_months=int(raw["fixed_binding_months"]),
             fixed_exit_fee=float(raw["fixed_exit_fee"]),
@@ -90,7 +90,8 @@ class Figures:
 
 @dataclass(frozen=True)
 class StateSchemes:
-    """The state's schemes for power prices (strømstøtte, Norgespris), as of a date."""
+    """Norway's schemes for power prices (strømstøtte, Norgespris), as of a date. A company in a
+    country without them has none, and its power-support answer says so."""
 
     as_of: date
     support_threshold_ore: float
@@ -125,6 +126,7 @@ class CompanyProfile:
     customer_number_digits: int
     postal_code_digits: int
     postal_code_example: str
+    phone_example: str
     weekly: dict[int, OpeningHours | None]
     closed_days: tuple[date, ...]
     promises: Promises
@@ -135,17 +137,24 @@ class CompanyProfile:
     role: str
     grid_company: GridCompany
     figures: Figures
-    state_schemes: StateSchemes
+    state_schemes: StateSchemes | None
+    currency: str  # "NOK", "EUR": content/locale.yml writes amounts in it per language
+    # The spot price areas in the price feed, in order: code -> language -> the area's name.
+    price_areas: dict[str, dict[str, str]]
+    # What the answers call the country's services, schemes and bodies, in each language
+    # (`named:`; docs/content.md): placeholder -> language -> text.
+    named: dict[str, dict[str, str]]
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
 
     @classmethod
-    def load(cls, path: Path) -> CompanyProfile:
+    def load(cls, path: Path, root: Path) -> CompanyProfile:
+        """The profile at `path`; the feeds it names are relative to the repository `root`."""
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         try:
-            return _parse(raw, base=path.parent.parent)
+            return _parse(raw, base=root)
         except (KeyError, TypeError, ValueError) as error:
             raise ProfileError(f"{path}: {error!r}") from error
 
@@ -178,6 +187,7 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         customer_number_digits=int(company["customer_number_digits"]),
         postal_code_digits=int(company["postal_code_digits"]),
         postal_code_example=str(company["postal_code_example"]),
+        phone_example=str(company["phone_example"]),
         weekly={i: _hours(raw["opening_hours"][day]) for i, day in enumerate(WEEKDAYS)},
         closed_days=tuple(_closed_days(raw.get("closed_days") or [])),
         promises=Promises(**{k: int(v) for k, v in raw["promises"].items()}),
@@ -188,8 +198,34 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         role=_role(str(company["role"])),
         grid_company=GridCompany(**{k: str(v) for k, v in raw["grid_company"].items()}),
         figures=Figures.from_dict(raw["figures"]),
-        state_schemes=StateSchemes.from_dict(raw["state_schemes"]),
+        state_schemes=_state_schemes(raw["state_schemes"]),
+        currency=str(company["currency"]),
+        price_areas={
+            str(code): _by_language(names, languages, f"price_areas.{code}")
+            for code, names in raw["price_areas"].items()
+        },
+        named={
+            str(name): _by_language(text, languages, f"named.{name}")
+            for name, text in raw["named"].items()
+        },
     )
+
+
+def _state_schemes(raw: Any) -> StateSchemes | None:
+    """`state_schemes: none` (or empty) where the country has no such schemes."""
+    if raw is None or str(raw).strip().lower() == "none":
+        return None
+    return StateSchemes.from_dict(raw)
+
+
+def _by_language(value: Any, languages: tuple[str, ...], where: str) -> dict[str, str]:
+    """A text in each served language: a mapping by language, or one text for all of them."""
+    if not isinstance(value, dict):
+        return {language: str(value) for language in languages}
+    missing = [language for language in languages if language not in value]
+    if missing:
+        raise ValueError(f"{where} has no text in {', '.join(missing)}")
+    return {str(language): str(text) for language, text in value.items()}
 
 
 def _role(role: str) -> str:

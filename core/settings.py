@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.company import CompanyProfile
 from core.redis_address import redis_url_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,10 +82,20 @@ class Settings:
     # Webhook events a front door read and did not finish (it died) are taken over by a
     # running one after this long: longer than any processing takes (bot/channels/inbox.py).
     inbox_claim_after_seconds: float = 120.0
+    # The company profile (SVAR_COMPANY, relative to the root): which company this stack is.
+    company: Path = Path("content/company.yml")
 
     @property
     def content_dir(self) -> Path:
         return self.root / "content"
+
+    @property
+    def company_file(self) -> Path:
+        return self.root / self.company
+
+    def load_profile(self) -> CompanyProfile:
+        """The company profile this process serves, read from `company_file`."""
+        return CompanyProfile.load(self.company_file, self.root)
 
     @property
     def limit_rules(self) -> dict[str, str]:
@@ -172,7 +183,14 @@ class Settings:
             inbox_claim_after_seconds=float(
                 env.get("SVAR_INBOX_CLAIM_AFTER_SECONDS", default.inbox_claim_after_seconds)
             ),
+            company=company_path(env),
         )
+
+
+def company_path(env: Mapping[str, str]) -> Path:
+    """The company profile SVAR_COMPANY names (default content/company.yml), root-relative
+    unless absolute: `SVAR_COMPANY=content/companies/kuusivirta.yml make run`."""
+    return Path(env.get("SVAR_COMPANY") or Settings.company)
 
 
 def running_redis_url(env: Mapping[str, str]) -> str | None:

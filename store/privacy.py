@@ -25,7 +25,6 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from core.company import CompanyProfile
 from core.settings import Settings
 from store import keys
 from store.audit import PrivacyAudit
@@ -196,7 +195,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
                 f"erased {args.conversation}: " + ", ".join(f"{n} {k}" for k, n in removed.items())
             )
         else:
-            retention = CompanyProfile.load(settings.content_dir / "company.yml").retention
+            retention = settings.load_profile().retention
             bounded = await bound_the_unbounded(redis, retention)
             swept = await sweep(redis, retention, time.time())
             print(

@@ -75,7 +75,7 @@ TALK_TO_A_PERSON = {"nb": "Snakk med en person", "en": "Talk to a person"}
 # For the wording of an answer that carries no fact (a question of the callback form, "what
 # can I help with"); facts and dates are checked against the literals above.
 
-PROFILE = CompanyProfile.load(CONTENT / "company.yml")
+PROFILE = CompanyProfile.load(CONTENT / "company.yml", ROOT)
 LOCALES = Locale.load_all(CONTENT / "locale.yml")
 ANSWERS = AnswerBook.load(CONTENT / "answers")
 

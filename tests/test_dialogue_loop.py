@@ -29,16 +29,18 @@ from rasa_sdk.executor import ActionExecutor
 from bot.nlg import message_language, render
 from core.company import CompanyProfile
 from core.content.answers import AnswerBook
-from core.content.facts import company_facts
+from core.content.facts import company_facts, filled_topic_titles
 from core.content.locale import Locale
 from tests.helpers import ROOT
 
 CONTENT = ROOT / "content"
-PROFILE = CompanyProfile.load(CONTENT / "company.yml")
+PROFILE = CompanyProfile.load(CONTENT / "company.yml", ROOT)
 LOCALES = Locale.load_all(CONTENT / "locale.yml")
 ANSWERS = AnswerBook.load(CONTENT / "answers")
-TOPICS = yaml.safe_load((CONTENT / "topics.yml").read_text(encoding="utf-8"))
 FACTS = {lang: company_facts(PROFILE, LOCALES[lang]) for lang in PROFILE.languages}
+TOPICS = filled_topic_titles(
+    yaml.safe_load((CONTENT / "topics.yml").read_text(encoding="utf-8")), FACTS
+)
 # The most messages one answer is designed to have (a complaint: registered, then queued).
 MAX_MESSAGES = 3
 
@@ -72,7 +74,7 @@ class ContentAnswers(NaturalLanguageGenerator):
             kwargs,
             state.get("slots") or {},
             TOPICS,
-            fallback_language=PROFILE.languages[0],
+            PROFILE,
         ).to_dict()
 
 

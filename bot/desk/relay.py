@@ -55,7 +55,7 @@ async def say(
     language = (conversation.language if conversation else None) or handoff.card.language
     if language not in profile.languages:
         language = profile.default_language
-    written = written_out(values, app[LOCALES][language])
+    written = written_out(values, app[LOCALES][language], profile)
     rendered = app[ANSWERS].render(
         answer, language, {**app[FACTS][language], **written}, profile.default_language
     )

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from bot.reports.period import parse_period, period_bounds
 from bot.reports.promises import tally
 from core.clock import clock_from_env
-from core.company import CompanyProfile
 from core.settings import Settings
 from store.callbacks import Callback, Callbacks
 from store.stores import client as redis_client
@@ -62,7 +61,7 @@ def render(report: PromiseReport, start: date, end: date) -> str:
 
 
 async def report(settings: Settings, start: date, end: date, now: datetime) -> str:
-    profile = CompanyProfile.load(settings.content_dir / "company.yml")
+    profile = settings.load_profile()
     zone = ZoneInfo(profile.timezone)
     redis = redis_client(settings.redis_url)
     try:

@@ -19,7 +19,6 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from bot.reports.period import parse_period, period_bounds
-from core.company import CompanyProfile
 from core.settings import Settings
 from store.handoff_log import HandoffLog, LogEvent
 from store.stores import client as redis_client
@@ -86,7 +85,7 @@ def to_csv(report: list[Row]) -> str:
 
 
 async def report(settings: Settings, start: date, end: date) -> str:
-    zone = ZoneInfo(CompanyProfile.load(settings.content_dir / "company.yml").timezone)
+    zone = ZoneInfo(settings.load_profile().timezone)
     redis = redis_client(settings.redis_url)
     since, until = period_bounds(start, end, zone)
     try:

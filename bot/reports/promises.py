@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from bot.reports.period import parse_period, period_bounds
 from core.clock import clock_from_env
-from core.company import CompanyProfile
 from core.settings import Settings
 from store.callbacks import Callbacks
 from store.complaints import Complaints
@@ -94,7 +93,7 @@ def render(report: PromisesReport, start: date, end: date) -> str:
 
 
 async def report(settings: Settings, start: date, end: date, now: datetime) -> str:
-    profile = CompanyProfile.load(settings.content_dir / "company.yml")
+    profile = settings.load_profile()
     bounds = period_bounds(start, end, ZoneInfo(profile.timezone))
     redis = redis_client(settings.redis_url)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import re
 import statistics
 import sys
@@ -27,10 +28,12 @@ from core.content.agent_checks import (
     card_rendering,
 )
 from core.content.answers import Answer, ContentError, Variant
+from core.content.facts import STATE_SCHEME_FACTS
 from core.content.inventory import Content, Problem, fact_finders
 from core.content.reach import reached_answers
 from core.content.readability import lix, word_count
 from core.intents import NOT_SUGGESTED
+from core.settings import company_path
 
 MAX_WORDS = 60
 MAX_LIX = 40.0  # an answer's LIX must be under this
@@ -39,9 +42,17 @@ MAX_LIX = 40.0  # an answer's LIX must be under this
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.content.check", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="the repository root")
-    root = parser.parse_args(argv).root
+    parser.add_argument(
+        "--company",
+        type=Path,
+        default=company_path(os.environ),
+        help="the company profile, relative to the root (default: SVAR_COMPANY, else "
+        "content/company.yml)",
+    )
+    args = parser.parse_args(argv)
+    root = args.root
     try:
-        content = Content.load(root)
+        content = Content.load(root, args.company)
     except (OSError, KeyError, ValueError, yaml.YAMLError) as error:
         print(f"cannot read the content under {root}: {error}")
         return 1
@@ -227,7 +238,11 @@ def literal_facts(content: Content, answer: Answer, lang: str, variant: Variant)
 
 @per_variant("unknown placeholder")
 def placeholders(content: Content, answer: Answer, lang: str, variant: Variant) -> list[str]:
-    allowed = set(content.facts[content.profile.default_language]) | _values(content, answer)
+    allowed = (
+        set(content.facts[content.profile.default_language])
+        | STATE_SCHEME_FACTS
+        | _values(content, answer)
+    )
     return [
         f"unknown placeholder {{{name}}}: not a company fact, and docs/answers.md lists "
         "no such value for this answer"
@@ -297,7 +312,24 @@ def topics(content: Content) -> list[Problem]:
         for name in content.topics
         if name not in wanted
     ]
+    problems += [
+        Problem("cannot render", "content/topics.yml", intent, lang, why, title)
+        for intent, by_lang in content.topics.items()
+        for lang, title in by_lang.items()
+        if lang in content.facts and (why := _unfillable(title, content.facts[lang]))
+    ]
     return problems
+
+
+def _unfillable(title: str, facts: dict[str, str]) -> str:
+    """Why a topic title cannot be filled with the company facts, or "" when it can."""
+    try:
+        title.format_map(facts)
+    except KeyError as missing:
+        return f"names {missing}, which is not a company fact"
+    except (ValueError, IndexError) as error:
+        return f"has a broken placeholder: {error}"
+    return ""
 
 
 def _said(variant: Variant) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from core.company import CompanyProfile
 from core.content.locale import Locale
 
@@ -10,25 +12,22 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
     """The `{placeholders}` every answer may use (docs/content.md lists them)."""
     promises = profile.promises
     figures = profile.figures
-    schemes = profile.state_schemes
+    currency = profile.currency
     return {
         # Not said: the renderer picks an answer's text for this role (core/content/answers.py).
         "company_role": profile.role,
         "grid_company": profile.grid_company.name,
         "grid_outage_map": profile.grid_company.outage_map,
         "grid_phone": profile.grid_company.phone,
-        "paper_invoice_fee": locale.kroner(figures.paper_invoice_fee),
-        "reminder_fee": locale.kroner(figures.reminder_fee),
-        "spot_markup": locale.ore(figures.spot_markup_ore),
-        "monthly_fee": locale.kroner(figures.monthly_fee),
+        "paper_invoice_fee": locale.money(figures.paper_invoice_fee, currency),
+        "reminder_fee": locale.money(figures.reminder_fee, currency),
+        "spot_markup": locale.money_minor(figures.spot_markup_minor, currency),
+        "monthly_fee": locale.money(figures.monthly_fee, currency),
         "fixed_binding": locale.month_count(figures.fixed_binding_months),
-        "fixed_exit_fee": locale.kroner(figures.fixed_exit_fee),
+        "fixed_exit_fee": locale.money(figures.fixed_exit_fee, currency),
         "broadband_binding": locale.month_count(figures.broadband_binding_months),
-        "support_threshold": locale.ore(schemes.support_threshold_ore),
-        "support_share": f"{schemes.support_share_percent} %",
-        "norgespris": locale.ore(schemes.norgespris_ore),
-        "norgespris_until": locale.full_date(schemes.norgespris_until),
-        "schemes_as_of": locale.full_date(schemes.as_of),
+        **state_scheme_facts(profile, locale),
+        **{name: texts[locale.language] for name, texts in profile.named.items()},
         "company_name": profile.name,
         "assistant_name": profile.assistant_name,
         "phone": profile.phone,
@@ -40,9 +39,44 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
         "opening_hours": locale.weekly_hours(profile.weekly),
         "postal_code_digits": str(profile.postal_code_digits),
         "postal_code_example": profile.postal_code_example,
+        "phone_example": profile.phone_example,
         "phone_answer_time": locale.minutes(promises.phone_answer_minutes),
         "email_answer_time": locale.workdays(promises.email_answer_workdays),
         "letter_answer_time": locale.workdays(promises.letter_answer_workdays),
         "complaint_answer_time": locale.workdays(promises.complaint_answer_workdays),
         "callback_time": locale.workdays(promises.callback_workdays),
+    }
+
+
+# Placeholders only a company with Norway's schemes has; the answer that uses them is never sent
+# for another (actions/power_support.py), so the content check knows them for every profile.
+STATE_SCHEME_FACTS = frozenset(
+    {"support_threshold", "support_share", "norgespris", "norgespris_until", "schemes_as_of"}
+)
+
+
+def filled_topic_titles(
+    titles: Mapping[str, Mapping[str, str]], facts: Mapping[str, Mapping[str, str]]
+) -> dict[str, dict[str, str]]:
+    """content/topics.yml with the company facts a title names filled in ("{einvoice} and
+    {direct_debit}"), in each language the company serves."""
+    return {
+        intent: {
+            lang: title.format_map(facts[lang]) for lang, title in by_lang.items() if lang in facts
+        }
+        for intent, by_lang in titles.items()
+    }
+
+
+def state_scheme_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
+    """Norway's schemes, for the answer only a company with them sends (actions/power_support)."""
+    schemes = profile.state_schemes
+    if schemes is None:
+        return {}
+    return {
+        "support_threshold": locale.money_minor(schemes.support_threshold_ore, profile.currency),
+        "support_share": f"{schemes.support_share_percent} %",
+        "norgespris": locale.money_minor(schemes.norgespris_ore, profile.currency),
+        "norgespris_until": locale.full_date(schemes.norgespris_until),
+        "schemes_as_of": locale.full_date(schemes.as_of),
     }

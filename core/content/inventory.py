@@ -56,9 +56,10 @@ class Content:
     locales: dict[str, Locale]  # language -> content/locale.yml's section
 
     @classmethod
-    def load(cls, root: Path) -> Content:
+    def load(cls, root: Path, company: Path = Path("content/company.yml")) -> Content:
+        """The content under `root`, checked for the company profile at `company` (root-relative)."""
         root = root.resolve()
-        profile = CompanyProfile.load(root / "content/company.yml")
+        profile = CompanyProfile.load(root / company, root)
         locales = Locale.load_all(root / "content/locale.yml")
         answers = {
             row[1].strip("`"): Listed(row[0], frozenset(re.findall(r"\{(\w+)\}", row[2])))

@@ -80,13 +80,18 @@ class Locale:
     def month_count(self, n: int) -> str:
         return self._count("months_count", n)
 
-    def kroner(self, amount: float) -> str:
-        """49 -> "49 kr" / "NOK 49"; 4.5 -> "4,50 kr"."""
-        return str(self.patterns["kroner"]).format(n=self._number(amount, 2))
+    def money(self, amount: float, currency: str) -> str:
+        """49 NOK -> "49 kr" / "NOK 49"; 4.5 EUR -> "4,50 €" / "€4.50"."""
+        return str(self.patterns["money"][currency]).format(n=self._number(amount, 2))
 
-    def ore(self, amount: float) -> str:
-        """4.9 -> "4,9 øre" / "4.9 øre"."""
-        return str(self.patterns["ore"]).format(n=self._number(amount, 1))
+    def money_minor(self, amount: float, currency: str) -> str:
+        """An amount in the currency's hundredth, to two decimals at most: 4.9 NOK -> "4,9 øre";
+        0.49 EUR -> "0,49 snt"."""
+        number = self._number(amount, 2)
+        mark = str(self.patterns["decimal_mark"])
+        if mark in number:
+            number = number.rstrip("0").rstrip(mark)
+        return str(self.patterns["money_minor"][currency]).format(n=number)
 
     def _number(self, value: float, decimals: int) -> str:
         if value == int(value):

@@ -12,7 +12,6 @@ from redis.asyncio import Redis
 from bot.app import create_app
 from bot.desk.closing import Phase, closing_phase, closing_round
 from bot.keys import PROFILE
-from core.company import CompanyProfile
 from core.settings import Settings
 from store.conversations import Conversations, Mode
 from store.handoffs import Handoffs, State
@@ -20,7 +19,7 @@ from store.transcripts import Transcripts
 from tests.helpers import queue, render_answer
 
 SETTINGS = Settings()
-PROFILE_ = CompanyProfile.load(SETTINGS.content_dir / "company.yml")
+PROFILE_ = SETTINGS.load_profile()
 NOTICE = timedelta(minutes=15)
 # Friday before Constitution Day and Whit Monday (Monday 17 May 2027): Tuesday is the next
 # workday.

@@ -89,7 +89,7 @@ def profile(tmp_path: Path, role: str) -> CompanyProfile:
     path = tmp_path / "content" / "company.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return CompanyProfile.load(path)
+    return CompanyProfile.load(path, ROOT)
 
 
 def rendered(company: CompanyProfile) -> dict[tuple[str, str], str]:

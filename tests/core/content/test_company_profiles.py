@@ -1,0 +1,108 @@
+"""Another company adopts Svar by its profile alone: the Finnish example company's answers say
+its facts (euro, Finnish bodies and services, its one price area) and nothing of the Norwegian
+company's, while the Norwegian profile renders as before."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from actions.power_support import power_support_answer
+from core.company import CompanyProfile
+from core.content.answers import AnswerBook
+from core.content.check import main
+from core.content.facts import company_facts
+from core.content.locale import Locale
+from core.content.values import area_prices_value, minor_value, written_out
+from core.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[3]
+FINNISH = Path("content/companies/kuusivirta.yml")
+PROFILES = [Path("content/company.yml"), FINNISH]
+LOCALES = Locale.load_all(ROOT / "content/locale.yml")
+ANSWERS = AnswerBook.load(ROOT / "content/answers")
+
+# Facts of the Norwegian company and of Norway that must never reach a Finnish customer.
+NORWEGIAN = re.compile(
+    r"Elhub|Norgespris|strømstøtte|\bNAV\b|Elklagenemnda|Forbrukerrådet|strompris\.no|"
+    r"\bNOK\b|\bkr\b|kroner|øre\b|\bNO[1-5]\b|AvtaleGiro|eFaktura|BankID|\bAMS\b|nettleie|"
+    r"D-num|55 55 33 39|\+47|Straumen|Linjenett|Oslo|skifteattest|tingrett",
+    re.IGNORECASE,
+)
+
+
+def finnish() -> CompanyProfile:
+    return Settings.from_env({"SVAR_COMPANY": str(FINNISH)}).load_profile()
+
+
+@pytest.mark.parametrize("company", PROFILES, ids=lambda path: path.stem)
+def test_the_content_check_passes_for_each_shipped_profile(
+    company: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--root", str(ROOT), "--company", str(company)])
+    assert code == 0, capsys.readouterr().out
+
+
+def test_svar_company_names_the_profile_the_processes_load() -> None:
+    assert Settings.from_env({}).load_profile().name == "Straumen Energi"
+    profile = finnish()
+    assert (profile.name, profile.country, profile.currency) == ("Kuusivirta", "FI", "EUR")
+    assert profile.languages == ("fi", "sv", "en")
+    assert profile.postal_code_digits == 5
+    assert profile.spot_price_feed == ROOT / "content/companies/kuusivirta_spot_prices.yml"
+    calendar = profile.calendar()
+    assert not calendar.is_workday(date(2027, 12, 6))  # Independence Day
+    assert (profile.promises.email_answer_workdays, profile.promises.callback_workdays) == (3, 1)
+
+
+def test_no_answer_tells_a_customer_of_the_finnish_company_a_norwegian_fact() -> None:
+    profile = finnish()
+    leaks = {}
+    for language in profile.languages:
+        facts = company_facts(profile, LOCALES[language])
+        for answer in ANSWERS:
+            if answer.name == "utter_power_support":  # Norway's schemes: never sent here
+                continue
+            variant = answer.pick(language, profile.role)
+            assert variant is not None, f"{answer.name} has no {language} text"
+            wanted = {n for _, n, _, _ in string.Formatter().parse(variant.text) if n}
+            samples = {name: "<value>" for name in wanted - set(facts)}
+            text = ANSWERS.render(answer.name, language, {**facts, **samples}, language).text
+            if found := NORWEGIAN.search(text):
+                leaks[answer.name, language] = found.group()
+    assert leaks == {}
+
+
+def test_a_country_without_state_support_gets_the_answer_that_says_so() -> None:
+    assert power_support_answer(finnish()) == "utter_power_support_none"
+    norwegian = Settings.from_env({}).load_profile()
+    assert power_support_answer(norwegian) == "utter_power_support"
+
+
+def test_amounts_are_written_in_each_company_s_currency() -> None:
+    norwegian = Settings.from_env({}).load_profile()
+    assert company_facts(norwegian, LOCALES["nb"])["reminder_fee"] == "35 kr"
+    assert company_facts(norwegian, LOCALES["en"])["spot_markup"] == "4.9 øre"
+    facts = company_facts(finnish(), LOCALES["en"])
+    assert (facts["reminder_fee"], facts["paper_invoice_fee"]) == ("€5", "€3.90")
+    assert facts["spot_markup"] == "0.49 cents"
+    assert written_out({"price": minor_value(12.5)}, LOCALES["en"], finnish()) == {
+        "price": "12.5 cents"
+    }
+
+
+def test_spot_prices_are_listed_per_price_area_of_the_profile_with_its_names() -> None:
+    norwegian = Settings.from_env({}).load_profile()
+    prices = area_prices_value({"NO1": 94.5, "NO2": 90.2, "NO3": 38.7, "NO4": 15.0, "NO5": 84.9})
+    assert written_out({"p": prices}, LOCALES["nb"], norwegian)["p"] == (
+        "Øst (NO1): 94,5 øre\nSør (NO2): 90,2 øre\nMidt (NO3): 38,7 øre\n"
+        "Nord (NO4): 15 øre\nVest (NO5): 84,9 øre"
+    )
+    finnish_prices = area_prices_value({"FI": 9.51})
+    assert written_out({"p": finnish_prices}, LOCALES["en"], finnish())["p"] == (
+        "Finland (FI): 9.51 cents"
+    )
