@@ -169,15 +169,47 @@ def _parse_variant(where: str, body: Any) -> Variant:
     raise ContentError(f"{where}: expected a text, or 'text:' with 'buttons:'")
 
 
+def _starts_sentence(before: str) -> bool:
+    text = before.rstrip(" ")
+    return not text or text[-1] in ".?!\n"
+
+
+def _capitalised(value: str) -> str:
+    """ "e-lasku" -> "E-lasku"; a name with its own capitals ("eFaktura"), an address or a
+    link is left as it is."""
+    if "@" in value or "://" in value:
+        return value
+    if len(value) > 1 and value[0].islower() and not value[1].isupper():
+        return value[0].upper() + value[1:]
+    return value
+
+
 def _placeholders(template: str) -> Iterator[str]:
     for _, name, _, _ in string.Formatter().parse(template):
         if name:
             yield name
 
 
+def filled(template: str, values: Mapping[str, Any]) -> str:
+    """A text other than an answer (a topic title) filled in as answers are."""
+    return _fill("", template, values)
+
+
 def _fill(answer: str, template: str, values: Mapping[str, Any]) -> str:
+    """The template with its values; a value that starts a sentence starts with a capital, so
+    that one sentence fits every company's names ("{einvoice} is free": "E-invoice is free")."""
     try:
-        return template.format_map(values)
+        parts = []
+        for literal, name, spec, conversion in string.Formatter().parse(template):
+            parts.append(literal)
+            if name is None:
+                continue
+            field = "{" + name + (f"!{conversion}" if conversion else "") + f":{spec}}}"
+            value = field.format_map(values)
+            if _starts_sentence("".join(parts)):
+                value = _capitalised(value)
+            parts.append(value)
+        return "".join(parts)
     except KeyError as missing:
         raise ContentError(f"answer {answer!r} needs the value {missing}") from None
     except (ValueError, IndexError) as error:

@@ -253,7 +253,9 @@ def placeholders(content: Content, answer: Answer, lang: str, variant: Variant) 
 @per_variant("cannot render")
 def rendering(content: Content, answer: Answer, lang: str, variant: Variant) -> list[str]:
     facts = content.facts.get(lang, content.facts[content.profile.default_language])
-    wanted = (_names(variant) - set(facts)) | _values(content, answer)
+    # The text for the company's role is rendered: samples for what any of its texts names.
+    named = {name for _, _, each in answer.each() for name in _names(each)}
+    wanted = (named - set(facts)) | _values(content, answer)
     samples = {name: f"<{name}>" for name in wanted}
     try:
         content.book.render(answer.name, lang, {**facts, **samples}, lang)
@@ -316,7 +318,7 @@ def topics(content: Content) -> list[Problem]:
         Problem("cannot render", "content/topics.yml", intent, lang, why, title)
         for intent, by_lang in content.topics.items()
         for lang, title in by_lang.items()
-        if lang in content.facts and (why := _unfillable(title, content.facts[lang]))
+        if lang in content.profile.languages and (why := _unfillable(title, content.facts[lang]))
     ]
     return problems
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.company import CompanyProfile
+from core.content.answers import filled
 from core.content.locale import Locale
 
 
@@ -27,7 +28,12 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
         "fixed_exit_fee": locale.money(figures.fixed_exit_fee, currency),
         "broadband_binding": locale.month_count(figures.broadband_binding_months),
         **state_scheme_facts(profile, locale),
-        **{name: texts[locale.language] for name, texts in profile.named.items()},
+        # A language the company does not serve has none (the content check fills in samples).
+        **{
+            name: texts[locale.language]
+            for name, texts in profile.named.items()
+            if locale.language in texts
+        },
         "company_name": profile.name,
         "assistant_name": profile.assistant_name,
         "phone": profile.phone,
@@ -62,7 +68,7 @@ def filled_topic_titles(
     {direct_debit}"), in each language the company serves."""
     return {
         intent: {
-            lang: title.format_map(facts[lang]) for lang, title in by_lang.items() if lang in facts
+            lang: filled(title, facts[lang]) for lang, title in by_lang.items() if lang in facts
         }
         for intent, by_lang in titles.items()
     }

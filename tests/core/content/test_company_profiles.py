@@ -106,3 +106,12 @@ def test_spot_prices_are_listed_per_price_area_of_the_profile_with_its_names() -
     assert written_out({"p": finnish_prices}, LOCALES["en"], finnish())["p"] == (
         "Finland (FI): 9.51 cents"
     )
+
+
+def test_a_named_fact_that_starts_a_sentence_starts_with_a_capital() -> None:
+    en = company_facts(finnish(), LOCALES["en"])
+    fees = ANSWERS.render("utter_fees", "en", en, "en").text
+    assert "€3.90. E-invoice in your online bank and e-mail are free." in fees
+    norwegian = company_facts(Settings.from_env({}).load_profile(), LOCALES["en"])
+    fees = ANSWERS.render("utter_fees", "en", norwegian, "en").text
+    assert "NOK 39. eFaktura in your online bank and e-mail are free." in fees
