@@ -28,6 +28,7 @@ from actions.language import conversation_client, conversation_language
 from core.calendar import BusinessCalendar
 from core.card import CardTexts, build_card
 from core.company import QueuePolicy
+from core.content.facts import company_facts, filled_topic_titles
 from core.content.locale import Locale
 from core.content.values import date_time_value
 from core.intents import URGENT
@@ -153,9 +154,10 @@ async def hand_off(
         slots=request.slots,
         transcript=await transcripts.read(request.conversation_id),
         topic_titles=topic_titles,
-        texts=card_texts(agent_language),
+        texts=card_texts()[agent_language],
         now=time.time(),  # the real time, also when SVAR_CLOCK shifts the calendar's
         after_fallback=handed_over_by_fallback(request.events),
+        agent_texts=tuple(card_texts().values()),
     )
     queued = await store.enqueue(card)
     wait = await store.wait_minutes(queued.position, minutes_per_place, serving)
@@ -192,16 +194,23 @@ def chose_to_wait(events: Iterable[Mapping[str, Any]]) -> bool:
 
 
 @cache
-def card_texts(language: str) -> CardTexts:
-    """What the card says in the agent's language (content/locale.yml)."""
-    return Locale.load_all(context().settings.content_dir / "locale.yml")[language].card
+def locales() -> dict[str, Locale]:
+    return Locale.load_all(context().settings.content_dir / "locale.yml")
+
+
+@cache
+def card_texts() -> dict[str, CardTexts]:
+    """What the card says in each language an agent may read the desk in (content/locale.yml)."""
+    return {language: locale.card for language, locale in locales().items()}
 
 
 @cache
 def topic_titles() -> dict[str, dict[str, str]]:
-    """Topic titles per intent and language (content/topics.yml), for the card."""
+    """Topic titles per intent and language (content/topics.yml), for the card, with the
+    company facts a title names filled in."""
     path = context().settings.content_dir / "topics.yml"
-    return dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    facts = {lang: company_facts(context().profile, locale) for lang, locale in locales().items()}
+    return filled_topic_titles(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, facts)
 
 
 # --- The rating ---------------------------------------------------------------------------

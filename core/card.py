@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from core.intents import NOT_TOPICS
@@ -94,9 +94,16 @@ class ContextCard:
     slots: dict[str, str]
     entities: dict[str, str]  # the latest value of each entity the customer gave
     answered: tuple[Answered, ...]
-    summary: tuple[str, str]  # two lines in the agent's language
+    summary: tuple[str, str]  # two lines in the company's first language
     transcript: tuple[Entry, ...]
     created: float
+    # The summary and the topic's title in every language an agent may read the desk in.
+    summaries: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    topic_titles: Mapping[str, str] = field(default_factory=dict)
+
+    def summary_in(self, language: str) -> tuple[str, str]:
+        """The summary in an agent's language, else in the company's first language."""
+        return self.summaries.get(language, self.summary)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +120,8 @@ class ContextCard:
             "summary": list(self.summary),
             "transcript": [e.to_dict() for e in self.transcript],
             "created": self.created,
+            "summaries": {lang: list(lines) for lang, lines in self.summaries.items()},
+            "topic_titles": dict(self.topic_titles),
         }
 
     @classmethod
@@ -134,6 +143,11 @@ class ContextCard:
             summary=(first, second),
             transcript=tuple(Entry.from_dict(e) for e in data.get("transcript") or ()),
             created=float(data["created"]),
+            summaries={
+                str(lang): (str(lines[0]), str(lines[1]))
+                for lang, lines in (data.get("summaries") or {}).items()
+            },
+            topic_titles={str(k): str(v) for k, v in (data.get("topic_titles") or {}).items()},
         )
 
 
@@ -149,14 +163,22 @@ def build_card(
     texts: CardTexts,
     now: float,
     after_fallback: bool = False,
+    agent_texts: Sequence[CardTexts] = (),
 ) -> ContextCard:
     """The card for a handoff happening now, from the tracker's events and slots, with its
-    summary in the agent's language (`texts`); `after_fallback`: the bot's fallback handed it
-    over, having missed the customer's messages too often."""
+    summary in the company's first language (`texts`) and in each language of `agent_texts`
+    (every language an agent may read the desk in); `after_fallback`: the bot's fallback
+    handed it over, having missed the customer's messages too often."""
     intents = intent_path(events)
     topic = latest_topic(intents)
     titles = topic_titles.get(topic or "") or {}
-    topic_title = titles.get(texts.language) or next(iter(titles.values()), None)
+
+    def title(language: str) -> str | None:
+        return (
+            titles.get(language) or titles.get(texts.language) or next(iter(titles.values()), None)
+        )
+
+    topic_title = title(texts.language)
     reason = Reason.NOT_UNDERSTOOD if after_fallback else handoff_reason(intents)
     masked = tuple(
         Entry(e.role, mask(e.text), e.at, e.buttons) for e in transcript[-TRANSCRIPT_ENTRIES:]
@@ -179,6 +201,13 @@ def build_card(
         summary=summary(reason, topic_title, language, masked, texts),
         transcript=masked,
         created=now,
+        summaries={
+            each.language: summary(reason, title(each.language), language, masked, each)
+            for each in agent_texts
+        },
+        topic_titles={
+            each.language: found for each in agent_texts if (found := title(each.language))
+        },
     )
 
 

@@ -1,15 +1,17 @@
 """The desk's texts in the agent's language: `GET /desk/texts[?lang=en]`.
 
 Every text the desk page shows lives in content/locale.yml (`desk:`, `desk_callbacks:`,
-`desk_complaints:`, `desk_follow_ups:`, `desk_privacy:`), in every language of the company profile; the page's scripts fetch them
-from here before they show anything. The language: the one the agent picked with the desk's
-switch (`lang`), else the first of the browser's `Accept-Language` the company supports, else
-the company's first language (docs/handoff.md, "The desk's language").
+`desk_complaints:`, `desk_follow_ups:`, `desk_privacy:`), in every language the locale has
+(nb, en, fi, sv), whichever the company serves: an agent reads the desk in their own language.
+The page's scripts fetch them from here before they show anything. The language: the one the
+agent picked with the desk's switch (`lang`), else the first of the browser's
+`Accept-Language` the desk has, else the company's first language (docs/handoff.md, "The
+desk's language").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
 from aiohttp import web
@@ -41,8 +43,8 @@ def routes() -> list[web.RouteDef]:
 
 async def texts(request: web.Request) -> web.Response:
     """The desk's texts in the agent's language, and the languages the switch offers."""
-    supported = request.app[PROFILE].languages
     locales = request.app[LOCALES]
+    supported = desk_languages(request.app[PROFILE].languages, locales)
     language = desk_language(
         request.query.get("lang", ""), request.headers.get("Accept-Language", ""), supported
     )
@@ -60,6 +62,11 @@ async def texts(request: web.Request) -> web.Response:
         "privacy": locale.texts("desk_privacy"),
     }
     return web.json_response(body, headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
+
+
+def desk_languages(company: Sequence[str], written: Iterable[str]) -> tuple[str, ...]:
+    """The languages the desk offers: the company's first, then every other one written."""
+    return tuple(dict.fromkeys([*company, *written]))
 
 
 def desk_language(chosen: str, accept_language: str, supported: Sequence[str]) -> str:

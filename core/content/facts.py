@@ -28,11 +28,10 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
         "fixed_exit_fee": locale.money(figures.fixed_exit_fee, currency),
         "broadband_binding": locale.month_count(figures.broadband_binding_months),
         **state_scheme_facts(profile, locale),
-        # A language the company does not serve has none (the content check fills in samples).
+        # In a language the company does not serve (an agent's), the company's own name for it.
         **{
-            name: texts[locale.language]
+            name: texts.get(locale.language, texts[profile.default_language])
             for name, texts in profile.named.items()
-            if locale.language in texts
         },
         "company_name": profile.name,
         "assistant_name": profile.assistant_name,

@@ -114,6 +114,18 @@ def test_summary_is_two_lines_in_the_agents_language() -> None:
     )
 
 
+def test_the_card_carries_its_summary_and_topic_in_every_agents_language() -> None:
+    built = card(agent_texts=(NB, EN))
+    assert built.summary_in("nb") == built.summary
+    assert built.summary_in("en")[0] == (
+        "The customer needs a decision about paying. Topic: Help with paying. "
+        "The customer writes in Norwegian."
+    )
+    assert built.topic_titles == {"nb": "Hjelp til å betale", "en": "Help with paying"}
+    assert built.summary_in("de") == built.summary  # a language no desk has: the company's
+    assert ContextCard.from_dict(json.loads(json.dumps(built.to_dict()))) == built
+
+
 def test_summary_shortens_a_long_last_message() -> None:
     long = [Entry("customer", "ord " * 100, 1.0)]
     _, second = summary(Reason.ASKED, None, "nb", long, NB)

@@ -170,6 +170,14 @@
     document.title = (waiting.length || unread ? "(" + (waiting.length + unread) + ") " : "") + T.title;
   }
 
+  // The card's summary and topic in the desk's language (the agent's), else the company's first.
+  function summary(card) {
+    return (card.summaries && card.summaries[document.documentElement.lang]) || card.summary;
+  }
+
+  function topicTitle(card) {
+    return (card.topic_titles && card.topic_titles[document.documentElement.lang]) || card.topic_title;
+  }
   function fill(list, handoffs, queued) {
     list.replaceChildren();
     handoffs.forEach(function (h, index) {
@@ -180,11 +188,11 @@
       button.setAttribute("aria-current", h.id === state.selected ? "true" : "false");
       var top = el("span", "chat-top");
       top.append(el("span", "reason reason-" + h.reason, T["reason_" + h.reason] || h.reason));
-      top.append(el("span", "topic", h.card.topic_title || T.unknown_topic));
+      top.append(el("span", "topic", topicTitle(h.card) || T.unknown_topic));
       var unread = state.unread.get(h.id) || 0;
       if (unread) top.append(el("span", "unread", format(T.new_messages, { n: unread })));
       button.append(top);
-      button.append(el("span", "line", h.card.summary[1]));
+      button.append(el("span", "line", summary(h.card)[1]));
       var meta = el("span", "chat-meta");
       if (queued) meta.append(el("span", "place", format(T.place, { n: index + 1 })));
       else meta.append(el("span", "who", h.agent_name || h.agent || ""));
@@ -240,7 +248,7 @@
       $("selected").dataset.conversation = card.conversation_id;
       document.dispatchEvent(new CustomEvent("svardesk:opened", { detail: { conversation_id: card.conversation_id } }));
     }
-    $("chat-title").textContent = card.topic_title || T.unknown_topic;
+    $("chat-title").textContent = topicTitle(card) || T.unknown_topic;
     $("chat-meta").textContent = [format(T.reason, { reason: T["reason_" + h.reason] || h.reason }), format(T.channel, { channel: card.channel }), format(T.language, { language: card.language }), card.conversation_id, T["window_" + state.windows.get(state.selected)] || ""].filter(Boolean).join(" · ");
     var mine = h.state === "claimed" && h.agent === state.me.username;
     $("claim").hidden = h.state !== "queued";
@@ -250,8 +258,8 @@
     $("send").disabled = false;
     var stateText = h.state === "queued" ? T.state_queued : h.state === "closed" ? T.state_closed : mine ? T.state_claimed_me : format(T.state_claimed, { name: h.agent_name || h.agent });
     $("chat-state").textContent = stateText;
-    $("summary-1").textContent = card.summary[0];
-    $("summary-2").textContent = card.summary[1];
+    $("summary-1").textContent = summary(card)[0];
+    $("summary-2").textContent = summary(card)[1];
     var facts = $("facts");
     facts.replaceChildren();
     var pairs = Object.assign({}, card.entities, card.slots);

@@ -40,10 +40,13 @@ async def test_the_desk_gets_its_texts_in_the_browsers_language(client: TestClie
     assert body["desk"]["claim"] == "Take this chat"
     assert body["callbacks"]["take"] == "Call"
     assert body["privacy"]["erase"] == "Erase everything"
-    assert body["languages"] == [
+    # Every language the desk is written in, the company's first: an agent's own language.
+    assert body["languages"][:2] == [
         {"code": "nb", "name": "Norsk"},
         {"code": "en", "name": "English"},
     ]
+    assert {"code": "fi", "name": "Suomi"} in body["languages"]
+    assert {"code": "sv", "name": "Svenska"} in body["languages"]
 
     norwegian = await (
         await client.get("/desk/texts", headers={"Accept-Language": "nb-NO,nb;q=0.9"})
@@ -62,6 +65,16 @@ async def test_the_agents_pick_wins_and_without_one_the_company_language_is_the_
     assert (await unknown.json())["desk"]["log_in"] == "Logg inn"
     bare = await client.get("/desk/texts", skip_auto_headers=["Accept-Language"])
     assert (await bare.json())["language"] == "nb"
+
+
+async def test_an_agent_reads_the_desk_in_their_own_language_whatever_the_company_serves(
+    client: TestClient,
+) -> None:
+    # The Norwegian company serves nb and en; its agents may read Swedish or Finnish.
+    swedish = await (await client.get("/desk/texts?lang=sv")).json()
+    assert (swedish["language"], swedish["desk"]["log_in"]) == ("sv", "Logga in")
+    finnish = await (await client.get("/desk/texts", headers={"Accept-Language": "fi-FI"})).json()
+    assert (finnish["language"], finnish["desk"]["log_in"]) == ("fi", "Kirjaudu")
 
 
 @pytest.mark.parametrize(
