@@ -11,7 +11,7 @@ also prints, from the same parses, the accuracy and fallback rate of other blend
 fallback thresholds, DIET alone among them: the configured ones were chosen from this table.
 k trainings per language; run it nice'd:
 
-    nice -n 10 .venv/bin/python -m benchmarks.nlu_cv [--folds 5] [--languages nb en] [--epochs N]
+    nice -n 10 .venv/bin/python -m benchmarks.nlu_cv [--folds 5] [--languages fi sv] [--epochs N]
         [--with-other-languages]
 """
 
@@ -56,7 +56,12 @@ class LanguageCV:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--languages", nargs="+", default=["nb", "en"])
+    parser.add_argument(
+        "--languages",
+        nargs="+",
+        default=sorted(p.name for p in (nlu_runs.ROOT / "data" / "nlu").iterdir() if p.is_dir()),
+        help="default: every language data/nlu/ has (nb, en, fi, sv)",
+    )
     parser.add_argument("--epochs", type=int, help="override DIETClassifier epochs")
     parser.add_argument(
         "--with-other-languages",

@@ -53,7 +53,7 @@ def test_svar_company_names_the_profile_the_processes_load() -> None:
     assert (profile.name, profile.country, profile.currency) == ("Kuusivirta", "FI", "EUR")
     assert profile.languages == ("fi", "sv", "en")
     assert profile.postal_code_digits == 5
-    assert profile.spot_price_feed == ROOT / "content/companies/kuusivirta_spot_prices.yml"
+    assert profile.spot_price_feed == ROOT / "content/companies/kuusivirta/spot_prices.yml"
     calendar = profile.calendar()
     assert not calendar.is_workday(date(2027, 12, 6))  # Independence Day
     assert (profile.promises.email_answer_workdays, profile.promises.callback_workdays) == (3, 1)
