@@ -60,6 +60,7 @@ def test_the_check_prints_lix_median_and_max_per_language(
     _, out = run(ROOT, capsys)
     assert "LIX [nb]: median " in out
     assert "LIX [en]: median " in out
+    assert "LIX [sv]: median " in out
     assert ", max " in out
 
 
@@ -74,6 +75,39 @@ def test_a_missing_translation_is_reported(root: Path, capsys: pytest.CaptureFix
     assert code == 1
     assert "content/answers/conversation.yml: utter_goodbye [en]: no text in this language" in out
     assert out.splitlines()[-1].endswith("1 problem (1 missing translation)")
+
+
+def test_a_language_the_profile_does_not_list_must_be_complete_too(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # content/company.yml lists nb and en; the answers are written in sv too, for a profile
+    # that serves Swedish, so an answer without its sv text is as wrong as one without en.
+    assert "sv" not in yaml.safe_load((root / "content/company.yml").read_text())["company"][
+        "languages"
+    ]
+    edit(root, "content/answers/conversation.yml", lambda data: data["utter_goodbye"].pop("sv"))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/answers/conversation.yml: utter_goodbye [sv]: no text in this language" in out
+
+
+def test_a_desk_text_missing_in_a_language_the_content_has_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(root, "content/locale.yml", lambda data: data["sv"]["desk"].pop("claim"))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/locale.yml: desk.claim [sv]: no text in this language" in out
+
+
+def test_swedish_answers_are_held_to_lix_under_40(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_words = "Elnätsavgiften administreras genom kommunikationsinfrastrukturens leverantörer."
+    set_text(root, "conversation", "utter_goodbye", "sv", long_words)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/answers/conversation.yml: utter_goodbye [sv]: LIX " in out
 
 
 def test_an_answer_over_60_words_is_reported(
@@ -333,14 +367,18 @@ def test_a_company_fact_in_a_desk_text_is_reported(
 
 def test_the_summary_counts_the_agent_texts(capsys: pytest.CaptureFixture[str]) -> None:
     _, out = run(ROOT, capsys)
-    assert re.search(r"\d+ answers and \d+ agent texts in 2 languages: all fine", out)
+    assert re.search(r"\d+ answers and \d+ agent texts in \d+ languages: all fine", out)
 
 
 def test_an_answer_nothing_sends_is_reported(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def change(data: dict[str, Any]) -> None:
-        data["utter_solar_panels"] = {"nb": "Vi selger solceller.", "en": "We sell solar panels."}
+        data["utter_solar_panels"] = {
+            "nb": "Vi selger solceller.",
+            "en": "We sell solar panels.",
+            "sv": "Vi säljer solceller.",
+        }
 
     edit(root, "content/answers/conversation.yml", change)
     with (root / "docs/answers.md").open("a", encoding="utf-8") as docs:
