@@ -82,9 +82,8 @@ def test_a_language_the_profile_does_not_list_must_be_complete_too(
 ) -> None:
     # content/company.yml lists nb and en; the answers are written in sv too, for a profile
     # that serves Swedish, so an answer without its sv text is as wrong as one without en.
-    assert "sv" not in yaml.safe_load((root / "content/company.yml").read_text())["company"][
-        "languages"
-    ]
+    profile = yaml.safe_load((root / "content/company.yml").read_text(encoding="utf-8"))
+    assert "sv" not in profile["company"]["languages"]
     edit(root, "content/answers/conversation.yml", lambda data: data["utter_goodbye"].pop("sv"))
     code, out = run(root, capsys)
     assert code == 1
