@@ -41,9 +41,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import yaml
 
 from benchmarks.load_stacks import CONFIGS, ROOT, Running, profiled, running
+from core.content.answers import AnswerBook
 from stack.scratch_redis import reachable_redis
 
 REDIS_DB = 9
@@ -177,11 +177,9 @@ async def greeting(http: aiohttp.ClientSession, url: str, n: int) -> float:
 
 def unavailable_prefixes() -> tuple[str, ...]:
     """The first words of the front door's apology when Rasa fails, in every language."""
-    for path in (ROOT / "content" / "answers").glob("*.yml"):
-        answers = yaml.safe_load(path.read_text()) or {}
-        if "utter_unavailable" in answers:
-            return tuple(text.split(",")[0] for text in answers["utter_unavailable"].values())
-    raise SystemExit("no utter_unavailable in content/answers")
+    book = AnswerBook.load(ROOT / "content" / "answers")
+    answer = next(a for a in book if a.name == "utter_unavailable")
+    return tuple({variant.text.split(",")[0] for _, _, variant in answer.each()})
 
 
 async def measure(
