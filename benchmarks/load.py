@@ -237,6 +237,8 @@ async def measure(
             for s in started:
                 latencies[s.name].append(await greeting(http, s.front_door_url, i))
         for name, values in latencies.items():
+            if not values:  # --sequential 0
+                continue
             results[name]["sequential"] = {
                 "median": statistics.median(values),
                 "p95": percentile(values, 0.95),
@@ -272,6 +274,8 @@ def table(runs: dict[str, dict[str, Any]]) -> str:
             )
     rows.append("")
     for label, result in runs.items():
+        if "sequential" not in result:
+            continue
         seq = result["sequential"]
         rows.append(
             f"{label}: a greeting through the front door, one at a time: median "
