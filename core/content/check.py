@@ -29,7 +29,8 @@ from core.content.agent_checks import (
 from core.content.answers import Answer, ContentError, Variant
 from core.content.inventory import Content, Problem, fact_finders
 from core.content.reach import reached_answers
-from core.content.readability import lix, word_count
+from core.content.readability import readability as readability_score
+from core.content.readability import word_count
 from core.intents import NOT_SUGGESTED
 
 MAX_WORDS = 60
@@ -78,8 +79,12 @@ def check(content: Content) -> list[Problem]:
 
 def lix_figures(content: Content) -> list[str]:
     lines = []
-    for language in content.profile.languages:
-        scores = {a.name: lix(v.text) for a, lang, v in content.variants() if lang == language}
+    for language in content.languages:
+        scores = {
+            a.name: readability_score(v.text, language)
+            for a, lang, v in content.variants()
+            if lang == language
+        }
         if scores:
             worst = max(scores, key=scores.__getitem__)
             lines.append(
@@ -90,10 +95,10 @@ def lix_figures(content: Content) -> list[str]:
 
 
 def summary(content: Content, problems: list[Problem]) -> str:
-    texts = len(set(key for lang in content.profile.languages for key in content.agent_texts(lang)))
+    texts = len(set(key for lang in content.languages for key in content.agent_texts(lang)))
     checked = (
         f"{len(content.book.names())} answers and {texts} agent texts "
-        f"in {len(content.profile.languages)} languages"
+        f"in {len(content.languages)} languages"
     )
     if not problems:
         return f"{checked}: all fine"
@@ -127,7 +132,7 @@ def languages(content: Content) -> list[Problem]:
             "missing translation", content.file(a.source), a.name, lang, "no text in this language"
         )
         for a in content.book
-        for lang in content.profile.languages
+        for lang in content.languages
         if lang not in a.languages()
     ]
 
@@ -201,7 +206,7 @@ def length(content: Content, answer: Answer, lang: str, variant: Variant) -> lis
 
 @per_variant("hard to read")
 def readability(content: Content, answer: Answer, lang: str, variant: Variant) -> list[str]:
-    score = lix(variant.text)
+    score = readability_score(variant.text, lang)
     return [f"LIX {score:.1f} (must be under {MAX_LIX:.0f})"] if score >= MAX_LIX else []
 
 
@@ -283,7 +288,7 @@ def topics(content: Content) -> list[Problem]:
             "no title for the fallback's topic buttons",
         )
         for intent in wanted
-        for lang in content.profile.languages
+        for lang in content.languages
         if not (content.topics.get(intent) or {}).get(lang)
     ]
     problems += [
