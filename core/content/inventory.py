@@ -71,7 +71,9 @@ class Content:
         return cls(
             root=root,
             profile=profile,
-            facts={lang: company_facts(profile, locales[lang]) for lang in languages if lang in locales},
+            facts={
+                lang: company_facts(profile, locales[lang]) for lang in languages if lang in locales
+            },
             book=book,
             jargon={
                 lang: {str(t): _strings(e) for t, e in terms.items()}

@@ -105,7 +105,9 @@ def test_finnish_long_words_of_grammar_pass_where_the_same_lengths_in_norwegian_
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # 8-9 letters each: long for LIX in Norwegian, ordinary for Finnish (more than 9 letters).
-    set_text(root, "conversation", "utter_goodbye", "fi", "Kiitoksia viestistä. Kirjoita uudelleen.")
+    set_text(
+        root, "conversation", "utter_goodbye", "fi", "Kiitoksia viestistä. Kirjoita uudelleen."
+    )
     code, out = run(root, capsys)
     assert code == 0, out
     set_text(root, "conversation", "utter_goodbye", "nb", "Strømmen kommer. Regningen kommer.")
