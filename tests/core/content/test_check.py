@@ -390,7 +390,11 @@ def test_an_answer_nothing_sends_is_reported(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def change(data: dict[str, Any]) -> None:
-        data["utter_solar_panels"] = {"nb": "Vi selger solceller.", "en": "We sell solar panels."}
+        data["utter_solar_panels"] = {
+            "nb": "Vi selger solceller.",
+            "en": "We sell solar panels.",
+            "fi": "Myymme aurinkopaneeleja.",
+        }
 
     edit(root, "content/answers/conversation.yml", change)
     with (root / "docs/answers.md").open("a", encoding="utf-8") as docs:
