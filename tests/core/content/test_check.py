@@ -393,7 +393,7 @@ def test_an_answer_nothing_sends_is_reported(
         data["utter_solar_panels"] = {
             "nb": "Vi selger solceller.",
             "en": "We sell solar panels.",
-            "fi": "Myymme aurinkopaneeleja.",
+            "fi": "Meiltä saa paneeleja.",
         }
 
     edit(root, "content/answers/conversation.yml", change)
