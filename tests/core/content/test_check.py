@@ -91,15 +91,15 @@ def test_a_language_the_profile_does_not_list_is_checked_once_any_answer_has_it(
 def test_a_new_language_in_one_answer_makes_every_other_answer_missing_it(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def add_swedish(data: dict[str, Any]) -> None:
-        data["utter_goodbye"]["sv"] = "Ha en bra dag!"
+    def add_danish(data: dict[str, Any]) -> None:
+        data["utter_goodbye"]["da"] = "Hav en god dag!"
 
-    edit(root, "content/answers/conversation.yml", add_swedish)
+    edit(root, "content/answers/conversation.yml", add_danish)
     code, out = run(root, capsys)
     assert code == 1
-    assert "content/answers/conversation.yml: utter_thank [sv]: no text in this language" in out
-    assert "utter_goodbye [sv]" not in out
-    assert "content/locale.yml: desk.claim [sv]: no text in this language" in out
+    assert "content/answers/conversation.yml: utter_thank [da]: no text in this language" in out
+    assert "utter_goodbye [da]" not in out
+    assert "content/locale.yml: desk.claim [da]: no text in this language" in out
 
 
 def test_finnish_long_words_of_grammar_pass_where_the_same_lengths_in_norwegian_fail(
