@@ -31,7 +31,8 @@ from core.content.answers import Answer, ContentError, Variant
 from core.content.facts import STATE_SCHEME_FACTS
 from core.content.inventory import Content, Problem, fact_finders
 from core.content.reach import reached_answers
-from core.content.readability import lix, word_count
+from core.content.readability import readability as readability_score
+from core.content.readability import word_count
 from core.intents import NOT_SUGGESTED
 from core.settings import company_path
 
@@ -90,7 +91,11 @@ def check(content: Content) -> list[Problem]:
 def lix_figures(content: Content) -> list[str]:
     lines = []
     for language in content.languages:
-        scores = {a.name: lix(v.text) for a, lang, v in content.variants() if lang == language}
+        scores = {
+            a.name: readability_score(v.text, language)
+            for a, lang, v in content.variants()
+            if lang == language
+        }
         if scores:
             worst = max(scores, key=scores.__getitem__)
             lines.append(
@@ -212,7 +217,7 @@ def length(content: Content, answer: Answer, lang: str, variant: Variant) -> lis
 
 @per_variant("hard to read")
 def readability(content: Content, answer: Answer, lang: str, variant: Variant) -> list[str]:
-    score = lix(variant.text)
+    score = readability_score(variant.text, lang)
     return [f"LIX {score:.1f} (must be under {MAX_LIX:.0f})"] if score >= MAX_LIX else []
 
 

@@ -1,7 +1,10 @@
 """Readability figures for answers: words, sentences and LIX.
 
 LIX (Björnsson) = words per sentence + 100 × share of long words, where a long word has more
-than 6 letters. Under 40 reads easily; it works for Norwegian and English alike.
+than 6 letters. Under 40 reads easily; it works for Norwegian, English and Swedish alike.
+Finnish words are long by grammar, not by difficulty (case endings, possessive suffixes and
+compounds: "laskussasi", "sähkönsiirto"), so for Finnish a word is long from more than 9
+letters: the LIX variant with a threshold fitted to the language (docs/content.md, "Finnish").
 
 Answers are templates, so the counting is made for them:
 - a `{placeholder}` is one short word (it stands for a phone number, a date, a link);
@@ -19,8 +22,11 @@ import re
 from dataclasses import dataclass
 
 LONG_WORD_LETTERS = 6
+# Languages whose ordinary words are longer: the threshold that gives their plain answers the
+# share of long words nb and en have (docs/content.md, "Finnish").
+LONG_WORD_LETTERS_BY_LANGUAGE = {"fi": 9}
 
-# Abbreviations whose final dot does not end a sentence (Norwegian and English).
+# Abbreviations whose final dot does not end a sentence (Norwegian, English and Finnish).
 ABBREVIATIONS = (
     "f.eks",
     "bl.a",
@@ -44,9 +50,15 @@ ABBREVIATIONS = (
     "mrs",
     "ms",
     "dr",
+    "esim",
+    "mm",
+    "ns",
+    "puh",
+    "jne",
+    "yms",
 )
 # These often close a list at the end of a sentence: their dot ends it before a capital.
-CLOSING_ABBREVIATIONS = ("osv.", "mv.", "etc.")
+CLOSING_ABBREVIATIONS = ("osv.", "mv.", "etc.", "jne.", "yms.")
 
 _TOKEN = re.compile(
     r"""
@@ -68,12 +80,11 @@ class Token:
     start: int
     end: int
 
-    @property
-    def is_long(self) -> bool:
-        """More than 6 letters; placeholders, links and addresses count as short."""
+    def is_long(self, letters: int = LONG_WORD_LETTERS) -> bool:
+        """More than `letters` letters; placeholders, links and addresses count as short."""
         if self.kind != "word":
             return False
-        return sum(c.isalnum() for c in self.text) > LONG_WORD_LETTERS
+        return sum(c.isalnum() for c in self.text) > letters
 
 
 def tokens(text: str) -> list[Token]:
@@ -126,18 +137,24 @@ def word_count(text: str) -> int:
     return len(words(text))
 
 
-def long_word_count(text: str) -> int:
-    return sum(t.is_long for sentence in sentence_tokens(text) for t in sentence)
+def long_word_count(text: str, letters: int = LONG_WORD_LETTERS) -> int:
+    return sum(t.is_long(letters) for sentence in sentence_tokens(text) for t in sentence)
 
 
-def lix(text: str) -> float:
+def lix(text: str, long_word_letters: int = LONG_WORD_LETTERS) -> float:
     """Words per sentence + 100 × long words / words; 0.0 for a text without words."""
     found = sentence_tokens(text)
     n_words = sum(len(s) for s in found)
     if n_words == 0:
         return 0.0
-    n_long = sum(t.is_long for s in found for t in s)
+    n_long = sum(t.is_long(long_word_letters) for s in found for t in s)
     return n_words / len(found) + 100 * n_long / n_words
+
+
+def readability(text: str, language: str) -> float:
+    """LIX with the language's long-word threshold: Björnsson's for nb, en and sv, Finnish's
+    own for fi; one scale, so one limit for every language."""
+    return lix(text, LONG_WORD_LETTERS_BY_LANGUAGE.get(language, LONG_WORD_LETTERS))
 
 
 def _keeps_open(

@@ -16,8 +16,12 @@
           you: "Du", bot: "Assistent", agent: "Kundebehandler" },
     en: { title: "Chat with us", open: "Chat with us", close: "Close the chat", end: "End chat", placeholder: "Write a message…",
           send: "Send", offline: "Connection lost. Trying again…", typing: "typing…",
-          you: "You", bot: "Assistant", agent: "Agent" }
-  }[lang === "en" ? "en" : "nb"];
+          you: "You", bot: "Assistant", agent: "Agent" },
+    fi: { title: "Chattaa kanssamme", open: "Chattaa kanssamme", close: "Sulje chat", end: "Lopeta", placeholder: "Kirjoita viesti…",
+          send: "Lähetä", offline: "Yhteys katkesi. Yritetään uudelleen…", typing: "kirjoittaa…",
+          you: "Sinä", bot: "Avustaja", agent: "Asiakaspalvelija" }
+  };
+  ui = ui[lang] || ui.nb;
 
   var STORE = "svar.chat";
   var conversation = load();  // {id, token, idle (s), last (ms)} or null: the server makes one

@@ -95,6 +95,56 @@ def test_swedish_answers_are_held_to_lix_under_40(
     assert "content/answers/conversation.yml: utter_goodbye [sv]: LIX " in out
 
 
+def test_a_language_the_profile_does_not_list_is_checked_once_any_answer_has_it(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # content/company.yml speaks nb and en; fi is written for the companies that speak it.
+    edit(root, "content/answers/conversation.yml", lambda data: data["utter_goodbye"].pop("fi"))
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/answers/conversation.yml: utter_goodbye [fi]: no text in this language" in out
+    assert out.splitlines()[-1].endswith("1 problem (1 missing translation)")
+
+
+def test_a_new_language_in_one_answer_makes_every_other_answer_missing_it(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def add_danish(data: dict[str, Any]) -> None:
+        data["utter_goodbye"]["da"] = "Hav en god dag!"
+
+    edit(root, "content/answers/conversation.yml", add_danish)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/answers/conversation.yml: utter_thank [da]: no text in this language" in out
+    assert "utter_goodbye [da]" not in out
+    assert "content/locale.yml: desk.claim [da]: no text in this language" in out
+
+
+def test_finnish_long_words_of_grammar_pass_where_the_same_lengths_in_norwegian_fail(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 8-9 letters each: long for LIX in Norwegian, ordinary for Finnish (more than 9 letters).
+    set_text(
+        root, "conversation", "utter_goodbye", "fi", "Kiitoksia viestistä. Kirjoita uudelleen."
+    )
+    code, out = run(root, capsys)
+    assert code == 0, out
+    set_text(root, "conversation", "utter_goodbye", "nb", "Strømmen kommer. Regningen kommer.")
+    code, out = run(root, capsys)
+    # 4 words, 2 sentences, 2 long: 2 + 50 = 52.0
+    assert "utter_goodbye [nb]: LIX 52.0 (must be under 40)" in out
+
+
+def test_a_hard_finnish_answer_is_reported_with_its_finnish_lix(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 2 words, 1 sentence, both over 9 letters: 2 + 100 = 102.0
+    set_text(root, "conversation", "utter_goodbye", "fi", "Sähkönsiirtosopimuksesi irtisanottiin.")
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_goodbye [fi]: LIX 102.0 (must be under 40)" in out
+
+
 def test_an_answer_over_60_words_is_reported(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -364,6 +414,7 @@ def test_an_answer_nothing_sends_is_reported(
             "nb": "Vi selger solceller.",
             "en": "We sell solar panels.",
             "sv": "Vi säljer solceller.",
+            "fi": "Meiltä saa paneeleja.",
         }
 
     edit(root, "content/answers/conversation.yml", change)

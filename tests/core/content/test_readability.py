@@ -2,7 +2,14 @@
 
 import pytest
 
-from core.content.readability import lix, long_word_count, sentences, word_count, words
+from core.content.readability import (
+    lix,
+    long_word_count,
+    readability,
+    sentences,
+    word_count,
+    words,
+)
 
 
 def test_lix_of_short_words_in_short_sentences_is_words_per_sentence() -> None:
@@ -23,6 +30,26 @@ def test_lix_of_an_english_text() -> None:
 def test_a_word_is_long_from_seven_letters() -> None:
     assert lix("Nettet.") == pytest.approx(1.0)  # 6 letters: short
     assert lix("Strømmen.") == pytest.approx(101.0)  # 8 letters: long
+
+
+def test_in_finnish_a_word_is_long_from_ten_letters() -> None:
+    assert readability("Maksuaika.", "fi") == pytest.approx(1.0)  # 9 letters: short
+    assert readability("Laskussasi.", "fi") == pytest.approx(101.0)  # 10 letters: long
+    assert readability("Maksuaika.", "nb") == pytest.approx(101.0)  # Björnsson's 6 elsewhere
+
+
+def test_finnish_readability_of_a_plain_answer() -> None:
+    # 8 words, 2 sentences; "postinumerosi" (13 letters) and "sähkökatkoa" (11) are long;
+    # "tiedossa" (8) is not: 8/2 + 100 * 2/8 = 29.0
+    text = "Mikä on postinumerosi? Katson, onko siellä tiedossa sähkökatkoa."
+    assert readability(text, "fi") == pytest.approx(29.0)
+
+
+def test_finnish_abbreviations_do_not_end_a_sentence() -> None:
+    assert sentences("Kirjoita esim. klo 12 jälkeen. Kiitos!") == [
+        "Kirjoita esim. klo 12 jälkeen.",
+        "Kiitos!",
+    ]
 
 
 def test_lix_of_an_empty_text_is_zero() -> None:
