@@ -40,6 +40,7 @@ from store.ops_notices import OpsNotices
 from store.outbox import Outbox
 from store.presence import Presence
 from store.sessions import Sessions
+from store.surveys import Surveys
 from store.transcripts import Transcripts
 
 
@@ -59,6 +60,7 @@ class Stores:
     complaints: Complaints
     follow_ups: FollowUps
     feedback: Feedback
+    surveys: Surveys
     button_payloads: ButtonPayloads
     privacy_audit: PrivacyAudit
     message_ids: MessageIds
@@ -84,6 +86,7 @@ class Stores:
             complaints=Complaints(redis, retention.complaint_seconds, clock),
             follow_ups=FollowUps(redis, retention.follow_up_seconds, clock),
             feedback=Feedback(redis, retention.feedback_seconds),
+            surveys=Surveys(redis),
             button_payloads=ButtonPayloads(redis),
             privacy_audit=PrivacyAudit(redis),
             message_ids=MessageIds(redis),
