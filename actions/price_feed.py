@@ -58,10 +58,12 @@ class PriceFeed:
 
     async def _fetch(self, url: str) -> str:
         timeout = aiohttp.ClientTimeout(total=self.timeout)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.get(url) as response:
-                response.raise_for_status()
-                return await response.text()
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(url) as response,
+        ):
+            response.raise_for_status()
+            return await response.text()
 
 
 def _parse(text: str) -> Mapping[str, Any]:
