@@ -131,7 +131,7 @@ class CompanyProfile:
     promises: Promises
     queue: QueuePolicy
     outage_feed: Path
-    spot_price_feed: Path
+    spot_price_feed: Path | str  # a file, or an http(s) URL in production
     retention: Retention
     role: str
     grid_company: GridCompany
@@ -185,7 +185,7 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         promises=Promises(**{k: int(v) for k, v in raw["promises"].items()}),
         queue=QueuePolicy(**{k: int(v) for k, v in raw["queue"].items()}),
         outage_feed=base / raw["outage_feed"],
-        spot_price_feed=base / raw["spot_price_feed"],
+        spot_price_feed=_feed(str(raw["spot_price_feed"]), base),
         retention=Retention.from_dict(raw["retention"]),
         role=_role(str(company["role"])),
         grid_company=GridCompany(**{k: str(v) for k, v in raw["grid_company"].items()}),
@@ -196,6 +196,13 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
             nps_every_days=int(raw["surveys"]["nps_every_days"]),
         ),
     )
+
+
+def _feed(source: str, base: Path) -> Path | str:
+    """A feed's http(s) URL as it is; a file relative to the project folder."""
+    if source.startswith(("http://", "https://")):
+        return source
+    return base / source
 
 
 def _role(role: str) -> str:
