@@ -15,6 +15,7 @@ import yaml
 
 from core.calendar import BusinessCalendar, OpeningHours
 from core.retention import Retention
+from core.survey import SurveyPolicy
 
 # What the company is: a power supplier, the grid company (nettselskap) that owns the lines, or
 # both. Answers that depend on it have one text per role (docs/content.md, "Role").
@@ -132,7 +133,7 @@ class CompanyProfile:
     promises: Promises
     queue: QueuePolicy
     outage_feed: Path
-    spot_price_feed: Path
+    spot_price_feed: Path | str  # a file, or an http(s) URL in production
     retention: Retention
     role: str
     grid_company: GridCompany
@@ -144,6 +145,7 @@ class CompanyProfile:
     # What the answers call the country's services, schemes and bodies, in each language
     # (`named:`; docs/content.md): placeholder -> language -> text.
     named: dict[str, dict[str, str]]
+    surveys: SurveyPolicy
 
     @property
     def default_language(self) -> str:
@@ -193,7 +195,7 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         promises=Promises(**{k: int(v) for k, v in raw["promises"].items()}),
         queue=QueuePolicy(**{k: int(v) for k, v in raw["queue"].items()}),
         outage_feed=base / raw["outage_feed"],
-        spot_price_feed=base / raw["spot_price_feed"],
+        spot_price_feed=_feed(str(raw["spot_price_feed"]), base),
         retention=Retention.from_dict(raw["retention"]),
         role=_role(str(company["role"])),
         grid_company=GridCompany(**{k: str(v) for k, v in raw["grid_company"].items()}),
@@ -208,6 +210,10 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
             str(name): _by_language(text, languages, f"named.{name}")
             for name, text in raw["named"].items()
         },
+        surveys=SurveyPolicy(
+            nps_share=float(raw["surveys"]["nps_share"]),
+            nps_every_days=int(raw["surveys"]["nps_every_days"]),
+        ),
     )
 
 
@@ -226,6 +232,13 @@ def _by_language(value: Any, languages: tuple[str, ...], where: str) -> dict[str
     if missing:
         raise ValueError(f"{where} has no text in {', '.join(missing)}")
     return {str(language): str(text) for language, text in value.items()}
+
+
+def _feed(source: str, base: Path) -> Path | str:
+    """A feed's http(s) URL as it is; a file relative to the project folder."""
+    if source.startswith(("http://", "https://")):
+        return source
+    return base / source
 
 
 def _role(role: str) -> str:

@@ -82,16 +82,21 @@ class Settings:
     # Webhook events a front door read and did not finish (it died) are taken over by a
     # running one after this long: longer than any processing takes (bot/channels/inbox.py).
     inbox_claim_after_seconds: float = 120.0
-    # The company profile (SVAR_COMPANY, relative to the root): which company this stack is.
-    company: Path = Path("content/company.yml")
+    # The company profile (SVAR_COMPANY, relative to the root): which company this stack is;
+    # unset, the content folder's company.yml.
+    company: Path | None = None
+
+    # The company's content (profile, answers, texts): `content/` under the root unless
+    # SVAR_CONTENT names another folder (another company's, or a test's copy).
+    content: Path | None = None
 
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return self.content or self.root / "content"
 
     @property
     def company_file(self) -> Path:
-        return self.root / self.company
+        return self.root / self.company if self.company else self.content_dir / "company.yml"
 
     def load_profile(self) -> CompanyProfile:
         """The company profile this process serves, read from `company_file`."""
@@ -142,6 +147,7 @@ class Settings:
             telegram_api_url=env.get("TELEGRAM_API_URL", default.telegram_api_url).rstrip("/"),
             max_webhook_bytes=int(env.get("SVAR_MAX_WEBHOOK_BYTES", default.max_webhook_bytes)),
             root=Path(env.get("SVAR_ROOT", str(ROOT))),
+            content=Path(env["SVAR_CONTENT"]) if env.get("SVAR_CONTENT") else None,
             clock_start=env.get("SVAR_CLOCK", ""),
             conversation_secret=env.get("SVAR_CONVERSATION_SECRET")
             or _state_file(env, CONVERSATION_SECRET_FILE)
@@ -187,10 +193,10 @@ class Settings:
         )
 
 
-def company_path(env: Mapping[str, str]) -> Path:
-    """The company profile SVAR_COMPANY names (default content/company.yml), root-relative
-    unless absolute: `SVAR_COMPANY=content/companies/kuusivirta.yml make run`."""
-    return Path(env.get("SVAR_COMPANY") or Settings.company)
+def company_path(env: Mapping[str, str]) -> Path | None:
+    """The company profile SVAR_COMPANY names, root-relative unless absolute:
+    `SVAR_COMPANY=content/companies/kuusivirta.yml make run`; None: the content's company.yml."""
+    return Path(env["SVAR_COMPANY"]) if env.get("SVAR_COMPANY") else None
 
 
 def running_redis_url(env: Mapping[str, str]) -> str | None:

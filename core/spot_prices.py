@@ -1,9 +1,9 @@
-"""Spot prices per price area (the profile's `price_areas:`, e.g. NO1–NO5 or FI), from the price
-feed named in the company profile.
+"""Spot prices per price area (the profile's: NO1–NO5, FI), from the price feed the profile names.
 
-The feed is a YAML file (content/spot_prices.yml) that the market data export keeps up to date:
-one list of prices per area and day, one per interval (15 minutes since the day-ahead market
-moved to 15-minute prices in 2025). It is read on each lookup, so a new day shows at once.
+The feed (content/spot_prices.yml by default; an http(s) URL in production, fetched by
+actions/price_feed.py) is the market data export: one list of prices per area and day, one per
+interval (15 minutes since the day-ahead market moved to 15-minute prices in 2025). This module
+reads its parsed content, so it works the same whichever way the feed came.
 """
 
 from __future__ import annotations
@@ -11,30 +11,44 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from statistics import mean
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
+# Norway's price areas, which content/price_areas.yml finds from a postal code or a place. The
+# areas a company's answers list are its profile's (`price_areas:`, e.g. FI for Finland).
+AREAS = ("NO1", "NO2", "NO3", "NO4", "NO5")
 
 
 @dataclass(frozen=True)
 class SpotPrices:
-    """The price in each area for one interval, in øre or cents per kWh without VAT or markup."""
+    """The price in each area for one interval, in øre per kWh without VAT or markup."""
 
     starts: datetime
     ends: datetime
     by_area: Mapping[str, float]
 
 
+@dataclass(frozen=True)
+class AreaPrices:
+    """One area's price now, and its average today and tomorrow (None before it is published)."""
+
+    area: str
+    starts: datetime
+    ends: datetime
+    now: float
+    today: float
+    tomorrow: float | None
+
+
 def spot_prices_at(
-    feed: Path, areas: Sequence[str], timezone: str, now: datetime
+    feed: Mapping[str, Any], areas: Sequence[str], timezone: str, now: datetime
 ) -> SpotPrices | None:
     """The prices of the interval `now` falls in, or None when the feed does not reach it."""
-    raw = yaml.safe_load(feed.read_text(encoding="utf-8")) or {}
     zone = ZoneInfo(timezone)
     local = now.astimezone(zone)
-    minutes = int(raw.get("interval_minutes") or 60)
-    day = (raw.get("days") or {}).get(local.date().isoformat()) or {}
+    minutes = int(feed.get("interval_minutes") or 60)
+    day = _day(feed, local.date())
     index = (local.hour * 60 + local.minute) // minutes
     if not all(isinstance(day.get(area), list) and index < len(day[area]) for area in areas):
         return None
@@ -44,6 +58,35 @@ def spot_prices_at(
         ends=starts + timedelta(minutes=minutes),
         by_area={area: float(day[area][index]) for area in areas},
     )
+
+
+def area_prices_at(
+    feed: Mapping[str, Any], area: str, timezone: str, now: datetime
+) -> AreaPrices | None:
+    """`area`'s price now with today's and tomorrow's averages, or None when the feed does not
+    reach now."""
+    prices = spot_prices_at(feed, (area,), timezone, now)
+    if prices is None:
+        return None
+    today = prices.starts.date()
+    tomorrow = _day(feed, today + timedelta(days=1)).get(area)
+    return AreaPrices(
+        area=area,
+        starts=prices.starts,
+        ends=prices.ends,
+        now=prices.by_area[area],
+        today=_average(_day(feed, today)[area]),
+        tomorrow=_average(tomorrow) if isinstance(tomorrow, list) and tomorrow else None,
+    )
+
+
+def _day(feed: Mapping[str, Any], day: date) -> Mapping[str, Any]:
+    days = feed.get("days") or {}
+    return days.get(day.isoformat()) or days.get(day) or {}  # a YAML date key is a date
+
+
+def _average(prices: list[Any]) -> float:
+    return round(mean(float(price) for price in prices), 1)
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:

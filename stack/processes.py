@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
@@ -67,7 +68,7 @@ class StackConfig:
             rasa_token=env.get("RASA_TOKEN") or secrets.token_urlsafe(24),
             nlg_token=env.get("SVAR_NLG_TOKEN") or secrets.token_urlsafe(24),
             rasa_workers=int(env.get("SVAR_RASA_WORKERS", str(DEFAULT_RASA_WORKERS))),
-            retention=CompanyProfile.load(root / company_path(env), root).retention,
+            retention=CompanyProfile.load(company_file(root, env), root).retention,
             bind=env.get("SVAR_BIND", "127.0.0.1"),
         )
 
@@ -82,6 +83,16 @@ class StackConfig:
     @property
     def actions_url(self) -> str:
         return f"http://127.0.0.1:{self.actions_port}"
+
+
+def company_file(root: Path, env: Mapping[str, str]) -> Path:
+    """The profile SVAR_COMPANY names, else the content folder's (SVAR_CONTENT) company.yml."""
+    company = company_path(env)
+    return (
+        root / company
+        if company
+        else Path(env.get("SVAR_CONTENT") or root / "content") / "company.yml"
+    )
 
 
 @dataclass(frozen=True)

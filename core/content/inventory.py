@@ -61,10 +61,10 @@ class Content:
     languages: tuple[str, ...]  # checked: the company's first, then every other written
 
     @classmethod
-    def load(cls, root: Path, company: Path = Path("content/company.yml")) -> Content:
+    def load(cls, root: Path, company: Path | None = None) -> Content:
         """The content under `root`, checked for the company profile at `company` (root-relative)."""
         root = root.resolve()
-        profile = CompanyProfile.load(root / company, root)
+        profile = CompanyProfile.load(root / (company or Path("content/company.yml")), root)
         locales = Locale.load_all(root / "content/locale.yml")
         book = AnswerBook.load(root / "content/answers")
         languages = written_languages(profile, book, locales)
