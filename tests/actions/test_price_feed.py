@@ -105,13 +105,16 @@ async def test_the_profile_names_a_url_as_is_and_a_file_under_the_project(
     (tmp_path / "content").mkdir()
     profile = tmp_path / "content" / "company.yml"
     profile.write_text(shipped, encoding="utf-8")
-    assert CompanyProfile.load(profile).spot_price_feed == tmp_path / "content/spot_prices.yml"
+    assert (
+        CompanyProfile.load(profile, tmp_path).spot_price_feed
+        == tmp_path / "content/spot_prices.yml"
+    )
     url = "https://prices.example/spot.yml"
     profile.write_text(
         shipped.replace("spot_price_feed: content/spot_prices.yml", f"spot_price_feed: {url}"),
         encoding="utf-8",
     )
-    assert CompanyProfile.load(profile).spot_price_feed == url
+    assert CompanyProfile.load(profile, tmp_path).spot_price_feed == url
 
 
 async def test_an_unreachable_price_server_gets_the_polite_answer(

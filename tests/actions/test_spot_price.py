@@ -155,4 +155,16 @@ async def test_a_reply_naming_no_area_gets_every_area_s_price(
     await ActionSpotPrice().run(dispatcher, tracker("", {"price_area": "all"}), {})
     [message] = dispatcher.messages
     assert message["response"] == "utter_spot_price"
-    assert message["no3"] == {"type": "minor", "value": 38.7}
+    assert message["area_prices"]["value"]["NO3"] == 38.7
+
+
+async def test_a_company_with_one_price_area_never_asks_for_it(
+    action_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SVAR_COMPANY", "content/companies/kuusivirta.yml")
+    context.cache_clear()
+    try:
+        events = await ActionPriceArea().run(CollectingDispatcher(), tracker("paljonko", {}), {})
+    finally:
+        context.cache_clear()
+    assert events == [{"event": "slot", "name": "price_area", "value": "FI", "timestamp": None}]
