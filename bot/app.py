@@ -140,6 +140,13 @@ async def _router(app: web.Application) -> AsyncIterator[None]:
         app[SETTINGS].root / "domain.yml", [CLOSED_INTENT, frustration.PAYLOAD.lstrip("/")]
     )
     app[ROUTER] = Router(
-        app[STORES], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS], payloads, app[METRICS]
+        app[STORES],
+        app[RASA],
+        app[LANGUAGES],
+        app[ANSWERS],
+        app[FACTS],
+        payloads,
+        app[METRICS],
+        app[CLOCK],
     )
     yield

@@ -15,10 +15,9 @@ from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from core.card import Reason
+from core.outcomes import FALLBACK_ANSWERS
 from store.stores import Stores
 
-# The answers that say the bot did not understand (content/answers/fallback.yml).
-FALLBACK_ANSWERS = frozenset({"utter_ask_rephrase", "utter_fallback_offer_human"})
 # Reply times of a chat bot: tens of milliseconds to Rasa's timeout.
 _REPLY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
 

@@ -20,6 +20,7 @@ from bot.metrics import Metrics
 from bot.payloads import Payloads, as_text
 from bot.rasa_client import RasaClient, RasaUnavailable
 from core import queue_exit
+from core.clock import Clock
 from core.content.answers import AnswerBook
 from core.queue_exit import Exit
 from core.transcript import Entry
@@ -45,8 +46,10 @@ class Router:
         facts: dict[str, dict[str, str]],
         payloads: Payloads,
         metrics: Metrics,
+        clock: Clock,
     ) -> None:
         self._stores = stores
+        self._clock = clock
         self._rasa = rasa
         self._languages = languages
         self._answers = answers
@@ -94,6 +97,9 @@ class Router:
             "language": language,
             "channel": message.channel,
             "client": message.client or message.conversation_id,
+            # The company's time of the message, kept in Rasa's tracker: the insights count
+            # contacts by it (core/outcomes.py), on the clock every front door reads.
+            "at": self._clock().timestamp(),
         }
         if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):
             log.info("conversation %s: the customer sounds frustrated", conversation.id)
