@@ -128,10 +128,12 @@ def turns_from_tracker(events: Iterable[Mapping[str, Any]]) -> list[Turn]:
 
     for event in events:
         kind = event.get("event")
+        metadata = event.get("metadata") or {}
+        if kind == "user" and _triggered(event, metadata):
+            continue  # what followed it belongs to the customer's turn before
         if kind == "user":
             close_turn()
             answers, actions = [], []
-            metadata = event.get("metadata") or {}
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
             turns.append(
                 Turn(
@@ -144,7 +146,7 @@ def turns_from_tracker(events: Iterable[Mapping[str, Any]]) -> list[Turn]:
                 )
             )
         elif kind == "bot":
-            name = (event.get("metadata") or {}).get("utter_action")
+            name = metadata.get("utter_action")
             if name:
                 answers.append(str(name))
         elif kind == "action":
@@ -156,6 +158,12 @@ def turns_from_tracker(events: Iterable[Mapping[str, Any]]) -> list[Turn]:
             form_open = bool(event.get("name"))
     close_turn()
     return turns
+
+
+def _triggered(event: Mapping[str, Any], metadata: Mapping[str, Any]) -> bool:
+    """An intent Svar triggered itself (the desk closing a chat: "/handoff_closed"), not a
+    customer's message: those come through the front door, which stamps its time on them."""
+    return "at" not in metadata and str(event.get("text") or "").startswith("/")
 
 
 def contacts_of(

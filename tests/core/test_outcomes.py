@@ -47,6 +47,8 @@ def test_turns_carry_the_front_doors_time_intent_answers_and_an_open_form() -> N
         {"event": "active_loop", "name": "callback_form"},
         *_answer("utter_ask_callback_name"),
         {"event": "action", "name": "action_listen"},
+        # The desk's close triggers an intent: not the customer's message, not a turn.
+        {"event": "user", "timestamp": 1050.0, "text": "/handoff_closed", "metadata": {}},
         _user(1060.0, "inform", "Kari"),
         {"event": "active_loop", "name": None},
         {"event": "action", "name": "action_register_callback"},
