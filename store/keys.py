@@ -223,6 +223,21 @@ def follow_ups_log() -> str:
     return f"{PREFIX}:follow-ups:log"
 
 
+# --- What customers answered when asked, and what the bot answered (store/feedback.py) ----
+
+
+def feedback_day(day: str) -> str:
+    """Sorted set per UTC day (YYYY-MM-DD): the customers' answers to "did that help?", CSAT
+    and NPS that day, as JSON, scored by their time (Unix); expires with its retention."""
+    return f"{PREFIX}:feedback:{day}"
+
+
+def answered_day(day: str) -> str:
+    """Sorted set per UTC day (YYYY-MM-DD): each answer the bot gave that day, with the topic
+    (intent) it answered, as JSON, scored by its time (Unix); expires with its retention."""
+    return f"{PREFIX}:answered:{day}"
+
+
 # --- Rasa's own keys (endpoints.yml: key_prefix `svar`), for erasing and exporting ---------
 
 

@@ -30,6 +30,7 @@ from store.complaints import Complaints
 from store.conversations import Conversations
 from store.dead_letters import DeadLetters
 from store.desk_feed import DeskFeed
+from store.feedback import Feedback
 from store.follow_ups import FollowUps
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
@@ -58,6 +59,7 @@ class Stores:
     callbacks: Callbacks
     complaints: Complaints
     follow_ups: FollowUps
+    feedback: Feedback
     button_payloads: ButtonPayloads
     privacy_audit: PrivacyAudit
     message_ids: MessageIds
@@ -83,6 +85,7 @@ class Stores:
             callbacks=Callbacks(redis, clock, retention.callback_seconds),
             complaints=Complaints(redis, retention.complaint_seconds, clock),
             follow_ups=FollowUps(redis, retention.follow_up_seconds, clock),
+            feedback=Feedback(redis, retention.feedback_seconds),
             button_payloads=ButtonPayloads(redis),
             privacy_audit=PrivacyAudit(redis),
             message_ids=MessageIds(redis),
