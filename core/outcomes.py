@@ -9,7 +9,9 @@ A contact is a run of a customer's messages without a pause longer than the prof
 gap. Its outcome, first that applies: a complaint registered, a callback promised, handed to a
 person (abandoned when the customer left the queue before anyone took it), abandoned (left in the
 middle of a form), not understood (the bot never learned the matter, or its last answer was "I
-did not understand"), else resolved by the bot.
+did not understand"), else resolved by the bot; but not helped when the customer's last answer to
+"did that help?" was no. What customers answered when asked (store/feedback.py) goes with the
+contact it came in: its CSAT (else the rating after a handoff) and NPS.
 
 Contained: resolved by the bot, and the same customer did not come back about the same topic
 within the re-contact window. First-contact resolution (FCR): resolved by the bot or by a person,
@@ -21,7 +23,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from core.intents import NOT_TOPICS
 
@@ -37,6 +39,7 @@ NO_TOPIC = ""
 
 class Outcome(str, enum.Enum):
     BOT_RESOLVED = "bot_resolved"
+    NOT_HELPED = "not_helped"  # answered, but the customer said it did not help
     HANDED_OFF = "handed_off"
     CALLBACK = "callback"
     COMPLAINT = "complaint"
@@ -78,6 +81,25 @@ class HandoffEnd:
     rating: int | None = None
 
 
+class CustomerAnswer(Protocol):
+    """What a customer answered when asked (store/feedback.py's `Answer`): "did that help?"
+    (`helped`, 1 yes, 0 no), CSAT (`csat`, 1-5) or NPS (`nps`, 0-10)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+    @property
+    def conversation_id(self) -> str: ...
+    @property
+    def at(self) -> float: ...
+    @property
+    def text(self) -> str: ...
+
+
+HELPED, CSAT, NPS = "helped", "csat", "nps"
+
+
 @dataclass(frozen=True)
 class Contact:
     conversation_id: str
@@ -90,6 +112,16 @@ class Contact:
     handoff: HandoffEnd | None = None
     misses: tuple[str, ...] = ()  # masked messages the bot did not understand
     recontacted: bool = False
+    not_helped: tuple[str, ...] = ()  # masked messages whose answer did not help, they said
+    csat: int | None = None  # the customer's rating of the contact, or of the person's help
+    nps: int | None = None
+
+    @property
+    def rating(self) -> int | None:
+        """The contact's CSAT: asked at its end, else the rating after a handoff."""
+        if self.csat is not None:
+            return self.csat
+        return self.handoff.rating if self.handoff is not None else None
 
     @property
     def resolved(self) -> bool:
@@ -221,6 +253,43 @@ def _contact(conversation_id: str, turns: list[Turn], handoff: HandoffEnd | None
         handoff=handoff,
         misses=misses,
     )
+
+
+def with_answers(
+    contacts: Iterable[Contact], answers: Iterable[CustomerAnswer], gap_seconds: float
+) -> list[Contact]:
+    """Each contact with what its customer answered during it or up to a gap after it. A
+    bot-resolved contact whose last "did that help?" was no is `not_helped`."""
+    ordered = sorted(contacts, key=lambda c: c.start)
+    theirs: dict[int, list[CustomerAnswer]] = {}
+    for answer in sorted(answers, key=lambda a: a.at):
+        index = next(
+            (i for i in range(len(ordered) - 1, -1, -1)
+             if ordered[i].conversation_id == answer.conversation_id
+             and ordered[i].start <= answer.at <= ordered[i].end + gap_seconds),
+            None,
+        )  # fmt: skip
+        if index is not None:
+            theirs.setdefault(index, []).append(answer)
+    result = []
+    for index, contact in enumerate(ordered):
+        given = theirs.get(index, [])
+        helped = [a for a in given if a.kind == HELPED]
+        csat = [a.value for a in given if a.kind == CSAT]
+        nps = [a.value for a in given if a.kind == NPS]
+        outcome = contact.outcome
+        if outcome is Outcome.BOT_RESOLVED and helped and helped[-1].value == 0:
+            outcome = Outcome.NOT_HELPED
+        result.append(
+            replace(
+                contact,
+                outcome=outcome,
+                not_helped=tuple(a.text for a in helped if a.value == 0),
+                csat=csat[-1] if csat else None,
+                nps=nps[-1] if nps else None,
+            )
+        )
+    return result
 
 
 def mark_recontacts(contacts: Iterable[Contact], window_seconds: float) -> list[Contact]:

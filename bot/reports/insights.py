@@ -27,12 +27,14 @@ from core.clock import clock_from_env
 from core.company import CompanyProfile
 from core.outcomes import (
     Contact,
+    CustomerAnswer,
     HandoffEnd,
     Outcome,
     contacts_of,
     mark_recontacts,
     rate,
     turns_from_tracker,
+    with_answers,
 )
 from core.settings import Settings
 from store.handoff_log import LogEvent
@@ -81,11 +83,13 @@ def handoff_ends(events: Iterable[LogEvent]) -> list[HandoffEnd]:
 def contacts_in(
     trackers: Iterable[tuple[str, list[dict[str, object]]]],
     handoffs: Sequence[HandoffEnd],
+    answers: Iterable[CustomerAnswer],
     profile: CompanyProfile,
     start: float,
     end: float,
 ) -> list[Contact]:
-    """The contacts that began in [start, end), each marked when the customer came back."""
+    """The contacts that began in [start, end), with what their customers answered, each
+    marked when the customer came back."""
     by_conversation: dict[str, list[HandoffEnd]] = {}
     for handoff in handoffs:
         by_conversation.setdefault(handoff.conversation_id, []).append(handoff)
@@ -100,7 +104,8 @@ def contacts_in(
             policy.contact_gap_minutes * 60,
         )
     ]
-    marked = mark_recontacts(contacts, policy.recontact_window_hours * 3600)
+    answered = with_answers(contacts, answers, policy.contact_gap_minutes * 60)
+    marked = mark_recontacts(answered, policy.recontact_window_hours * 3600)
     return [c for c in marked if start <= c.start < end]
 
 
@@ -111,11 +116,8 @@ def tables(
 ) -> list[Table]:
     """Every table of the insights, from the period's contacts and promises."""
     handoffs = [c.handoff for c in contacts if c.handoff is not None]
-    ratings = [
-        Rating(c.start, c.handoff.rating)
-        for c in contacts
-        if c.handoff is not None and c.handoff.rating is not None
-    ]
+    ratings = [Rating(c.start, c.rating) for c in contacts if c.rating is not None]
+    recommends = [Rating(c.start, c.nps) for c in contacts if c.nps is not None]
     zone = ZoneInfo(profile.timezone)
 
     def day(at: float) -> str:
@@ -126,7 +128,7 @@ def tables(
         _solved("per_topic", "topic", contacts, lambda c: c.topic or "-"),
         _count("outcomes", "outcome", (_outcome_name(c) for c in contacts)),
         _csat(ratings, day, profile.insights.csat_excellent),
-        _nps([], day, profile.insights.nps_excellent),
+        _nps(recommends, day, profile.insights.nps_excellent),
         _count("handoff_reasons", "reason", (h.reason for h in handoffs), "handoffs"),
         _waits(handoffs, profile.promises.phone_answer_minutes),
         Table(
@@ -208,16 +210,19 @@ def _waits(handoffs: Sequence[HandoffEnd], promise_minutes: int) -> Table:
 
 
 def _misses(contacts: Sequence[Contact]) -> Table:
-    by_topic: dict[str, Counter[str]] = {}
+    """What the bot did not understand, and what the customer said did not help, per topic."""
+    by_topic: dict[tuple[str, str], Counter[str]] = {}
     for contact in contacts:
-        for text in contact.misses:
-            by_topic.setdefault(contact.topic or "-", Counter())[text.strip().lower()] += 1
+        for kind, texts in (("not_understood", contact.misses), ("not_helped", contact.not_helped)):
+            for text in texts:
+                group = by_topic.setdefault((contact.topic or "-", kind), Counter())
+                group[text.strip().lower()] += 1
     rows = tuple(
-        (topic, text, times)
-        for topic, counted in sorted(by_topic.items())
+        (topic, kind, text, times)
+        for (topic, kind), counted in sorted(by_topic.items())
         for text, times in counted.most_common(TOP_MISSES)
     )
-    return Table("misses", ("topic", "message", "times"), rows)
+    return Table("misses", ("topic", "kind", "message", "times"), rows)
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -236,7 +241,9 @@ async def gather(
     start, end = period_bounds(first, last, ZoneInfo(profile.timezone))
     handoffs = handoff_ends(await stores.handoff_log.history())
     trackers = [item async for item in stores.rasa_trackers.all_events()]
-    contacts = contacts_in(trackers, handoffs, profile, start, end)
+    # Answers come during a contact or just after it: a contact late in the period has its own.
+    answers = await stores.feedback.between(start, end + profile.insights.contact_gap_minutes * 60)
+    contacts = contacts_in(trackers, handoffs, answers, profile, start, end)
     promised = await collect_promises(
         (stores.callbacks, stores.complaints, stores.follow_ups), start, end, now
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from core.outcomes import (
     Contact,
     HandoffEnd,
@@ -10,6 +12,7 @@ from core.outcomes import (
     contacts_of,
     mark_recontacts,
     turns_from_tracker,
+    with_answers,
 )
 
 HOUR = 3600.0
@@ -159,3 +162,39 @@ def test_coming_back_about_the_same_topic_within_the_window_is_not_contained() -
     assert recontacted == {("a", 0.0)}
     assert sum(c.contained for c in contacts) == 6
     assert sum(c.first_contact_resolved for c in contacts) == 6
+
+
+@dataclass(frozen=True)
+class _Said:
+    kind: str
+    value: int
+    conversation_id: str
+    at: float
+    text: str = ""
+
+
+def test_answers_go_to_their_own_contact_and_a_no_to_did_that_help_is_not_helped() -> None:
+    morning = _resolved("a", 0.0, "fees")
+    evening = _resolved("a", 10 * HOUR, "moving")
+    handed = replace(
+        _resolved("b", 0.0, "moving"),
+        outcome=Outcome.HANDED_OFF,
+        handoff=HandoffEnd("b", 1.0, "asked", 30.0, "resolved", rating=2),
+    )
+    said = [
+        _Said("helped", 0, "a", 30.0, "gebyr?"),
+        _Said("csat", 3, "a", 90.0),
+        _Said("nps", 9, "a", 10 * HOUR + 120),  # after the evening contact ended, within the gap
+        _Said("csat", 5, "c", 30.0),  # another customer's
+    ]
+    first, other, second = with_answers([morning, evening, handed], said, GAP)
+    assert (first.outcome, first.not_helped, first.csat, first.nps) == (
+        Outcome.NOT_HELPED,
+        ("gebyr?",),
+        3,
+        None,
+    )
+    assert not first.resolved
+    assert (second.outcome, second.csat, second.nps) == (Outcome.BOT_RESOLVED, None, 9)
+    # Without an answer of its own, a handed-off contact's rating is the one after the handoff.
+    assert (other.conversation_id, other.rating) == ("b", 2)

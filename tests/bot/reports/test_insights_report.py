@@ -13,6 +13,7 @@ from core.clock import system_clock
 from core.company import CompanyProfile
 from core.retention import Retention
 from store import keys
+from store.feedback import Answer, Feedback, Kind
 from store.handoffs import Handoffs
 from store.stores import Stores
 from tests.helpers import ROOT, queue
@@ -78,21 +79,37 @@ async def test_the_period_counts_containment_fcr_misses_waits_and_ratings(
     await handoffs.finish_close(handoff, "kari", "resolved", now=t + 400)
     await handoffs.rate("web:d", 5)
 
+    # Answered, but "did that help?" got a no: the customer's message is kept for the editors.
+    await _tracker(redis_client, "web:e", _turn(t, "fees", "gebyr på regningen", "utter_fees"))
+    feedback = Feedback(redis_client)
+    await feedback.add(
+        Answer(Kind.HELPED, 0, "web:e", "web", "nb", "fees", t + 30, "gebyr på regningen")
+    )
+    # a rated the bot's help 4 and would recommend us (10).
+    await feedback.add(Answer(Kind.CSAT, 4, "web:a", "web", "nb", "opening_hours", t + 60))
+    await feedback.add(Answer(Kind.NPS, 10, "web:a", "web", "nb", "opening_hours", t + 90))
+
     stores = Stores.over(redis_client, system_clock, Retention())
     tuesday = date(2026, 11, 24)
     report = await gather(stores, PROFILE, tuesday, tuesday, t + 10 * HOUR)
 
     [day] = _table(report, "per_day").rows
     # day, contacts, bot resolved, contained, %, fcr, %: b's two contacts are two
-    assert day == ("2026-11-24", 5, 3, 2, 40.0, 3, 60.0)
+    assert day == ("2026-11-24", 6, 3, 2, 33.3, 3, 50.0)
     assert dict(_table(report, "outcomes").rows) == {
         "bot_resolved": 3,
         "not_understood": 1,
+        "not_helped": 1,
         "handed_off:resolved": 1,
     }
-    assert _table(report, "misses").rows == (("-", "xyz gebyr", 1),)
+    assert _table(report, "misses").rows == (
+        ("-", "not_understood", "xyz gebyr", 1),
+        ("fees", "not_helped", "gebyr på regningen", 1),
+    )
     assert _table(report, "queue_waits").rows == ((1, 3.0, 3.0, 5),)
-    assert _table(report, "csat").rows == (("2026-11-24", 1, 1, 100.0, 80),)
+    # The person's help rated 5, the bot's 4: two happy customers of two.
+    assert _table(report, "csat").rows == (("2026-11-24", 2, 2, 100.0, 80),)
+    assert _table(report, "nps").rows == (("2026-11-24", 1, 1, 0, 100.0, 50),)
     assert _table(report, "handoff_reasons").rows == (("asked", 1),)
     # Nothing of it belongs to the Monday before.
     monday = date(2026, 11, 23)
@@ -103,4 +120,4 @@ async def test_the_period_counts_containment_fcr_misses_waits_and_ratings(
         csv_text.splitlines()[0]
         == "day,contacts,bot_resolved,contained,containment_pct,fcr,fcr_pct"
     )
-    assert "2026-11-24  5" in render(report, tuesday, tuesday)
+    assert "2026-11-24  6" in render(report, tuesday, tuesday)
