@@ -139,16 +139,33 @@ class Month:
         try:
             async with aiohttp.ClientSession() as customer, aiohttp.ClientSession() as desk:
                 csrf = await self._log_in(desk)
-                for day in sorted({s.day for s in scripts}):
-                    today = [s for s in scripts if s.day == day]
-                    for n, script in enumerate(today):
-                        self.set_clock(day, FIRST_HOUR, n * MINUTES_APART)
-                        await self._first_contact(customer, desk, csrf, Handoffs(redis), script)
-                    for n, script in enumerate(s for s in today if s.kind == "recontact"):
-                        self.set_clock(day, SECOND_CONTACT, n * MINUTES_APART)
-                        await self._say(customer, script.sender, ASK)
+                # The agent counts as at the desk only while a desk socket is open.
+                socket = await desk.ws_connect(f"{self.url.replace('http', 'ws', 1)}/desk/ws")
+                reading = asyncio.create_task(_drain(socket))
+                try:
+                    await self._days(customer, desk, csrf, Handoffs(redis), scripts)
+                finally:
+                    reading.cancel()
+                    await socket.close()
         finally:
             await redis.close()
+
+    async def _days(
+        self,
+        customer: aiohttp.ClientSession,
+        desk: aiohttp.ClientSession,
+        csrf: str,
+        handoffs: Handoffs,
+        scripts: list[Script],
+    ) -> None:
+        for day in sorted({s.day for s in scripts}):
+            today = [s for s in scripts if s.day == day]
+            for n, script in enumerate(today):
+                self.set_clock(day, FIRST_HOUR, n * MINUTES_APART)
+                await self._first_contact(customer, desk, csrf, handoffs, script)
+            for n, script in enumerate(s for s in today if s.kind == "recontact"):
+                self.set_clock(day, SECOND_CONTACT, n * MINUTES_APART)
+                await self._say(customer, script.sender, ASK)
 
     async def _log_in(self, desk: aiohttp.ClientSession) -> str:
         login = {"username": AGENT, "password": PASSWORD}
@@ -202,6 +219,12 @@ class Month:
         body = {"sender": sender, "text": text}
         async with http.post(f"{self.url}/api/messages", json=body) as response:
             response.raise_for_status()
+
+
+async def _drain(socket: aiohttp.ClientWebSocketResponse) -> None:
+    """Read the desk's events (and answer its heartbeat) until the socket closes."""
+    async for _ in socket:
+        pass
 
 
 def workdays(month: str, profile: CompanyProfile, limit: int | None = None) -> list[date]:

@@ -31,7 +31,8 @@ from store.agents import Agents
 from store.stores import client as redis_client
 from tests.helpers import ROOT, RunningStack, start_stack
 
-pytestmark = pytest.mark.stack
+# Its own stack (Rasa loads in minutes on a busy machine) and a month of customers.
+pytestmark = [pytest.mark.stack, pytest.mark.timeout(900)]
 
 MONTH_DB = 10
 PROFILE = CompanyProfile.load(ROOT / "content" / "company.yml")
