@@ -147,6 +147,7 @@ class Month:
                 finally:
                     reading.cancel()
                     await socket.close()
+                    await self._presence(desk, csrf, "offline")  # takes no one else's chats
         finally:
             await redis.close()
 
@@ -172,13 +173,13 @@ class Month:
         async with desk.post(f"{self.url}/desk/api/login", json=login) as response:
             response.raise_for_status()
             csrf = str((await response.json())["csrf"])
-        async with desk.post(
-            f"{self.url}/desk/api/presence",
-            json={"status": "online"},
-            headers={"X-CSRF-Token": csrf},
-        ) as response:
-            response.raise_for_status()
+        await self._presence(desk, csrf, "online")
         return csrf
+
+    async def _presence(self, desk: aiohttp.ClientSession, csrf: str, status: str) -> None:
+        body, headers = {"status": status}, {"X-CSRF-Token": csrf}
+        async with desk.post(f"{self.url}/desk/api/presence", json=body, headers=headers) as answer:
+            answer.raise_for_status()
 
     async def _first_contact(
         self,

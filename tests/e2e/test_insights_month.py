@@ -29,12 +29,11 @@ from benchmarks.simulate_month import (
 from core.company import CompanyProfile
 from store.agents import Agents
 from store.stores import client as redis_client
-from tests.helpers import ROOT, RunningStack, start_stack
+from tests.helpers import ROOT, RunningStack
 
-# Its own stack (Rasa loads in minutes on a busy machine) and a month of customers.
+# A month of customers, some through the desk, on a busy machine.
 pytestmark = [pytest.mark.stack, pytest.mark.timeout(900)]
 
-MONTH_DB = 10
 PROFILE = CompanyProfile.load(ROOT / "content" / "company.yml")
 DAYS = workdays("2026-11", PROFILE, limit=3)  # Monday 2 to Wednesday 4 November 2026
 TIMEOUT_MS = 30_000
@@ -54,34 +53,19 @@ SCRIPTS = [
     for day in DAYS
     for n, (kind, rating) in enumerate(DAY_SCRIPT)
 ]
-# Limits for one machine playing many customers; none is what the test is about.
-LIMITS = {
-    "SVAR_LIMIT_NEW_CONVERSATIONS_PER_IP": "100000/hour",
-    "SVAR_LIMIT_MESSAGES_PER_IP": "100000/minute",
-    "SVAR_LIMIT_HANDOFFS_PER_CLIENT": "100000/day",
-    "SVAR_LIMIT_CALLBACKS_PER_CLIENT": "100000/day",
-}
 
 
 @pytest.fixture(scope="module")
-def month_stack(
-    redis_server: str, trained_model: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[RunningStack, Path]]:
-    folder = tmp_path_factory.mktemp("month")
-    clock = folder / "clock"
-    clock.write_text(f"{DAYS[0].isoformat()}T09:00:00+01:00")
-    env = {"SVAR_CLOCK": f"file:{clock}", **LIMITS}
-    for running in start_stack(redis_server, MONTH_DB, folder, env):
-        yield running, clock
-
-
-@pytest.fixture(scope="module")
-def month(month_stack: tuple[RunningStack, Path]) -> tuple[RunningStack, Expected]:
-    """The month driven once for the module's tests (on its own event loop)."""
-    stack, clock = month_stack
-    driver = Month(stack.url, stack.redis_url, clock, ZoneInfo(PROFILE.timezone))
-    asyncio.run(driver.run(SCRIPTS))
-    return stack, expected(SCRIPTS)
+def month(stack: RunningStack, stack_clock: Path) -> Iterator[tuple[RunningStack, Expected]]:
+    """The month driven once through the shared stack, on its own event loop; the stack's
+    clock is put back on its Wednesday afterwards."""
+    driver = Month(stack.url, stack.redis_url, stack_clock, ZoneInfo(PROFILE.timezone))
+    wednesday = stack_clock.read_text()
+    try:
+        asyncio.run(driver.run(SCRIPTS))
+        yield stack, expected(SCRIPTS)
+    finally:
+        stack_clock.write_text(wednesday)
 
 
 def _sections(text: str) -> dict[str, list[dict[str, str]]]:
