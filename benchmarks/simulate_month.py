@@ -138,16 +138,19 @@ class Month:
                 await agents.add(username, username, PASSWORD, supervisor=supervisor)
         try:
             async with aiohttp.ClientSession() as customer, aiohttp.ClientSession() as desk:
-                csrf = await self._log_in(desk)
+                headers = await self._log_in(desk)
                 # The agent counts as at the desk only while a desk socket is open.
-                socket = await desk.ws_connect(f"{self.url.replace('http', 'ws', 1)}/desk/ws")
+                socket = await desk.ws_connect(
+                    f"{self.url.replace('http', 'ws', 1)}/desk/ws",
+                    headers={"Cookie": headers["Cookie"]},
+                )
                 reading = asyncio.create_task(_drain(socket))
                 try:
-                    await self._days(customer, desk, csrf, Handoffs(redis), scripts)
+                    await self._days(customer, desk, headers, Handoffs(redis), scripts)
                 finally:
                     reading.cancel()
                     await socket.close()
-                    await self._presence(desk, csrf, "offline")  # takes no one else's chats
+                    await self._presence(desk, headers, "offline")  # takes no one else's chats
         finally:
             await redis.close()
 
@@ -155,7 +158,7 @@ class Month:
         self,
         customer: aiohttp.ClientSession,
         desk: aiohttp.ClientSession,
-        csrf: str,
+        headers: dict[str, str],
         handoffs: Handoffs,
         scripts: list[Script],
     ) -> None:
@@ -163,21 +166,21 @@ class Month:
             today = [s for s in scripts if s.day == day]
             for n, script in enumerate(today):
                 self.set_clock(day, FIRST_HOUR, n * MINUTES_APART)
-                await self._first_contact(customer, desk, csrf, handoffs, script)
+                await self._first_contact(customer, desk, headers, handoffs, script)
             for n, script in enumerate(s for s in today if s.kind == "recontact"):
                 self.set_clock(day, SECOND_CONTACT, n * MINUTES_APART)
                 await self._say(customer, script.sender, ASK)
 
-    async def _log_in(self, desk: aiohttp.ClientSession) -> str:
-        login = {"username": AGENT, "password": PASSWORD}
-        async with desk.post(f"{self.url}/desk/api/login", json=login) as response:
-            response.raise_for_status()
-            csrf = str((await response.json())["csrf"])
-        await self._presence(desk, csrf, "online")
-        return csrf
+    async def _log_in(self, desk: aiohttp.ClientSession) -> dict[str, str]:
+        """The agent's session cookie and CSRF token, with the agent online."""
+        headers = await log_in(desk, self.url, AGENT)
+        await self._presence(desk, headers, "online")
+        return headers
 
-    async def _presence(self, desk: aiohttp.ClientSession, csrf: str, status: str) -> None:
-        body, headers = {"status": status}, {"X-CSRF-Token": csrf}
+    async def _presence(
+        self, desk: aiohttp.ClientSession, headers: dict[str, str], status: str
+    ) -> None:
+        body = {"status": status}
         async with desk.post(f"{self.url}/desk/api/presence", json=body, headers=headers) as answer:
             answer.raise_for_status()
 
@@ -185,7 +188,7 @@ class Month:
         self,
         customer: aiohttp.ClientSession,
         desk: aiohttp.ClientSession,
-        csrf: str,
+        headers: dict[str, str],
         handoffs: Handoffs,
         script: Script,
     ) -> None:
@@ -207,7 +210,6 @@ class Month:
             if script.kind == "left_queue":
                 await say(LEAVE_QUEUE)
                 return
-            headers = {"X-CSRF-Token": csrf}
             base = f"{self.url}/desk/api/handoffs/{queued.id}"
             async with desk.post(f"{base}/claim", headers=headers) as response:
                 response.raise_for_status()
@@ -220,6 +222,16 @@ class Month:
         body = {"sender": sender, "text": text}
         async with http.post(f"{self.url}/api/messages", json=body) as response:
             response.raise_for_status()
+
+
+async def log_in(http: aiohttp.ClientSession, url: str, username: str) -> dict[str, str]:
+    """Log a desk user in: the headers every desk request sends (the cookie by hand, as a
+    client's cookie jar keeps none for an IP address)."""
+    body = {"username": username, "password": PASSWORD}
+    async with http.post(f"{url}/desk/api/login", json=body) as response:
+        response.raise_for_status()
+        token = response.cookies["svar_desk"].value
+        return {"Cookie": f"svar_desk={token}", "X-CSRF-Token": (await response.json())["csrf"]}
 
 
 async def _drain(socket: aiohttp.ClientWebSocketResponse) -> None:

@@ -24,6 +24,7 @@ from benchmarks.simulate_month import (
     Month,
     Script,
     expected,
+    log_in,
     workdays,
 )
 from core.company import CompanyProfile
@@ -115,10 +116,10 @@ async def test_the_command_and_the_page_count_the_month_as_the_script_made_it(
 
     # The page's data: the same tables.
     async with aiohttp.ClientSession() as http:
-        login = {"username": SUPERVISOR, "password": PASSWORD}
-        async with http.post(f"{stack.url}/desk/api/login", json=login) as response:
+        headers = await log_in(http, stack.url, SUPERVISOR)
+        url = f"{stack.url}/desk/api/insights?{_period()}"
+        async with http.get(url, headers=headers) as response:
             assert response.status == 200
-        async with http.get(f"{stack.url}/desk/api/insights?{_period()}") as response:
             body = await response.json()
     page = {t["name"]: t["rows"] for t in body["tables"]}
     assert page["per_day"] == [
