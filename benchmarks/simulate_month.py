@@ -301,7 +301,6 @@ async def main_async(args: argparse.Namespace) -> None:
     want = expected(scripts)
     got = figures(report)
     outcomes = outcome_counts(report)
-    messages = sum(2 if s.kind == "recontact" else 1 for s in scripts)
     print(f"{len(scripts)} customers on {len(days)} workdays, {took:.0f} s through the stack")
     print(f"  {'':<26}{'scripted':>10}{'insights':>10}")
     for name, value in scripted(want).items():
@@ -310,7 +309,7 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"  {'outcome ' + name:<26}{value:>10}{outcomes.get(name, 0):>10}")
     print(
         f"  containment {want.contained / want.contacts:.1%}, FCR {want.fcr / want.contacts:.1%}, "
-        f"CSAT {want.satisfied / max(want.rated, 1):.1%} ({messages} first messages or more)"
+        f"CSAT {want.satisfied / max(want.rated, 1):.1%}"
     )
     same = got == scripted(want) and outcomes == want.outcomes
     print("the insights match the script" if same else "THE INSIGHTS DIFFER FROM THE SCRIPT")

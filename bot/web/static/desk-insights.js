@@ -96,7 +96,7 @@
       datasets = spec.values.map(function (name, i) {
         var colour = (spec.colours || PALETTE)[i % PALETTE.length];
         return { label: T["c_" + name] || name, data: table.rows.map(function (row) { return row[column(table, name)]; }),
-                 backgroundColor: spec.type === "doughnut" ? PALETTE : colour, borderColor: colour, tension: 0.2 };
+                 backgroundColor: spec.type === "doughnut" ? PALETTE : colour, borderColor: colour };
       });
     }
     if (spec.bar) {
