@@ -15,7 +15,7 @@ from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from core.card import Reason
-from core.outcomes import FALLBACK_ANSWERS
+from core.intents import MISS_ANSWERS
 from store.stores import Stores
 
 # Reply times of a chat bot: tens of milliseconds to Rasa's timeout.
@@ -61,7 +61,7 @@ class Metrics:
         self._shared = _SharedFigures(self.registry)
 
     def count_answer(self, name: str, language: str) -> None:
-        if name in FALLBACK_ANSWERS:
+        if name in MISS_ANSWERS:
             self.fallbacks.labels(language).inc()
 
     async def refresh_shared(self, stores: Stores, now: float) -> None:

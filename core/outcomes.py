@@ -25,10 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from core.intents import NOT_TOPICS
+from core.intents import MISS_ANSWERS, NOT_TOPICS
 
-# The answers that say the bot did not understand (content/answers/fallback.yml).
-FALLBACK_ANSWERS = frozenset({"utter_ask_rephrase", "utter_fallback_offer_human"})
 COMPLAINT_ACTION = "action_register_complaint"
 CALLBACK_ACTION = "action_register_callback"
 HANDOFF_ACTION = "action_handoff"
@@ -226,7 +224,7 @@ def contacts_of(
 def _contact(conversation_id: str, turns: list[Turn], handoff: HandoffEnd | None) -> Contact:
     topic = next((t.intent for t in turns if t.intent not in NOT_TOPICS), NO_TOPIC)
     actions = {a for t in turns for a in t.actions}
-    misses = tuple(t.text for t in turns if FALLBACK_ANSWERS & set(t.answers))
+    misses = tuple(t.text for t in turns if MISS_ANSWERS & set(t.answers))
     last = turns[-1]
     if COMPLAINT_ACTION in actions:
         outcome = Outcome.COMPLAINT
@@ -238,7 +236,7 @@ def _contact(conversation_id: str, turns: list[Turn], handoff: HandoffEnd | None
         outcome = Outcome.ABANDONED if left_queue else Outcome.HANDED_OFF
     elif last.form_open:
         outcome = Outcome.ABANDONED
-    elif topic == NO_TOPIC or FALLBACK_ANSWERS & set(last.answers):
+    elif topic == NO_TOPIC or MISS_ANSWERS & set(last.answers):
         outcome = Outcome.NOT_UNDERSTOOD
     else:
         outcome = Outcome.BOT_RESOLVED
