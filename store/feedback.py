@@ -15,7 +15,6 @@ finds one conversation's records for the privacy export and erasure (store/priva
 
 from __future__ import annotations
 
-import enum
 import json
 import uuid
 from collections.abc import Iterator, Sequence
@@ -27,14 +26,11 @@ from redis.asyncio import Redis
 
 from core.pii import mask
 from core.retention import DAY_SECONDS, Retention
+from core.survey import Kind
 from store import keys
 
-
-class Kind(str, enum.Enum):
-    HELPED = "helped"  # value 1: yes, 0: no
-    CSAT = "csat"  # value 1-5, 5 best
-    NPS = "nps"  # value 0-10
-
+# Kind lives with the rules of asking (core/survey.py); readers of the records import it here.
+__all__ = ["VALUES", "Answer", "Answered", "Feedback", "Kind", "conversation_records"]
 
 VALUES = {Kind.HELPED: range(0, 2), Kind.CSAT: range(1, 6), Kind.NPS: range(0, 11)}
 

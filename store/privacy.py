@@ -117,6 +117,9 @@ async def _find(redis: Redis, conversation_id: str) -> _Found:
             keys.transcript(conversation_id),
             keys.rasa_tracker(conversation_id),
             keys.rasa_lock(conversation_id),
+            keys.survey_question(conversation_id),
+            keys.survey_rated(conversation_id),
+            keys.survey_nps(conversation_id),
         ]
     )
     found.keys += [k async for k in redis.scan_iter(keys.web_message_seen(conversation_id, "*"))]

@@ -41,6 +41,7 @@ from store.outbox import Outbox
 from store.presence import Presence
 from store.rasa_trackers import RasaTrackers
 from store.sessions import Sessions
+from store.surveys import Surveys
 from store.transcripts import Transcripts
 
 
@@ -60,6 +61,7 @@ class Stores:
     complaints: Complaints
     follow_ups: FollowUps
     feedback: Feedback
+    surveys: Surveys
     button_payloads: ButtonPayloads
     privacy_audit: PrivacyAudit
     message_ids: MessageIds
@@ -86,6 +88,7 @@ class Stores:
             complaints=Complaints(redis, retention.complaint_seconds, clock),
             follow_ups=FollowUps(redis, retention.follow_up_seconds, clock),
             feedback=Feedback(redis, retention.feedback_seconds),
+            surveys=Surveys(redis),
             button_payloads=ButtonPayloads(redis),
             privacy_audit=PrivacyAudit(redis),
             message_ids=MessageIds(redis),

@@ -91,6 +91,15 @@ def answer(name: str, language: str) -> str:
     return render_answer(name, language)
 
 
+# The question the bot adds to an answer that ends a topic (content/answers/survey.yml).
+DID_IT_HELP = {"nb": "Hjalp dette?", "en": "Did that help?"}
+
+
+def answer_asking(name: str, language: str) -> str:
+    """An answer that ends a topic, as the customer reads it: "did that help?" below it."""
+    return f"{answer(name, language)}\n\n{DID_IT_HELP[language]}"
+
+
 # --- Records as the stores keep them ---------------------------------------------------------
 
 OSLO = ZoneInfo("Europe/Oslo")
