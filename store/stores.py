@@ -39,6 +39,7 @@ from store.message_ids import MessageIds
 from store.ops_notices import OpsNotices
 from store.outbox import Outbox
 from store.presence import Presence
+from store.rasa_trackers import RasaTrackers
 from store.sessions import Sessions
 from store.surveys import Surveys
 from store.transcripts import Transcripts
@@ -67,6 +68,7 @@ class Stores:
     dead_letters: DeadLetters
     load: Load
     ops_notices: OpsNotices
+    rasa_trackers: RasaTrackers
 
     @classmethod
     def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
@@ -93,6 +95,7 @@ class Stores:
             dead_letters=DeadLetters(redis),
             load=Load(redis),
             ops_notices=OpsNotices(redis),
+            rasa_trackers=RasaTrackers(redis),
         )
 
     @classmethod
