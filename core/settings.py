@@ -81,6 +81,9 @@ class Settings:
     # Webhook events a front door read and did not finish (it died) are taken over by a
     # running one after this long: longer than any processing takes (bot/channels/inbox.py).
     inbox_claim_after_seconds: float = 120.0
+    # Telegram long polling runs in one front door at a time, the holder of a lease in Redis
+    # it renews at every poll: when it dies, another takes polling over after this long.
+    telegram_poll_lease_seconds: float = 30.0
 
     @property
     def content_dir(self) -> Path:
@@ -171,6 +174,9 @@ class Settings:
             mailbox_dir=state_dir(env) / "mailbox",
             inbox_claim_after_seconds=float(
                 env.get("SVAR_INBOX_CLAIM_AFTER_SECONDS", default.inbox_claim_after_seconds)
+            ),
+            telegram_poll_lease_seconds=float(
+                env.get("SVAR_TELEGRAM_POLL_LEASE_SECONDS", default.telegram_poll_lease_seconds)
             ),
         )
 

@@ -33,6 +33,7 @@ from store.desk_feed import DeskFeed
 from store.follow_ups import FollowUps
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
+from store.leases import Leases
 from store.load import Load
 from store.message_ids import MessageIds
 from store.ops_notices import OpsNotices
@@ -63,6 +64,7 @@ class Stores:
     dead_letters: DeadLetters
     load: Load
     ops_notices: OpsNotices
+    leases: Leases
 
     @classmethod
     def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
@@ -87,6 +89,7 @@ class Stores:
             dead_letters=DeadLetters(redis),
             load=Load(redis),
             ops_notices=OpsNotices(redis),
+            leases=Leases(redis),
         )
 
     @classmethod
