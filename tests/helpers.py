@@ -278,7 +278,11 @@ class RunningStack:
 
 
 def start_stack(
-    redis_server: str, db: int, logs: Path, extra_env: dict[str, str]
+    redis_server: str,
+    db: int,
+    logs: Path,
+    extra_env: dict[str, str],
+    ready_seconds: float = STACK_READY_SECONDS,
 ) -> Iterator[RunningStack]:
     """Run `python -m stack` until the generator is closed; then Ctrl-C it and check that
     nothing is left running."""
@@ -307,7 +311,7 @@ def start_stack(
         # part that dies (while starting, one that dies stops the stack).
         eventually_sync(
             lambda: process.poll() is None and _started(logs) and _healthy(url),
-            STACK_READY_SECONDS,
+            ready_seconds,
             "the stack's health",
             give_up=lambda: process.poll() is not None,
         )

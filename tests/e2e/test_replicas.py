@@ -78,7 +78,9 @@ async def replicated(
         # A frozen Rasa must hold the front doors' events, not time them out.
         "SVAR_RASA_TIMEOUT": "600",
     }
-    running = start_stack(redis_server, REPLICAS_DB, tmp_path_factory.mktemp("replica-logs"), env)
+    logs = tmp_path_factory.mktemp("replica-logs")
+    # Two Rasa servers load the model at once: on a busy 2-core machine, minutes.
+    running = start_stack(redis_server, REPLICAS_DB, logs, env, ready_seconds=900)
     yield next(running)
     with contextlib.suppress(StopIteration):
         next(running)
