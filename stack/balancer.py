@@ -48,7 +48,7 @@ def haproxy_config(pools: list[Pool], stats_port: int) -> str:
         "# Written by the supervisor at each start (stack/balancer.py); edits are lost.",
         "global",
         "    log stdout format raw local0 notice",
-        "    maxconn 20000",
+        # No maxconn: HAProxy takes as many connections as the open-file limit allows.
         "",
         "defaults",
         "    mode http",

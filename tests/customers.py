@@ -17,6 +17,24 @@ from tests.fakes import graph_api as fb
 from tests.helpers import RunningStack, eventually, socket_path
 
 ANSWER_SECONDS = 120  # Rasa on a busy 2-core machine
+# The Facebook page of the stacks these customers write to (the `graph` fixture fakes its API).
+PAGE_TOKEN = "EAAfaultpagetoken"
+APP_SECRET = "fault-app-secret"
+CLAIM_AFTER_SECONDS = 5  # a running front door takes over a dead one's events soon
+
+
+def messenger_env(graph_url: str) -> dict[str, str]:
+    """A stack's settings for Messenger against the fake Graph API, with front doors that take
+    over a dead one's events within seconds and hold events while Rasa is frozen."""
+    return {
+        "MESSENGER_PAGE_TOKEN": PAGE_TOKEN,
+        "MESSENGER_APP_SECRET": APP_SECRET,
+        "MESSENGER_VERIFY_TOKEN": "fault-verify-token",
+        "GRAPH_API_URL": graph_url,
+        "SVAR_INBOX_CLAIM_AFTER_SECONDS": str(CLAIM_AFTER_SECONDS),
+        # A frozen Rasa must hold the front doors' events, not time them out.
+        "SVAR_RASA_TIMEOUT": "600",
+    }
 
 
 class Widget:
@@ -86,16 +104,15 @@ class Widget:
 
 
 class MessengerCustomer:
-    def __init__(self, psid: str, app_secret: str) -> None:
+    def __init__(self, psid: str) -> None:
         self.psid = psid
         self.conversation_id = f"fb:{psid}"
         self.sent: list[str] = []
-        self._app_secret = app_secret
 
     async def say(self, http: aiohttp.ClientSession, stack: RunningStack, text: str) -> None:
         """Post one message as Facebook delivers it; accepted when answered 200."""
         self.sent.append(text)
-        body, headers = fb.signed(fb.delivery([fb.text_event(self.psid, text)]), self._app_secret)
+        body, headers = fb.signed(fb.delivery([fb.text_event(self.psid, text)]), APP_SECRET)
         async with http.post(
             f"{stack.url}/webhooks/messenger", data=body, headers=headers
         ) as response:

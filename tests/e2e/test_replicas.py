@@ -7,13 +7,12 @@ each kind killed mid-run, with every message the front doors accepted answered."
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import csv
 import io
 import os
 import re
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from store import keys
 from store.agents import Agents
 from store.handoffs import State
 from store.stores import Stores
-from tests.customers import MessengerCustomer, Widget, settled, turns
+from tests.customers import MessengerCustomer, Widget, messenger_env, settled, turns
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.helpers import (
     HOURS,
@@ -42,48 +41,24 @@ pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(1500
 
 REPLICAS_DB = 6
 CLOCK = "2026-11-25T10:00:00+01:00"  # a Wednesday morning: the desk is open
-PAGE_TOKEN = "EAAreplicapagetoken"
-APP_SECRET = "replica-app-secret"
-CLAIM_AFTER_SECONDS = 5  # a live front door takes over a dead one's events soon
 PASSWORD = "a long desk password"
 UNAVAILABLE = "Beklager, jeg virker ikke akkurat nå."
 BACK_SECONDS = 600  # a killed Rasa loads its model again on a busy machine
 KINDS = ("frontdoor", "rasa", "actions")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def graph() -> AsyncIterator[FakeGraphAPI]:
-    fake = FakeGraphAPI(PAGE_TOKEN, APP_SECRET)
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def replicated(
+@pytest.fixture(scope="module")
+def replicated(
     redis_server: str,
     trained_model: Path,
     graph: FakeGraphAPI,
     tmp_path_factory: pytest.TempPathFactory,
-) -> AsyncIterator[RunningStack]:
+) -> Iterator[RunningStack]:
     """The whole stack with two of each process and Messenger on (Facebook faked)."""
-    env = {
-        "SVAR_REPLICAS": "2",
-        "SVAR_CLOCK": CLOCK,
-        "MESSENGER_PAGE_TOKEN": PAGE_TOKEN,
-        "MESSENGER_APP_SECRET": APP_SECRET,
-        "MESSENGER_VERIFY_TOKEN": "replica-verify-token",
-        "GRAPH_API_URL": graph.url,
-        "SVAR_INBOX_CLAIM_AFTER_SECONDS": str(CLAIM_AFTER_SECONDS),
-        # A frozen Rasa must hold the front doors' events, not time them out.
-        "SVAR_RASA_TIMEOUT": "600",
-    }
+    env = {"SVAR_REPLICAS": "2", "SVAR_CLOCK": CLOCK, **messenger_env(graph.url)}
     logs = tmp_path_factory.mktemp("replica-logs")
     # Two Rasa servers load the model at once: on a busy 2-core machine, minutes.
-    running = start_stack(redis_server, REPLICAS_DB, logs, env, ready_seconds=900)
-    yield next(running)
-    with contextlib.suppress(StopIteration):
-        next(running)
+    yield from start_stack(redis_server, REPLICAS_DB, logs, env, ready_seconds=900)
 
 
 @pytest_asyncio.fixture(loop_scope="module")
@@ -231,7 +206,7 @@ async def test_one_replica_of_each_kind_killed_mid_run_loses_nothing_accepted(
 ) -> None:
     async with aiohttp.ClientSession() as http:
         widgets = [await Widget.open(http, replicated) for _ in range(3)]
-        messenger = [MessengerCustomer(f"8100{n}", APP_SECRET) for n in range(3)]
+        messenger = [MessengerCustomer(f"8100{n}") for n in range(3)]
 
         async def everyone_says(text: str) -> None:
             for widget in widgets:
@@ -260,7 +235,7 @@ async def test_one_replica_of_each_kind_killed_mid_run_loses_nothing_accepted(
         # A front door dies holding Messenger events (both Rasa servers frozen meanwhile, for
         # less time than HAProxy takes to judge them down); the other front door takes the
         # events over and answers each once.
-        held = [MessengerCustomer(f"8200{n}", APP_SECRET) for n in range(4)]
+        held = [MessengerCustomer(f"8200{n}") for n in range(4)]
         rasa = [replicated.pid("rasa-1"), replicated.pid("rasa-2")]
         for pid in rasa:
             os.killpg(pid, signal.SIGSTOP)

@@ -6,11 +6,10 @@ every message of every customer, web chat and Messenger), and the conversations 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import aiohttp
@@ -19,7 +18,7 @@ import pytest_asyncio
 from redis.asyncio import Redis
 
 from store import keys
-from tests.customers import MessengerCustomer, Widget, settled, turns
+from tests.customers import MessengerCustomer, Widget, messenger_env, settled, turns
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.helpers import RunningStack, eventually, start_stack
 
@@ -28,9 +27,6 @@ pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)
 FAULTS_DB = 9
 # A Wednesday morning: the desk is open and the opening hours have one answer.
 CLOCK = "2026-11-25T10:00:00+01:00"
-PAGE_TOKEN = "EAAfaultpagetoken"
-APP_SECRET = "fault-app-secret"
-CLAIM_AFTER_SECONDS = 5  # the restarted front door takes over the dead one's events soon
 CUSTOMERS = 3  # of each channel
 # What each customer says: before the fault, at the fault (in flight), while the part is
 # away, and once it is back.
@@ -39,37 +35,17 @@ UNAVAILABLE = "Beklager, jeg virker ikke akkurat nå."
 BACK_SECONDS = 480  # Rasa loads its model again after a kill
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def graph() -> AsyncIterator[FakeGraphAPI]:
-    fake = FakeGraphAPI(PAGE_TOKEN, APP_SECRET)
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def faulty(
+@pytest.fixture(scope="module")
+def faulty(
     redis_server: str,
     trained_model: Path,
     graph: FakeGraphAPI,
     tmp_path_factory: pytest.TempPathFactory,
-) -> AsyncIterator[RunningStack]:
+) -> Iterator[RunningStack]:
     """A whole stack with Messenger on (Facebook's side faked), on a Redis database of its own.
     Started blocking this module's loop: nothing calls the fake Graph API meanwhile."""
-    env = {
-        "SVAR_CLOCK": CLOCK,
-        "MESSENGER_PAGE_TOKEN": PAGE_TOKEN,
-        "MESSENGER_APP_SECRET": APP_SECRET,
-        "MESSENGER_VERIFY_TOKEN": "fault-verify-token",
-        "GRAPH_API_URL": graph.url,
-        "SVAR_INBOX_CLAIM_AFTER_SECONDS": str(CLAIM_AFTER_SECONDS),
-        # A frozen Rasa must hold the front door's events, not time them out.
-        "SVAR_RASA_TIMEOUT": "600",
-    }
-    running = start_stack(redis_server, FAULTS_DB, tmp_path_factory.mktemp("fault-logs"), env)
-    yield next(running)
-    with contextlib.suppress(StopIteration):
-        next(running)
+    env = {"SVAR_CLOCK": CLOCK, **messenger_env(graph.url)}
+    yield from start_stack(redis_server, FAULTS_DB, tmp_path_factory.mktemp("fault-logs"), env)
 
 
 @pytest_asyncio.fixture(loop_scope="module")
@@ -93,7 +69,7 @@ async def through_a_fault(
     right now" (a part that comes back within seconds may answer it itself)."""
     async with aiohttp.ClientSession() as http:
         widgets = [await Widget.open(http, stack) for _ in range(CUSTOMERS)]
-        messenger = [MessengerCustomer(f"{psid_prefix}{n}", APP_SECRET) for n in range(CUSTOMERS)]
+        messenger = [MessengerCustomer(f"{psid_prefix}{n}") for n in range(CUSTOMERS)]
 
         async def everyone_says(text: str) -> None:
             await asyncio.gather(
@@ -168,7 +144,7 @@ async def test_action_server_killed_mid_conversation_every_message_is_answered_o
 async def test_a_front_door_killed_holding_events_answers_each_once_after_its_restart(
     faulty: RunningStack, graph: FakeGraphAPI, redis: Redis
 ) -> None:
-    customers = [MessengerCustomer(f"7300{n}", APP_SECRET) for n in range(2 * CUSTOMERS)]
+    customers = [MessengerCustomer(f"7300{n}") for n in range(2 * CUSTOMERS)]
     rasa = faulty.pid("rasa")
     killed = faulty.pid("frontdoor")
     # Rasa frozen: the front door reads the events and holds them, waiting for its answers.
