@@ -27,7 +27,7 @@ class Pool:
 
     name: str  # frontdoor, rasa, actions
     port: int  # where HAProxy listens for it
-    check: str  # the path that answers 200 when a replica can take requests
+    check: str  # the path (and query) that answers 200 when a replica can take requests
     servers: tuple[tuple[str, int], ...]  # (replica name, its port)
 
 
@@ -96,6 +96,9 @@ def haproxy_config(pools: list[Pool], stats_port: int) -> str:
 
 
 def write_config(path: Path, pools: list[Pool], stats_port: int) -> Path:
+    """Written readable by its owner only: Rasa's check carries Rasa's token."""
+    path.touch(mode=0o600)
+    path.chmod(0o600)
     path.write_text(haproxy_config(pools, stats_port), encoding="utf-8")
     return path
 

@@ -204,7 +204,13 @@ def _port(config: StackConfig, kind: str) -> int:
 
 def _balancer(config: StackConfig, ports: dict[str, list[int]]) -> ProcessSpec:
     """HAProxy at the stack's addresses, in front of the replicas."""
-    checks = {"actions": "/health", "frontdoor": "/livez", "rasa": "/"}
+    # Rasa listens while it loads its model, and answers `/` then: only its status says
+    # that it has a model (the supervisor asks the same).
+    checks = {
+        "actions": "/health",
+        "frontdoor": "/livez",
+        "rasa": f"/status?token={config.rasa_token}",
+    }
     pools = [
         Pool(kind, _port(config, kind), checks[kind],
              tuple((f"{kind}-{n}", port) for n, port in enumerate(ports[kind], start=1)))
@@ -215,7 +221,9 @@ def _balancer(config: StackConfig, ports: dict[str, list[int]]) -> ProcessSpec:
     # stacks from one checkout.
     path = config.state / f"haproxy-{config.port}.cfg"
     command = haproxy_command(write_config(path, pools, stats))
-    return ProcessSpec("haproxy", command, {}, f"http://127.0.0.1:{stats}{READY_PATH}")
+    # Its log is masked like every process's: Rasa's token is in its configuration.
+    env = {"RASA_TOKEN": config.rasa_token}
+    return ProcessSpec("haproxy", command, env, f"http://127.0.0.1:{stats}{READY_PATH}")
 
 
 def _actions(config: StackConfig, name: str, port: int, shared: dict[str, str]) -> ProcessSpec:

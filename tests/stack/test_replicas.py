@@ -48,12 +48,13 @@ def test_two_replicas_of_each_sit_behind_haproxy_at_the_stacks_addresses(tmp_pat
                      "rasa-1", "rasa-2"]  # fmt: skip
     assert [s.group for s in started][1:] == ["actions"] * 2 + ["frontdoor"] * 2 + ["rasa"] * 2
     (path,) = tmp_path.glob("haproxy-*.cfg")
+    assert path.stat().st_mode & 0o777 == 0o600  # it holds Rasa's token
     text = path.read_text()
     checked = subprocess.run([haproxy_binary(), "-c", "-f", str(path)], capture_output=True)
     assert checked.returncode == 0, checked.stderr
     for kind, port, check in (
         ("frontdoor", two.port, "/livez"),
-        ("rasa", two.rasa_port, "/"),
+        ("rasa", two.rasa_port, f"/status?token={two.rasa_token}"),
         ("actions", two.actions_port, "/health"),
     ):
         section = text.split(f"frontend {kind}\n")[1].split("\nlisten ")[0]
