@@ -27,16 +27,12 @@ from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from core.intents import FALLBACK, NOT_SUGGESTED
+from core.intents import FALLBACK, MISS_ANSWERS, NOT_SUGGESTED, OFFER_HUMAN, REPHRASE
 
 HAND_OFF_AFTER = 3
 MAX_TOPICS = 3
 MIN_TOPIC_CONFIDENCE = 0.05
 
-REPHRASE = "utter_ask_rephrase"
-OFFER_HUMAN = "utter_fallback_offer_human"
-# What the bot says when it did not understand: each one is a miss.
-MISS_ANSWERS = frozenset({REPHRASE, OFFER_HUMAN})
 HOW_CAN_I_HELP = "utter_how_can_i_help"
 WHAT_IS_IT_ABOUT = "utter_what_is_it_about"
 # Understood, but with no question of ours pending it says nothing on its own.

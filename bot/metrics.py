@@ -15,10 +15,9 @@ from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from core.card import Reason
+from core.intents import MISS_ANSWERS
 from store.stores import Stores
 
-# The answers that say the bot did not understand (content/answers/fallback.yml).
-FALLBACK_ANSWERS = frozenset({"utter_ask_rephrase", "utter_fallback_offer_human"})
 # Reply times of a chat bot: tens of milliseconds to Rasa's timeout.
 _REPLY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
 
@@ -62,7 +61,7 @@ class Metrics:
         self._shared = _SharedFigures(self.registry)
 
     def count_answer(self, name: str, language: str) -> None:
-        if name in FALLBACK_ANSWERS:
+        if name in MISS_ANSWERS:
             self.fallbacks.labels(language).inc()
 
     async def refresh_shared(self, stores: Stores, now: float) -> None:

@@ -1,9 +1,16 @@
-"""Groups of intents that several parts read: one list each, so the copies cannot differ."""
+"""Groups of intents and answers that several parts read: one list each, so the copies cannot
+differ."""
 
 from __future__ import annotations
 
 # What the FallbackClassifier predicts when no intent is likely enough.
 FALLBACK = "nlu_fallback"
+
+# The answers that say the bot did not understand (content/answers/fallback.yml): each one is a
+# miss, counted by the fallback (three in a row hand over) and by the metrics.
+REPHRASE = "utter_ask_rephrase"
+OFFER_HUMAN = "utter_fallback_offer_human"
+MISS_ANSWERS = frozenset({REPHRASE, OFFER_HUMAN})
 
 # Small talk and misses: never a "did you mean" button ("did you mean: hello?"), so they need no
 # topic title in content/topics.yml. Read by the fallback and the content check.

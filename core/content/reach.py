@@ -1,8 +1,8 @@
 """Which answers the assistant can send, and from where: the content check's reachability.
 
 An answer is reached when a rule or story in `data/` runs it as an action, a form in
-`domain.yml` asks for a slot with it (`utter_ask_<slot>`), or the code of the two processes
-that send answers (`actions/`, `bot/`) names it.
+`domain.yml` asks for a slot with it (`utter_ask_<slot>`), or the code names it: the two
+processes that send answers (`actions/`, `bot/`) and the rules they share (`core/`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-CODE_FOLDERS = ("actions", "bot")
+CODE_FOLDERS = ("actions", "bot", "core")
 _NAMED_IN_CODE = re.compile(r"""["'](utter_\w+)["']""")
 # Names in code that are not answers: the key Rasa stores a sent answer's name under.
 NOT_ANSWERS = frozenset({"utter_action"})

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from core.content.check import main
+from core.content.reach import CODE_FOLDERS
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -23,7 +24,7 @@ def run(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A copy of the real content and docs, and what sends answers, to plant problems in."""
-    for folder in ("content", "docs", "data", "actions", "bot"):
+    for folder in ("content", "docs", "data", *CODE_FOLDERS):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("nlu"))
     shutil.copy(ROOT / "domain.yml", tmp_path / "domain.yml")
     return tmp_path
