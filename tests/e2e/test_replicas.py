@@ -139,7 +139,7 @@ async def test_customers_spread_over_both_replicas_and_each_conversations_turns_
         assert await turns(redis, widget.conversation_id) == list(
             zip(widget.sent, answers, strict=True)
         )
-    await redis.aclose()
+    await redis.close()
     for sender, answers in zip(senders, pairs, strict=True):
         assert all(a and not a[0].startswith(UNAVAILABLE) for a in answers), answers
         # Sent at once, the two messages went through Rasa one after the other: each user
