@@ -122,7 +122,10 @@ class Supervisor:
         )
         self._log_copies.add(copy)
         copy.add_done_callback(self._log_copies.discard)
-        (self._logs / f"{name}.pid").write_text(f"{self._processes[name].pid}\n")
+        # Replaced in one step: whoever reads it (tests, benchmarks) never sees it half-written.
+        written = self._logs / f"{name}.pid.new"
+        written.write_text(f"{self._processes[name].pid}\n")
+        written.replace(self._logs / f"{name}.pid")
         log.info(
             "started %s (pid %d), log: %s", name, self._processes[name].pid, self.log_file(name)
         )
