@@ -41,9 +41,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import yaml
 
 from benchmarks.load_stacks import CONFIGS, ROOT, Running, profiled, running
+from core.content.answers import AnswerBook
 from stack.scratch_redis import reachable_redis
 
 REDIS_DB = 9
@@ -177,11 +177,9 @@ async def greeting(http: aiohttp.ClientSession, url: str, n: int) -> float:
 
 def unavailable_prefixes() -> tuple[str, ...]:
     """The first words of the front door's apology when Rasa fails, in every language."""
-    for path in (ROOT / "content" / "answers").glob("*.yml"):
-        answers = yaml.safe_load(path.read_text()) or {}
-        if "utter_unavailable" in answers:
-            return tuple(text.split(",")[0] for text in answers["utter_unavailable"].values())
-    raise SystemExit("no utter_unavailable in content/answers")
+    book = AnswerBook.load(ROOT / "content" / "answers")
+    answer = next(a for a in book if a.name == "utter_unavailable")
+    return tuple({variant.text.split(",")[0] for _, _, variant in answer.each()})
 
 
 async def measure(
@@ -239,6 +237,8 @@ async def measure(
             for s in started:
                 latencies[s.name].append(await greeting(http, s.front_door_url, i))
         for name, values in latencies.items():
+            if not values:  # --sequential 0
+                continue
             results[name]["sequential"] = {
                 "median": statistics.median(values),
                 "p95": percentile(values, 0.95),
@@ -274,6 +274,8 @@ def table(runs: dict[str, dict[str, Any]]) -> str:
             )
     rows.append("")
     for label, result in runs.items():
+        if "sequential" not in result:
+            continue
         seq = result["sequential"]
         rows.append(
             f"{label}: a greeting through the front door, one at a time: median "

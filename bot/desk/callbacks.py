@@ -12,9 +12,10 @@ from typing import Any
 import phonenumbers
 from aiohttp import web
 
+from bot.desk import tasks
 from bot.desk.auth import current_session, json_body
-from bot.keys import CLOCK, PROFILE, STORES, TOPICS
-from store.callbacks import Callback, CallbackError, Callbacks
+from bot.keys import CLOCK, PROFILE, STORES
+from store.callbacks import Callback, CallbackError, Callbacks, Status
 
 # Flag a promise this long before its deadline, while there is still time to keep it.
 DUE_SOON_SECONDS = 2 * 3600
@@ -30,15 +31,8 @@ def routes() -> list[web.RouteDef]:
 
 
 async def list_callbacks(request: web.Request) -> web.Response:
-    await current_session(request, csrf=False)
-    now = request.app[CLOCK]().timestamp()
-    pending = await _store(request).pending()
-    return web.json_response(
-        {
-            "now": now,
-            "due_soon_seconds": DUE_SOON_SECONDS,
-            "callbacks": [card(c, now, request.app) for c in pending],
-        }
+    return await tasks.list_open(
+        request, "callbacks", _store(request).pending, card, DUE_SOON_SECONDS
     )
 
 
@@ -78,9 +72,6 @@ def card(callback: Callback, now: float, app: web.Application) -> dict[str, Any]
     """What the desk shows of one callback, with how urgent it is."""
     profile = app[PROFILE]
     number = phonenumbers.parse(callback.phone, profile.country)
-    # A topic prefilled from the conversation is an intent name; show its title instead.
-    titles = app[TOPICS].get(callback.topic) or {}
-    topic = titles.get(profile.default_language, callback.topic)
     return {
         "id": callback.id,
         "name": callback.name,
@@ -88,7 +79,7 @@ def card(callback: Callback, now: float, app: web.Application) -> dict[str, Any]
         "phone_display": phonenumbers.format_number(
             number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
         ),
-        "topic": topic,
+        "topic": tasks.topic_title(app, callback.topic),
         "time_window": callback.time_window,
         "language": callback.language,
         "channel": callback.channel,
@@ -101,8 +92,9 @@ def card(callback: Callback, now: float, app: web.Application) -> dict[str, Any]
             {"at": a.at, "agent": a.agent, "outcome": a.outcome, "note": a.note}
             for a in callback.attempts
         ],
-        "overdue": callback.is_overdue(now),
-        "due_soon": not callback.is_overdue(now) and callback.deadline - now <= DUE_SOON_SECONDS,
+        **tasks.urgency(
+            callback.status is not Status.DONE, callback.deadline, now, DUE_SOON_SECONDS
+        ),
     }
 
 

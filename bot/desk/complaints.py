@@ -16,9 +16,9 @@ from telegram.error import TelegramError
 
 from bot.channels.graph import GraphError
 from bot.channels.window import WindowClosed
-from bot.desk import relay
+from bot.desk import relay, tasks
 from bot.desk.auth import current_session, json_body
-from bot.keys import ANSWERS, CLOCK, FACTS, MAILER, PROFILE, SETTINGS, STORES, TOPICS
+from bot.keys import ANSWERS, CLOCK, FACTS, MAILER, PROFILE, SETTINGS, STORES
 from bot.mail import Mail, MailError
 from bot.messages import Outbound, check_text
 from store.complaints import Complaint, ComplaintError, Complaints, Decision
@@ -40,15 +40,8 @@ def routes() -> list[web.RouteDef]:
 
 
 async def list_complaints(request: web.Request) -> web.Response:
-    await current_session(request, csrf=False)
-    now = request.app[CLOCK]().timestamp()
-    pending = await _store(request).pending()
-    return web.json_response(
-        {
-            "now": now,
-            "due_soon_seconds": DUE_SOON_SECONDS,
-            "complaints": [card(c, now, request.app) for c in pending],
-        }
+    return await tasks.list_open(
+        request, "complaints", _store(request).pending, card, DUE_SOON_SECONDS
     )
 
 
@@ -139,13 +132,10 @@ async def deliver(
 
 def card(complaint: Complaint, now: float, app: web.Application) -> dict[str, Any]:
     """What the desk shows of one complaint, with how urgent it is."""
-    profile = app[PROFILE]
-    titles = app[TOPICS].get(complaint.topic) or {}
-    left = complaint.answer_by - now
     return {
         "id": complaint.id,
         "case_number": complaint.case_number,
-        "topic": titles.get(profile.default_language, complaint.topic),
+        "topic": tasks.topic_title(app, complaint.topic),
         "text": complaint.text,
         "channel": complaint.channel,
         "language": complaint.language,
@@ -158,8 +148,7 @@ def card(complaint: Complaint, now: float, app: web.Application) -> dict[str, An
         "decision": complaint.decision.value if complaint.decision else None,
         "answered_at": complaint.answered_at,
         "delivered": list(complaint.delivered),
-        "overdue": complaint.answered_at is None and left < 0,
-        "due_soon": complaint.answered_at is None and 0 <= left <= DUE_SOON_SECONDS,
+        **tasks.urgency(complaint.answered_at is None, complaint.answer_by, now, DUE_SOON_SECONDS),
     }
 
 

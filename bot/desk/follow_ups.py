@@ -13,11 +13,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.desk import relay
+from bot.desk import relay, tasks
 from bot.desk.auth import current_session, json_body
-from bot.keys import CALENDAR, CLOCK, PROFILE, STORES, TOPICS
+from bot.keys import CALENDAR, CLOCK, PROFILE, STORES
 from core.content.values import date_time_value
-from store.follow_ups import FollowUp, FollowUpError, FollowUps
+from store.follow_ups import FollowUp, FollowUpError, FollowUps, Status
 from store.handoffs import Handoff
 
 log = logging.getLogger(__name__)
@@ -61,15 +61,8 @@ async def open_follow_up(app: web.Application, handoff: Handoff) -> FollowUp:
 
 
 async def list_follow_ups(request: web.Request) -> web.Response:
-    await current_session(request, csrf=False)
-    now = request.app[CLOCK]().timestamp()
-    pending = await _store(request).pending()
-    return web.json_response(
-        {
-            "now": now,
-            "due_soon_seconds": DUE_SOON_SECONDS,
-            "follow_ups": [card(f, now, request.app) for f in pending],
-        }
+    return await tasks.list_open(
+        request, "follow_ups", _store(request).pending, card, DUE_SOON_SECONDS
     )
 
 
@@ -104,12 +97,10 @@ async def record_outcome(request: web.Request) -> web.Response:
 
 def card(follow_up: FollowUp, now: float, app: web.Application) -> dict[str, Any]:
     """What the desk shows of one follow-up, with how urgent it is."""
-    titles = app[TOPICS].get(follow_up.topic) or {}
     return {
         **follow_up.to_dict(),
-        "topic": titles.get(app[PROFILE].default_language, follow_up.topic),
-        "overdue": follow_up.is_overdue(now),
-        "due_soon": not follow_up.is_overdue(now) and follow_up.due - now <= DUE_SOON_SECONDS,
+        "topic": tasks.topic_title(app, follow_up.topic),
+        **tasks.urgency(follow_up.status is not Status.DONE, follow_up.due, now, DUE_SOON_SECONDS),
     }
 
 

@@ -115,29 +115,28 @@ async def through_a_fault(
         assert said[2][1][0].startswith(UNAVAILABLE) or not polite_during
 
 
-async def test_rasa_killed_mid_conversation_every_message_is_answered_once(
-    faulty: RunningStack, graph: FakeGraphAPI, redis: Redis
+@pytest.mark.parametrize(
+    ("process", "psid_prefix", "polite_during"),
+    [
+        ("rasa", "7100", True),  # Rasa takes minutes to load its model again
+        ("actions", "7200", False),
+    ],
+)
+async def test_a_process_killed_mid_conversation_every_message_is_answered_once(
+    faulty: RunningStack,
+    graph: FakeGraphAPI,
+    redis: Redis,
+    process: str,
+    psid_prefix: str,
+    polite_during: bool,
 ) -> None:
     await through_a_fault(
         faulty,
         graph,
         redis,
-        lambda: os.kill(faulty.pid("rasa"), signal.SIGKILL),
-        "7100",
-        polite_during=True,  # Rasa takes minutes to load its model again
-    )
-
-
-async def test_action_server_killed_mid_conversation_every_message_is_answered_once(
-    faulty: RunningStack, graph: FakeGraphAPI, redis: Redis
-) -> None:
-    await through_a_fault(
-        faulty,
-        graph,
-        redis,
-        lambda: os.kill(faulty.pid("actions"), signal.SIGKILL),
-        "7200",
-        polite_during=False,
+        lambda: os.kill(faulty.pid(process), signal.SIGKILL),
+        psid_prefix,
+        polite_during=polite_during,
     )
 
 
