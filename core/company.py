@@ -15,6 +15,7 @@ import yaml
 
 from core.calendar import BusinessCalendar, OpeningHours
 from core.retention import Retention
+from core.survey import SurveyPolicy
 
 # What the company is: a power supplier, the grid company (nettselskap) that owns the lines, or
 # both. Answers that depend on it have one text per role (docs/content.md, "Role").
@@ -136,6 +137,7 @@ class CompanyProfile:
     grid_company: GridCompany
     figures: Figures
     state_schemes: StateSchemes
+    surveys: SurveyPolicy
 
     @property
     def default_language(self) -> str:
@@ -189,6 +191,10 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         grid_company=GridCompany(**{k: str(v) for k, v in raw["grid_company"].items()}),
         figures=Figures.from_dict(raw["figures"]),
         state_schemes=StateSchemes.from_dict(raw["state_schemes"]),
+        surveys=SurveyPolicy(
+            nps_share=float(raw["surveys"]["nps_share"]),
+            nps_every_days=int(raw["surveys"]["nps_every_days"]),
+        ),
     )
 
 

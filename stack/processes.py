@@ -79,7 +79,9 @@ class StackConfig:
             nlg_token=env.get("SVAR_NLG_TOKEN") or secrets.token_urlsafe(24),
             rasa_workers=int(env.get("SVAR_RASA_WORKERS", str(DEFAULT_RASA_WORKERS))),
             replicas=_positive(env.get("SVAR_REPLICAS", "1"), "SVAR_REPLICAS"),
-            retention=CompanyProfile.load(root / "content" / "company.yml").retention,
+            retention=CompanyProfile.load(
+                Path(env.get("SVAR_CONTENT") or root / "content") / "company.yml"
+            ).retention,
             bind=env.get("SVAR_BIND", "127.0.0.1"),
         )
 

@@ -30,6 +30,7 @@ from store.complaints import Complaints
 from store.conversations import Conversations
 from store.dead_letters import DeadLetters
 from store.desk_feed import DeskFeed
+from store.feedback import Feedback
 from store.follow_ups import FollowUps
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
@@ -40,6 +41,7 @@ from store.ops_notices import OpsNotices
 from store.outbox import Outbox
 from store.presence import Presence
 from store.sessions import Sessions
+from store.surveys import Surveys
 from store.transcripts import Transcripts
 
 
@@ -58,6 +60,8 @@ class Stores:
     callbacks: Callbacks
     complaints: Complaints
     follow_ups: FollowUps
+    feedback: Feedback
+    surveys: Surveys
     button_payloads: ButtonPayloads
     privacy_audit: PrivacyAudit
     message_ids: MessageIds
@@ -83,6 +87,8 @@ class Stores:
             callbacks=Callbacks(redis, clock, retention.callback_seconds),
             complaints=Complaints(redis, retention.complaint_seconds, clock),
             follow_ups=FollowUps(redis, retention.follow_up_seconds, clock),
+            feedback=Feedback(redis, retention.feedback_seconds),
+            surveys=Surveys(redis),
             button_payloads=ButtonPayloads(redis),
             privacy_audit=PrivacyAudit(redis),
             message_ids=MessageIds(redis),
