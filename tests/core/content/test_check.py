@@ -95,6 +95,35 @@ def test_swedish_answers_are_held_to_lix_under_40(
     assert "content/answers/conversation.yml: utter_goodbye [sv]: LIX " in out
 
 
+def test_a_next_step_without_a_button_title_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_title(data: dict[str, Any]) -> None:
+        data["utter_moving"]["ends_topic"] = "greet"  # small talk has no topic title
+
+    edit(root, "content/answers/moving.yml", no_title)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert (
+        "content/answers/moving.yml: utter_moving [nb]: "
+        "ends_topic: 'greet' has no title in content/topics.yml"
+    ) in out
+    assert out.splitlines()[-1].endswith("3 problems (3 no next step)")  # nb, en and sv
+
+
+def test_a_malformed_flag_on_an_answer_is_refused(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(
+        root,
+        "content/answers/moving.yml",
+        lambda data: data["utter_moving"].update(ends_contact="yes"),
+    )
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_moving: ends_contact is true or false" in out
+
+
 def test_an_answer_over_60_words_is_reported(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
