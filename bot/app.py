@@ -162,5 +162,6 @@ async def _router(app: web.Application) -> AsyncIterator[None]:
         payloads,
         app[METRICS],
         app[ASKING],
+        app[CLOCK],
     )
     yield

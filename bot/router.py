@@ -21,6 +21,7 @@ from bot.metrics import Metrics
 from bot.payloads import Payloads, as_text
 from bot.rasa_client import RasaClient, RasaUnavailable
 from core import queue_exit
+from core.clock import Clock
 from core.content.answers import AnswerBook
 from core.queue_exit import Exit
 from core.transcript import Entry
@@ -47,8 +48,10 @@ class Router:
         payloads: Payloads,
         metrics: Metrics,
         asking: Asking,
+        clock: Clock,
     ) -> None:
         self._stores = stores
+        self._clock = clock
         self._rasa = rasa
         self._languages = languages
         self._answers = answers
@@ -104,6 +107,9 @@ class Router:
             "language": language,
             "channel": message.channel,
             "client": message.client or message.conversation_id,
+            # The company's time of the message, kept in Rasa's tracker: the insights count
+            # contacts by it (core/outcomes.py), on the clock every front door reads.
+            "at": self._clock().timestamp(),
             **reading.metadata,
         }
         if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):

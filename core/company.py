@@ -40,6 +40,16 @@ class Promises:
 
 
 @dataclass(frozen=True)
+class InsightsPolicy:
+    """How the insights count a contact as solved, and the charter's bars for the ratings."""
+
+    recontact_window_hours: int = 24
+    contact_gap_minutes: int = 240
+    csat_excellent: int = 80
+    nps_excellent: int = 50
+
+
+@dataclass(frozen=True)
 class QueuePolicy:
     long_wait_minutes: int
     extra_high_load_waiting: int
@@ -132,6 +142,7 @@ class CompanyProfile:
     closed_days: tuple[date, ...]
     promises: Promises
     queue: QueuePolicy
+    insights: InsightsPolicy
     outage_feed: Path
     spot_price_feed: Path | str  # a file, or an http(s) URL in production
     retention: Retention
@@ -194,6 +205,7 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         closed_days=tuple(_closed_days(raw.get("closed_days") or [])),
         promises=Promises(**{k: int(v) for k, v in raw["promises"].items()}),
         queue=QueuePolicy(**{k: int(v) for k, v in raw["queue"].items()}),
+        insights=InsightsPolicy(**{k: int(v) for k, v in (raw.get("insights") or {}).items()}),
         outage_feed=base / raw["outage_feed"],
         spot_price_feed=_feed(str(raw["spot_price_feed"]), base),
         retention=Retention.from_dict(raw["retention"]),

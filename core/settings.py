@@ -85,6 +85,9 @@ class Settings:
     # The company profile (SVAR_COMPANY, relative to the root): which company this stack is;
     # unset, the content folder's company.yml.
     company: Path | None = None
+    # Telegram long polling runs in one front door at a time, the holder of a lease in Redis
+    # it renews at every poll: when it dies, another takes polling over after this long.
+    telegram_poll_lease_seconds: float = 30.0
 
     # The company's content (profile, answers, texts): `content/` under the root unless
     # SVAR_CONTENT names another folder (another company's, or a test's copy).
@@ -190,6 +193,9 @@ class Settings:
                 env.get("SVAR_INBOX_CLAIM_AFTER_SECONDS", default.inbox_claim_after_seconds)
             ),
             company=company_path(env),
+            telegram_poll_lease_seconds=float(
+                env.get("SVAR_TELEGRAM_POLL_LEASE_SECONDS", default.telegram_poll_lease_seconds)
+            ),
         )
 
 

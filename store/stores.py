@@ -34,11 +34,13 @@ from store.feedback import Feedback
 from store.follow_ups import FollowUps
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
+from store.leases import Leases
 from store.load import Load
 from store.message_ids import MessageIds
 from store.ops_notices import OpsNotices
 from store.outbox import Outbox
 from store.presence import Presence
+from store.rasa_trackers import RasaTrackers
 from store.sessions import Sessions
 from store.surveys import Surveys
 from store.transcripts import Transcripts
@@ -67,6 +69,8 @@ class Stores:
     dead_letters: DeadLetters
     load: Load
     ops_notices: OpsNotices
+    rasa_trackers: RasaTrackers
+    leases: Leases
 
     @classmethod
     def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
@@ -93,6 +97,8 @@ class Stores:
             dead_letters=DeadLetters(redis),
             load=Load(redis),
             ops_notices=OpsNotices(redis),
+            rasa_trackers=RasaTrackers(redis),
+            leases=Leases(redis),
         )
 
     @classmethod
