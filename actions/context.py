@@ -1,5 +1,5 @@
 """What every action needs from outside Rasa: the settings, the company profile, its calendar,
-the clock, and the stores.
+the clock, the spot price feed, and the stores.
 
 rasa-sdk creates the action objects itself, so this is loaded once per action-server process,
 on first use, from the environment the action server was started with. The stores share one
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from weakref import WeakKeyDictionary
 
+from actions.price_feed import PriceFeed
 from core.calendar import BusinessCalendar
 from core.clock import Clock, clock_from_env
 from core.company import CompanyProfile
@@ -29,6 +30,7 @@ class ActionContext:
     profile: CompanyProfile
     calendar: BusinessCalendar
     now: Clock
+    price_feed: PriceFeed
     _stores: WeakKeyDictionary[asyncio.AbstractEventLoop, Stores] = field(
         default_factory=WeakKeyDictionary, compare=False, repr=False
     )
@@ -59,4 +61,10 @@ class ActionContext:
 def context() -> ActionContext:
     settings = Settings.from_env()
     profile = CompanyProfile.load(settings.content_dir / "company.yml")
-    return ActionContext(settings, profile, profile.calendar(), clock_from_env(os.environ))
+    return ActionContext(
+        settings,
+        profile,
+        profile.calendar(),
+        clock_from_env(os.environ),
+        PriceFeed(profile.spot_price_feed),
+    )

@@ -4,12 +4,12 @@
 hears their place in the queue and the estimated wait. When the desk is closed, when no agent
 who serves the customer's language is online (store/presence.py), or when the wait is long,
 the bot offers a callback instead (a button to the callback form), with the on-call number for
-an urgent matter, unless the customer has just chosen to wait. `action_save_rating` keeps the customer's 1-5 rating with the handoff.
+an urgent matter, unless the customer has just chosen to wait. `action_save_rating` keeps the
+customer's 1-5 rating with the handoff and as a CSAT answer (store/feedback.py).
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +31,8 @@ from core.company import QueuePolicy
 from core.content.locale import Locale
 from core.content.values import date_time_value
 from core.intents import URGENT
+from core.survey import Kind, parse_rating
+from store.feedback import Answer
 from store.handoffs import Handoffs
 from store.transcripts import Transcripts
 
@@ -221,35 +223,17 @@ class ActionSaveRating(Action):
         if rating is None:
             dispatcher.utter_message(response="utter_ask_rating")
             return []
-        await context().stores().handoffs.rate(tracker.sender_id, rating)
+        ctx = context()
+        stores = ctx.stores()
+        handoff_id = await stores.handoffs.rate(tracker.sender_id, rating)
+        handoff = await stores.handoffs.get(handoff_id) if handoff_id else None
+        # The same CSAT as a bot-only contact's (store/feedback.py), about the handoff's topic.
+        request = HandoffRequest.from_tracker(tracker, ctx.profile.default_language)
+        await stores.feedback.add(
+            Answer(
+                Kind.CSAT, rating, request.conversation_id, request.channel, request.language,
+                (handoff.card.topic or "") if handoff else "", ctx.now().timestamp(),
+            )
+        )  # fmt: skip
         dispatcher.utter_message(response="utter_thank_rating")
         return [SlotSet("rating", None)]
-
-
-_NUMBER_WORDS = {
-    **dict.fromkeys(("en", "ei", "ett", "én", "ener", "one"), 1),
-    **dict.fromkeys(("to", "toer", "two"), 2),
-    **dict.fromkeys(("tre", "treer", "three"), 3),
-    **dict.fromkeys(("fire", "firer", "four"), 4),
-    **dict.fromkeys(("fem", "femmer", "five"), 5),
-}
-_OUT_OF_FIVE = re.compile(r"(?:\bout\s+of|\bav|\bof|/)\s*(?:5|fem|five)\b", re.IGNORECASE)
-_DIGIT = re.compile(r"(?<![\d.,])[1-5](?![\d.,])")
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def parse_rating(entity: object, text: object) -> int | None:
-    """A 1-5 rating from the entity NLU found, else from the text: "4", "fem stjerner",
-    "I'd give it 3", "4 out of 5". None when there is none."""
-    for candidate in (entity, text):
-        if candidate is None:
-            continue
-        said = _OUT_OF_FIVE.sub(" ", str(candidate).lower())
-        digit = _DIGIT.search(said)
-        if digit:
-            return int(digit.group())
-        # The last number word: "en treer" is a three, "I want to give five" a five.
-        words = [_NUMBER_WORDS[w] for w in _WORD.findall(said) if w in _NUMBER_WORDS]
-        if words:
-            return words[-1]
-    return None

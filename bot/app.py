@@ -10,11 +10,13 @@ import yaml
 from aiohttp import web
 
 from bot import desk, frustration, health, metrics_endpoint, nlg, notice, retention_sweep
+from bot.asking import Asking
 from bot.channels import messenger, telegram, webchat
 from bot.channels.conversation_tokens import ConversationTokens
 from bot.desk.api import CLOSED_INTENT
 from bot.keys import (
     ANSWERS,
+    ASKING,
     CALENDAR,
     CLOCK,
     FACTS,
@@ -139,7 +141,25 @@ async def _router(app: web.Application) -> AsyncIterator[None]:
     payloads = Payloads.from_domain(
         app[SETTINGS].root / "domain.yml", [CLOSED_INTENT, frustration.PAYLOAD.lstrip("/")]
     )
+    profile = app[PROFILE]
+    app[ASKING] = Asking(
+        app[STORES],
+        app[ANSWERS],
+        app[FACTS],
+        app[TOPICS],
+        profile.surveys,
+        app[CLOCK],
+        profile.default_language,
+    )
     app[ROUTER] = Router(
-        app[STORES], app[RASA], app[LANGUAGES], app[ANSWERS], app[FACTS], payloads, app[METRICS]
+        app[STORES],
+        app[RASA],
+        app[LANGUAGES],
+        app[ANSWERS],
+        app[FACTS],
+        payloads,
+        app[METRICS],
+        app[ASKING],
+        app[CLOCK],
     )
     yield

@@ -7,6 +7,7 @@ import asyncio
 import aiohttp
 from aiohttp import web
 
+from bot.asking import Asking
 from bot.channels.conversation_tokens import ConversationTokens
 from bot.language import LanguageDetector
 from bot.mail import Mailer
@@ -37,6 +38,8 @@ STORES = web.AppKey("stores", Stores)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 RASA = web.AppKey("rasa", RasaClient)
 ROUTER = web.AppKey("router", Router)
+# Asks "did that help?", CSAT and NPS, and reads the answers (bot/asking.py).
+ASKING = web.AppKey("asking", Asking)
 # The time as the front door reads it (SVAR_CLOCK in tests and demos).
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 # Counts of what each client did, shared by every front door (store/rate_limits.py).

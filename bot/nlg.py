@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.keys import ANSWERS, FACTS, LOCALES, METRICS, PROFILE, SETTINGS, STORES, TOPICS
+from bot.keys import ANSWERS, ASKING, FACTS, LOCALES, METRICS, PROFILE, SETTINGS, STORES, TOPICS
 from core.content.answers import AnswerBook, Button, Rendered
 from core.content.locale import Locale
 from core.content.values import written_out
@@ -56,7 +56,10 @@ async def generate(request: web.Request) -> web.Response:
     except ValueError:  # a ContentError, or a malformed value from an action
         log.exception("cannot render answer %r", body.get("response"))
         raise web.HTTPInternalServerError(text="answer cannot be rendered") from None
-    request.app[METRICS].count_answer(str(body.get("response")), language)
+    name = str(body.get("response"))
+    request.app[METRICS].count_answer(name, language)
+    # "Did that help?", CSAT or NPS with an answer that ends a topic or a contact.
+    rendered = await request.app[ASKING].after_answer(name, tracker, language, rendered)
     return web.json_response(rendered.to_dict())
 
 

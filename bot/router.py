@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot import frustration
+from bot.asking import Asking
 from bot.desk_events import message_event
 from bot.language import LanguageDetector
 from bot.messages import Inbound, Outbound
@@ -20,6 +21,7 @@ from bot.metrics import Metrics
 from bot.payloads import Payloads, as_text
 from bot.rasa_client import RasaClient, RasaUnavailable
 from core import queue_exit
+from core.clock import Clock
 from core.content.answers import AnswerBook
 from core.queue_exit import Exit
 from core.transcript import Entry
@@ -45,14 +47,18 @@ class Router:
         facts: dict[str, dict[str, str]],
         payloads: Payloads,
         metrics: Metrics,
+        asking: Asking,
+        clock: Clock,
     ) -> None:
         self._stores = stores
+        self._clock = clock
         self._rasa = rasa
         self._languages = languages
         self._answers = answers
         self._facts = facts
         self._payloads = payloads
         self._metrics = metrics
+        self._asking = asking
         self._deliverers: dict[str, Deliverer] = {}
 
     def register_channel(self, channel: str, deliver: Deliverer) -> None:
@@ -84,16 +90,27 @@ class Router:
                 return [reply]
             conversation = replace(conversation, mode=Mode.BOT)
             text = CALL_ME_INTENT  # the bot asks what it needs to call back
+        # The question the bot's latest turn asked is taken by any message: the reply to it,
+        # or something else, after which it is no longer pending.
+        reading = await self._asking.read_reply(conversation, language, message)
         if conversation.mode in (Mode.QUEUED, Mode.AGENT):
             # The bot stays silent while a person is on it; every open desk sees the message.
             await self._stores.desk_feed.announce(message_event(conversation.id, entry))
             return []
         if conversation.mode is Mode.CLOSED:
             await self._stores.conversations.set_mode(conversation.id, Mode.BOT)
+        if reading.replies is not None:
+            return await self._keep_replies(
+                conversation.id, message.channel, reading.replies, started
+            )
         metadata = {
             "language": language,
             "channel": message.channel,
             "client": message.client or message.conversation_id,
+            # The company's time of the message, kept in Rasa's tracker: the insights count
+            # contacts by it (core/outcomes.py), on the clock every front door reads.
+            "at": self._clock().timestamp(),
+            **reading.metadata,
         }
         if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):
             log.info("conversation %s: the customer sounds frustrated", conversation.id)
@@ -111,12 +128,18 @@ class Router:
             if replies is not None:
                 self._metrics.rasa_failures.labels("silent").inc()
             replies = [self.system_message("utter_unavailable", language)]
+        return await self._keep_replies(conversation.id, message.channel, replies, started)
+
+    async def _keep_replies(
+        self, conversation_id: str, channel: str, replies: list[Outbound], started: float
+    ) -> list[Outbound]:
+        """Keep the bot's replies in the transcript and count them."""
         await self._stores.transcripts.append(
-            conversation.id,
+            conversation_id,
             *(Entry(r.sender, r.text, buttons=tuple(b.title for b in r.buttons)) for r in replies),
         )
-        self._metrics.messages_out.labels(message.channel, "bot").inc(len(replies))
-        self._metrics.reply_seconds.labels(message.channel).observe(time.perf_counter() - started)
+        self._metrics.messages_out.labels(channel, "bot").inc(len(replies))
+        self._metrics.reply_seconds.labels(channel).observe(time.perf_counter() - started)
         return replies
 
     async def _leave_queue(self, conversation_id: str) -> bool:

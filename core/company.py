@@ -15,6 +15,7 @@ import yaml
 
 from core.calendar import BusinessCalendar, OpeningHours
 from core.retention import Retention
+from core.survey import SurveyPolicy
 
 # What the company is: a power supplier, the grid company (nettselskap) that owns the lines, or
 # both. Answers that depend on it have one text per role (docs/content.md, "Role").
@@ -36,6 +37,16 @@ class Promises:
     complaint_answer_workdays: int
     callback_workdays: int
     follow_up_workdays: int = 2
+
+
+@dataclass(frozen=True)
+class InsightsPolicy:
+    """How the insights count a contact as solved, and the charter's bars for the ratings."""
+
+    recontact_window_hours: int = 24
+    contact_gap_minutes: int = 240
+    csat_excellent: int = 80
+    nps_excellent: int = 50
 
 
 @dataclass(frozen=True)
@@ -129,13 +140,15 @@ class CompanyProfile:
     closed_days: tuple[date, ...]
     promises: Promises
     queue: QueuePolicy
+    insights: InsightsPolicy
     outage_feed: Path
-    spot_price_feed: Path
+    spot_price_feed: Path | str  # a file, or an http(s) URL in production
     retention: Retention
     role: str
     grid_company: GridCompany
     figures: Figures
     state_schemes: StateSchemes
+    surveys: SurveyPolicy
 
     @property
     def default_language(self) -> str:
@@ -182,14 +195,26 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         closed_days=tuple(_closed_days(raw.get("closed_days") or [])),
         promises=Promises(**{k: int(v) for k, v in raw["promises"].items()}),
         queue=QueuePolicy(**{k: int(v) for k, v in raw["queue"].items()}),
+        insights=InsightsPolicy(**{k: int(v) for k, v in (raw.get("insights") or {}).items()}),
         outage_feed=base / raw["outage_feed"],
-        spot_price_feed=base / raw["spot_price_feed"],
+        spot_price_feed=_feed(str(raw["spot_price_feed"]), base),
         retention=Retention.from_dict(raw["retention"]),
         role=_role(str(company["role"])),
         grid_company=GridCompany(**{k: str(v) for k, v in raw["grid_company"].items()}),
         figures=Figures.from_dict(raw["figures"]),
         state_schemes=StateSchemes.from_dict(raw["state_schemes"]),
+        surveys=SurveyPolicy(
+            nps_share=float(raw["surveys"]["nps_share"]),
+            nps_every_days=int(raw["surveys"]["nps_every_days"]),
+        ),
     )
+
+
+def _feed(source: str, base: Path) -> Path | str:
+    """A feed's http(s) URL as it is; a file relative to the project folder."""
+    if source.startswith(("http://", "https://")):
+        return source
+    return base / source
 
 
 def _role(role: str) -> str:

@@ -20,6 +20,9 @@ class Retention:
     callback_days: int = 396
     complaint_days: int = 1095  # 3 years
     follow_up_days: int = 396  # as callbacks: a promise to contact the customer
+    # Customers' answers to our questions and the topics the bot answered: a year compared
+    # with the year before, as handoffs.
+    feedback_days: int = 396
     log_days: int = 30  # the processes' masked log files, a file a day
 
     @classmethod
@@ -48,6 +51,10 @@ class Retention:
     @property
     def complaint_seconds(self) -> int:
         return self.complaint_days * DAY_SECONDS
+
+    @property
+    def feedback_seconds(self) -> int:
+        return self.feedback_days * DAY_SECONDS
 
     @property
     def follow_up_seconds(self) -> int:

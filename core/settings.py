@@ -82,9 +82,13 @@ class Settings:
     # running one after this long: longer than any processing takes (bot/channels/inbox.py).
     inbox_claim_after_seconds: float = 120.0
 
+    # The company's content (profile, answers, texts): `content/` under the root unless
+    # SVAR_CONTENT names another folder (another company's, or a test's copy).
+    content: Path | None = None
+
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return self.content or self.root / "content"
 
     @property
     def limit_rules(self) -> dict[str, str]:
@@ -131,6 +135,7 @@ class Settings:
             telegram_api_url=env.get("TELEGRAM_API_URL", default.telegram_api_url).rstrip("/"),
             max_webhook_bytes=int(env.get("SVAR_MAX_WEBHOOK_BYTES", default.max_webhook_bytes)),
             root=Path(env.get("SVAR_ROOT", str(ROOT))),
+            content=Path(env["SVAR_CONTENT"]) if env.get("SVAR_CONTENT") else None,
             clock_start=env.get("SVAR_CLOCK", ""),
             conversation_secret=env.get("SVAR_CONVERSATION_SECRET")
             or _state_file(env, CONVERSATION_SECRET_FILE)

@@ -66,7 +66,9 @@ class StackConfig:
             rasa_token=env.get("RASA_TOKEN") or secrets.token_urlsafe(24),
             nlg_token=env.get("SVAR_NLG_TOKEN") or secrets.token_urlsafe(24),
             rasa_workers=int(env.get("SVAR_RASA_WORKERS", str(DEFAULT_RASA_WORKERS))),
-            retention=CompanyProfile.load(root / "content" / "company.yml").retention,
+            retention=CompanyProfile.load(
+                Path(env.get("SVAR_CONTENT") or root / "content") / "company.yml"
+            ).retention,
             bind=env.get("SVAR_BIND", "127.0.0.1"),
         )
 

@@ -21,6 +21,7 @@ from core.clock import Clock, system_clock
 from core.pii import mask
 from core.retention import Retention
 from store import keys
+from store.cases import by_deadline
 
 
 class Status(str, enum.Enum):
@@ -161,14 +162,10 @@ class Callbacks:
 
     async def pending(self) -> list[Callback]:
         """Every callback not done yet, soonest deadline first."""
-        ids = await self._redis.zrange(keys.callbacks_by_deadline(), 0, -1)
-        records = await self._redis.mget([keys.callback(i) for i in ids]) if ids else []
-        return [
-            callback
-            for raw in records
-            if raw is not None
-            and (callback := Callback.from_dict(json.loads(raw))).status is not Status.DONE
-        ]
+        every = await by_deadline(
+            self._redis, keys.callbacks_by_deadline(), keys.callback, Callback.from_dict
+        )
+        return [callback for callback in every if callback.status is not Status.DONE]
 
     async def take(self, callback_id: str, agent: str) -> bool:
         """True if `agent` now has the callback; False if someone else has it or it is done."""
@@ -220,9 +217,9 @@ class Callbacks:
 
     async def all_between(self, start: float, end: float) -> list[Callback]:
         """Every callback whose deadline falls in [start, end), for reports."""
-        ids = await self._redis.zrangebyscore(keys.callbacks_by_deadline(), start, f"({end}")
-        records = await self._redis.mget([keys.callback(i) for i in ids]) if ids else []
-        return [Callback.from_dict(json.loads(raw)) for raw in records if raw is not None]
+        return await by_deadline(
+            self._redis, keys.callbacks_by_deadline(), keys.callback, Callback.from_dict, start, end
+        )
 
 
 def _event(callback_id: str, event: str, at: datetime, **fields: Any) -> dict[str, str]:

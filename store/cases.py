@@ -1,5 +1,6 @@
-"""What complaints and follow-ups share as cases: a case number the customer can quote, and
-one safe way to change a case record that two agents may change at once.
+"""What callbacks, complaints and follow-ups share as cases: a case number the customer can
+quote, one way to read them in deadline order, and one safe way to change a case record that two
+agents may change at once.
 
 A case is one JSON record under its own key; a change reads it, applies a pure function and
 writes it back with an event in the case's log, all under WATCH, so that of two agents taking
@@ -29,6 +30,23 @@ async def next_case_number(redis: Redis, kind: str, prefix: str) -> str:
 
 
 Record = TypeVar("Record")
+
+
+async def by_deadline(
+    redis: Redis,
+    index: str,
+    record_key: Callable[[str], str],
+    decode: Callable[[dict[str, Any]], Record],
+    start: float | None = None,
+    end: float | None = None,
+) -> list[Record]:
+    """The records `index` (ids scored by deadline) lists, soonest first, with a deadline in
+    [start, end) when given; records expired since are skipped."""
+    low = "-inf" if start is None else start
+    high = "+inf" if end is None else f"({end}"
+    ids = await redis.zrangebyscore(index, low, high)
+    raws = await redis.mget([record_key(i) for i in ids]) if ids else []
+    return [decode(json.loads(raw)) for raw in raws if raw is not None]
 
 
 async def change(

@@ -22,7 +22,7 @@ from core.clock import Clock, system_clock
 from core.pii import mask
 from core.retention import Retention
 from store import keys
-from store.cases import CaseError, change, next_case_number
+from store.cases import CaseError, by_deadline, change, next_case_number
 
 # How the written answer is given: the charter says in the same way the complaint came in.
 ANSWER_IN_SAME_CHANNEL = "writing, in the channel it came in"
@@ -184,11 +184,9 @@ class Complaints:
 
     async def by_deadline(self) -> list[Complaint]:
         """Every complaint, the one due first first."""
-        ids = await self._redis.zrange(keys.complaints_by_deadline(), 0, -1)
-        if not ids:
-            return []
-        raws = await self._redis.mget([keys.complaint(i) for i in ids])
-        return [Complaint.from_dict(json.loads(raw)) for raw in raws if raw]
+        return await by_deadline(
+            self._redis, keys.complaints_by_deadline(), keys.complaint, Complaint.from_dict
+        )
 
     async def pending(self) -> list[Complaint]:
         """Every complaint not answered yet, the one due first first."""
@@ -196,9 +194,14 @@ class Complaints:
 
     async def all_between(self, start: float, end: float) -> list[Complaint]:
         """Every complaint whose deadline falls in [start, end), for reports."""
-        ids = await self._redis.zrangebyscore(keys.complaints_by_deadline(), start, f"({end}")
-        raws = await self._redis.mget([keys.complaint(i) for i in ids]) if ids else []
-        return [Complaint.from_dict(json.loads(raw)) for raw in raws if raw]
+        return await by_deadline(
+            self._redis,
+            keys.complaints_by_deadline(),
+            keys.complaint,
+            Complaint.from_dict,
+            start,
+            end,
+        )
 
     async def take(self, complaint_id: str, agent: str) -> Complaint:
         """`agent` answers this complaint; ComplaintError if another agent has it or it is

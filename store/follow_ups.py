@@ -22,7 +22,7 @@ from core.clock import Clock, system_clock
 from core.pii import mask
 from core.retention import Retention
 from store import keys
-from store.cases import CaseError, change, next_case_number
+from store.cases import CaseError, by_deadline, change, next_case_number
 
 CASE_PREFIX = "O"  # oppfølging
 
@@ -158,16 +158,16 @@ class FollowUps:
 
     async def pending(self) -> list[FollowUp]:
         """Every follow-up not done yet, soonest due first."""
-        ids = await self._redis.zrange(keys.follow_ups_by_due(), 0, -1)
-        raws = await self._redis.mget([keys.follow_up(i) for i in ids]) if ids else []
-        found = [FollowUp.from_dict(json.loads(raw)) for raw in raws if raw]
-        return [f for f in found if f.status is not Status.DONE]
+        every = await by_deadline(
+            self._redis, keys.follow_ups_by_due(), keys.follow_up, FollowUp.from_dict
+        )
+        return [f for f in every if f.status is not Status.DONE]
 
     async def all_between(self, start: float, end: float) -> list[FollowUp]:
         """Every follow-up due in [start, end), for reports."""
-        ids = await self._redis.zrangebyscore(keys.follow_ups_by_due(), start, f"({end}")
-        raws = await self._redis.mget([keys.follow_up(i) for i in ids]) if ids else []
-        return [FollowUp.from_dict(json.loads(raw)) for raw in raws if raw]
+        return await by_deadline(
+            self._redis, keys.follow_ups_by_due(), keys.follow_up, FollowUp.from_dict, start, end
+        )
 
     async def take(self, follow_up_id: str, agent: str) -> FollowUp:
         """`agent` contacts the customer now; FollowUpError if another agent has it or it is

@@ -30,6 +30,24 @@ def outbox_conversation(channel: str) -> str:
     return channel.removeprefix(conversation("")).removesuffix(_OUTBOX_SUFFIX)
 
 
+def survey_question(conversation_id: str) -> str:
+    """String (JSON) with a TTL: the question the bot asked in its latest turn ("did that
+    help?", CSAT, NPS; store/surveys.py), until the customer's next message takes it."""
+    return f"{PREFIX}:conv:{conversation_id}:question"
+
+
+def survey_rated(conversation_id: str) -> str:
+    """String with a TTL of one contact: the bot asked this customer for a rating (CSAT or
+    NPS) in the current contact, so it does not ask again before the contact is over."""
+    return f"{PREFIX}:conv:{conversation_id}:rated"
+
+
+def survey_nps(conversation_id: str) -> str:
+    """String with the TTL the profile sets (`surveys.nps_every_days`): this customer (a web
+    conversation, a Messenger PSID, a Telegram chat) was asked NPS, so not again until it lapses."""
+    return f"{PREFIX}:conv:{conversation_id}:nps"
+
+
 def seen(channel: str, event_id: str) -> str:
     """String with a TTL: a webhook event id already accepted (platforms deliver some twice)."""
     return f"{PREFIX}:{channel}:seen:{event_id}"
@@ -221,6 +239,21 @@ def follow_ups_by_due() -> str:
 def follow_ups_log() -> str:
     """Stream: append-only log of every follow-up event (made, taken, done), for reports."""
     return f"{PREFIX}:follow-ups:log"
+
+
+# --- What customers answered when asked, and what the bot answered (store/feedback.py) ----
+
+
+def feedback_day(day: str) -> str:
+    """Sorted set per UTC day (YYYY-MM-DD): the customers' answers to "did that help?", CSAT
+    and NPS that day, as JSON, scored by their time (Unix); expires with its retention."""
+    return f"{PREFIX}:feedback:{day}"
+
+
+def answered_day(day: str) -> str:
+    """Sorted set per UTC day (YYYY-MM-DD): each answer the bot gave that day, with the topic
+    (intent) it answered, as JSON, scored by its time (Unix); expires with its retention."""
+    return f"{PREFIX}:answered:{day}"
 
 
 # --- Rasa's own keys (endpoints.yml: key_prefix `svar`), for erasing and exporting ---------

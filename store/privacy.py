@@ -29,6 +29,7 @@ from core.company import CompanyProfile
 from core.settings import Settings
 from store import keys
 from store.audit import PrivacyAudit
+from store.feedback import conversation_records
 from store.retention import bound_the_unbounded, sweep
 from store.stores import client as redis_client
 
@@ -45,6 +46,8 @@ class _Found:
     keys: list[str] = field(default_factory=list)
     stream_entries: dict[str, list[str]] = field(default_factory=dict)
     index_members: dict[str, list[str]] = field(default_factory=dict)
+    # The index members above that are whole records (JSON), exported as well as erased.
+    record_members: list[str] = field(default_factory=list)
 
 
 async def export(redis: Redis, conversation_id: str, by: str) -> dict[str, Any]:
@@ -62,7 +65,16 @@ async def export(redis: Redis, conversation_id: str, by: str) -> dict[str, Any]:
         for entry_id in ids:
             for _, fields in await redis.xrange(stream, entry_id, entry_id):
                 entries.setdefault(stream, []).append({"id": entry_id, **fields})
-    return {"conversation_id": conversation_id, "records": records, "log_entries": entries}
+    # Members of shared sets that are records of their own (answers to our questions).
+    members = {
+        index: [json.loads(m) for m in found.index_members[index]] for index in found.record_members
+    }
+    return {
+        "conversation_id": conversation_id,
+        "records": records,
+        "log_entries": entries,
+        "set_members": members,
+    }
 
 
 async def erase(redis: Redis, conversation_id: str, by: str) -> dict[str, int]:
@@ -105,6 +117,9 @@ async def _find(redis: Redis, conversation_id: str) -> _Found:
             keys.transcript(conversation_id),
             keys.rasa_tracker(conversation_id),
             keys.rasa_lock(conversation_id),
+            keys.survey_question(conversation_id),
+            keys.survey_rated(conversation_id),
+            keys.survey_nps(conversation_id),
         ]
     )
     found.keys += [k async for k in redis.scan_iter(keys.web_message_seen(conversation_id, "*"))]
@@ -143,6 +158,10 @@ async def _find(redis: Redis, conversation_id: str) -> _Found:
         _members(found, index, mine)
         entries = await redis.xrange(log_key)
         _entries(found, log_key, [i for i, f in entries if f.get(id_field) in mine])
+    # Answers to "did that help?", CSAT and NPS, and the topics the bot answered, per day.
+    for day_set, members in (await conversation_records(redis, conversation_id)).items():
+        _members(found, day_set, members)
+        found.record_members.append(day_set)
     # Webhook events not yet processed: they hold the customer's own words.
     for channel in INBOX_CHANNELS:
         inbox = keys.inbox(channel)

@@ -30,6 +30,7 @@ from store.complaints import Complaints
 from store.conversations import Conversations
 from store.dead_letters import DeadLetters
 from store.desk_feed import DeskFeed
+from store.feedback import Feedback
 from store.follow_ups import FollowUps
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
@@ -38,7 +39,9 @@ from store.message_ids import MessageIds
 from store.ops_notices import OpsNotices
 from store.outbox import Outbox
 from store.presence import Presence
+from store.rasa_trackers import RasaTrackers
 from store.sessions import Sessions
+from store.surveys import Surveys
 from store.transcripts import Transcripts
 
 
@@ -57,12 +60,15 @@ class Stores:
     callbacks: Callbacks
     complaints: Complaints
     follow_ups: FollowUps
+    feedback: Feedback
+    surveys: Surveys
     button_payloads: ButtonPayloads
     privacy_audit: PrivacyAudit
     message_ids: MessageIds
     dead_letters: DeadLetters
     load: Load
     ops_notices: OpsNotices
+    rasa_trackers: RasaTrackers
 
     @classmethod
     def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
@@ -81,12 +87,15 @@ class Stores:
             callbacks=Callbacks(redis, clock, retention.callback_seconds),
             complaints=Complaints(redis, retention.complaint_seconds, clock),
             follow_ups=FollowUps(redis, retention.follow_up_seconds, clock),
+            feedback=Feedback(redis, retention.feedback_seconds),
+            surveys=Surveys(redis),
             button_payloads=ButtonPayloads(redis),
             privacy_audit=PrivacyAudit(redis),
             message_ids=MessageIds(redis),
             dead_letters=DeadLetters(redis),
             load=Load(redis),
             ops_notices=OpsNotices(redis),
+            rasa_trackers=RasaTrackers(redis),
         )
 
     @classmethod

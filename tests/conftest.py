@@ -90,12 +90,24 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
+def stack_clock(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared stack's clock (`SVAR_CLOCK=file:`): it reads STACK_CLOCK, and a test that
+    moves the stack through other days writes it back when it is done."""
+    path = tmp_path_factory.mktemp("stack-clock") / "clock"
+    path.write_text(STACK_CLOCK)
+    return path
+
+
+@pytest.fixture(scope="session")
 def stack(
-    redis_server: str, trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+    redis_server: str,
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    stack_clock: Path,
 ) -> Iterator[RunningStack]:
     """The whole stack started as `make run` starts it, on free ports and the tests' Redis."""
     logs = tmp_path_factory.mktemp("stack-logs")
-    yield from start_stack(redis_server, STACK_DB, logs, {"SVAR_CLOCK": STACK_CLOCK})
+    yield from start_stack(redis_server, STACK_DB, logs, {"SVAR_CLOCK": f"file:{stack_clock}"})
 
 
 @pytest.fixture(scope="session")

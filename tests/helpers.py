@@ -45,6 +45,7 @@ from store import keys
 from store.callbacks import Callback
 from store.complaints import new_complaint
 from store.conversations import Conversations
+from store.feedback import Answer, Answered, Kind
 from store.handoffs import Handoffs
 from store.stores import Stores
 
@@ -88,6 +89,15 @@ def render_answer(name: str, language: str, **values: str) -> str:
 
 def answer(name: str, language: str) -> str:
     return render_answer(name, language)
+
+
+# The question the bot adds to an answer that ends a topic (content/answers/survey.yml).
+DID_IT_HELP = {"nb": "Hjalp dette?", "en": "Did that help?"}
+
+
+def answer_asking(name: str, language: str) -> str:
+    """An answer that ends a topic, as the customer reads it: "did that help?" below it."""
+    return f"{answer(name, language)}\n\n{DID_IT_HELP[language]}"
 
 
 # --- Records as the stores keep them ---------------------------------------------------------
@@ -142,13 +152,13 @@ def promise(name: str, due_in_hours: float, asked: datetime = PROMISED_AT) -> Ca
 
 # What the customer and the agents wrote in `keep_everything_about`.
 WRITTEN = ("hei, jeg vil klage", "ringer tilbake", "Kari Nordmann", "+4741234567",
-           "regningen er feil", "prøv igjen", "hallo")  # fmt: skip
+           "regningen er feil", "prøv igjen", "hallo", "hva koster strømmen")  # fmt: skip
 
 
 async def keep_everything_about(stores: Stores, conversation_id: str) -> None:
     """One customer's whole history: a chat, a handoff with a note and a rating, a callback
-    with a call attempt, a complaint, a follow-up, Rasa's tracker and an unprocessed Messenger
-    event."""
+    with a call attempt, a complaint, a follow-up, an answer the bot gave and the customer's
+    "no, it did not help", Rasa's tracker and an unprocessed Messenger event."""
     redis = stores.redis
     await stores.conversations.touch(conversation_id, "web")
     await stores.transcripts.append(conversation_id, Entry("customer", "hei, jeg vil klage"))
@@ -180,6 +190,14 @@ async def keep_everything_about(stores: Stores, conversation_id: str) -> None:
         conversation_id=conversation_id, channel="web", language="nb", topic="moving",
         handoff_id=queued.handoff_id, created_at=now, due=now + timedelta(days=2),
     )  # fmt: skip
+    asked = "hva koster strømmen"
+    await stores.feedback.add_answered(
+        Answered(conversation_id, "web", "nb", "price_plans", "utter_price_plans", True,
+                 time.time(), asked)
+    )  # fmt: skip
+    await stores.feedback.add(
+        Answer(Kind.HELPED, 0, conversation_id, "web", "nb", "price_plans", time.time(), asked)
+    )
     await redis.set(keys.rasa_tracker(conversation_id), json.dumps({"sender_id": conversation_id}))
     await redis.xadd(
         keys.inbox("messenger"),

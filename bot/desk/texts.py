@@ -1,7 +1,7 @@
 """The desk's texts in the agent's language: `GET /desk/texts[?lang=en]`.
 
 Every text the desk page shows lives in content/locale.yml (`desk:`, `desk_callbacks:`,
-`desk_complaints:`, `desk_follow_ups:`, `desk_privacy:`), in every language of the company profile; the page's scripts fetch them
+`desk_complaints:`, `desk_follow_ups:`, `desk_privacy:`, `desk_insights:`), in every language of the company profile; the page's scripts fetch them
 from here before they show anything. The language: the one the agent picked with the desk's
 switch (`lang`), else the first of the browser's `Accept-Language` the company supports, else
 the company's first language (docs/handoff.md, "The desk's language").
@@ -33,6 +33,7 @@ class DeskTexts(TypedDict):
     complaints: dict[str, str]
     follow_ups: dict[str, str]
     privacy: dict[str, str]  # the supervisors' personal-data panel
+    insights: dict[str, str]  # the supervisors' insights page
 
 
 def routes() -> list[web.RouteDef]:
@@ -58,6 +59,7 @@ async def texts(request: web.Request) -> web.Response:
         "complaints": locale.texts("desk_complaints"),
         "follow_ups": locale.texts("desk_follow_ups"),
         "privacy": locale.texts("desk_privacy"),
+        "insights": locale.texts("desk_insights"),
     }
     return web.json_response(body, headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
 

@@ -8,15 +8,20 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
-def parse_period(description: str) -> tuple[date, date]:
-    """The first and the last day (both included) asked for on the command line."""
+def period_parser(description: str) -> argparse.ArgumentParser:
+    """A command line parser that takes `--from` and `--to` (as `start` and `end`)."""
     parser = argparse.ArgumentParser(description=description)
     today = date.today()
     parser.add_argument(
         "--from", dest="start", type=date.fromisoformat, default=today.replace(day=1)
     )
     parser.add_argument("--to", dest="end", type=date.fromisoformat, default=today)
-    args = parser.parse_args()
+    return parser
+
+
+def parse_period(description: str) -> tuple[date, date]:
+    """The first and the last day (both included) asked for on the command line."""
+    args = period_parser(description).parse_args()
     return args.start, args.end
 
 

@@ -65,9 +65,19 @@ class Answer:
     source: Path
     variants: Mapping[str, Variant] = field(default_factory=dict)  # the same for every role
     by_role: Mapping[str, Mapping[str, Variant]] = field(default_factory=dict)  # lang -> role
+    # `ends_topic: <intent>`: the answer ends a topic, so the bot asks "did that help?", and a
+    # "no" is offered that intent as the next step (a person, a callback, a related answer).
+    ends_topic: str | None = None
+    # `ends_contact: true`: the answer ends a contact (goodbye, thanks), so the bot asks for a
+    # rating (CSAT, or NPS for a sampled share).
+    ends_contact: bool = False
 
     def languages(self) -> set[str]:
         return set(self.variants) | set(self.by_role)
+
+    @property
+    def ends_a_topic(self) -> bool:
+        return self.ends_topic is not None
 
     def each(self) -> Iterator[tuple[str, str | None, Variant]]:
         """Every text: (language, role or None when it serves every role, variant)."""
@@ -112,6 +122,9 @@ class AnswerBook:
     def names(self) -> set[str]:
         return set(self._answers)
 
+    def get(self, name: str) -> Answer | None:
+        return self._answers.get(name)
+
     def render(
         self, name: str, language: str, values: Mapping[str, Any], fallback_language: str
     ) -> Rendered:
@@ -132,9 +145,20 @@ class AnswerBook:
         )
 
 
+# Keys of an answer that are not languages: what the answer does in the conversation.
+FLAGS = ("ends_topic", "ends_contact")
+
+
 def _parse_answer(path: Path, name: str, by_language: Any) -> Answer:
     if not isinstance(by_language, dict) or not by_language:
         raise ContentError(f"{path}: {name}: expected languages, e.g. 'nb:' and 'en:'")
+    by_language = dict(by_language)
+    ends_topic = by_language.pop("ends_topic", None)
+    ends_contact = by_language.pop("ends_contact", False)
+    if ends_topic is not None and not (isinstance(ends_topic, str) and ends_topic.isidentifier()):
+        raise ContentError(f"{path}: {name}: ends_topic names the next step's intent")
+    if not isinstance(ends_contact, bool):
+        raise ContentError(f"{path}: {name}: ends_contact is true or false")
     variants: dict[str, Variant] = {}
     by_role: dict[str, dict[str, Variant]] = {}
     for language, body in by_language.items():
@@ -150,7 +174,7 @@ def _parse_answer(path: Path, name: str, by_language: Any) -> Answer:
                     roles[role] = variant
         else:
             variants[str(language)] = _parse_variant(where, body)
-    return Answer(name, path, variants, by_role)
+    return Answer(name, path, variants, by_role, ends_topic, ends_contact)
 
 
 def _parse_variant(where: str, body: Any) -> Variant:

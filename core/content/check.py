@@ -69,6 +69,7 @@ def check(content: Content) -> list[Problem]:
         rendering,
         catalogue,
         topics,
+        next_steps,
         agent_languages,
         agent_texts,
         agent_placeholders,
@@ -303,6 +304,24 @@ def topics(content: Content) -> list[Problem]:
         if name not in wanted
     ]
     return problems
+
+
+def next_steps(content: Content) -> list[Problem]:
+    """An answer that ends a topic names, as the next step after "it did not help", an intent
+    with a topic title (the button's) in every language."""
+    return [
+        Problem(
+            "no next step",
+            content.file(answer.source),
+            answer.name,
+            lang,
+            f"ends_topic: {answer.ends_topic!r} has no title in content/topics.yml",
+        )
+        for answer in content.book
+        if answer.ends_topic is not None
+        for lang in content.profile.languages
+        if not (content.topics.get(answer.ends_topic) or {}).get(lang)
+    ]
 
 
 def _said(variant: Variant) -> str:

@@ -18,12 +18,13 @@ from actions.handoff import (
     hand_off,
     handed_over_by_fallback,
     is_busy,
-    parse_rating,
 )
 from core.company import QueuePolicy
+from core.survey import Kind
 from core.transcript import Entry
 from store.agents import Agents
 from store.conversations import Conversations, Mode
+from store.feedback import Feedback
 from store.handoffs import Handoffs, State
 from store.presence import Presence, Status
 from store.transcripts import Transcripts
@@ -181,30 +182,6 @@ def test_choosing_to_wait_is_answering_the_busy_offer() -> None:
     assert not chose_to_wait([])
 
 
-@pytest.mark.parametrize(
-    ("entity", "text", "rating"),
-    [
-        ("4", "4", 4),
-        (None, "4", 4),
-        (None, "fem stjerner", 5),
-        (None, "I'd give it 3", 3),
-        (None, "jeg gir det en firer", 4),
-        (None, "en stjerne", 1),
-        (None, "2 out of 5", 2),
-        (None, "four out of five", 4),
-        (None, "5/5", 5),
-        ("fem", "fem stjerner", 5),
-        (None, "takk for hjelpen", None),
-        (None, "7", None),
-        (None, "12345678", None),
-    ],
-)
-def test_ratings_people_type_are_understood(
-    entity: str | None, text: str, rating: int | None
-) -> None:
-    assert parse_rating(entity, text) == rating
-
-
 async def test_the_action_offers_a_callback_when_the_agent_online_does_not_serve_the_language(
     redis_client: Redis, action_env: None
 ) -> None:
@@ -236,9 +213,8 @@ async def test_the_action_queues_pauses_the_conversation_and_the_rating_is_kept(
     await Conversations(redis_client).touch("web:act", "web")
     await at_the_desk(redis_client, "kari")
     dispatcher = CollectingDispatcher()
-    events = await ActionHandoff().run(
-        dispatcher, tracker("web:act", latest, [user("request_human", latest["text"])]), {}
-    )
+    earlier = [user("moving", "jeg skal flytte"), user("request_human", latest["text"])]
+    events = await ActionHandoff().run(dispatcher, tracker("web:act", latest, earlier), {})
     assert [(e["event"], e.get("name")) for e in events] == [
         ("pause", None),
         ("action", "action_listen"),
@@ -263,6 +239,12 @@ async def test_the_action_queues_pauses_the_conversation_and_the_rating_is_kept(
     assert dispatcher.messages[0]["response"] == "utter_thank_rating"
     rated = await store.get(handoff.id)
     assert rated is not None and rated.state is State.CLOSED and rated.rating == 4
+    # The same answer is a CSAT record like a bot-only contact's, about the handoff's topic.
+    now = context().now().timestamp()  # the action's clock, set by action_env
+    [csat] = await Feedback(redis_client).between(now - 60, now + 60)
+    assert (csat.kind, csat.value, csat.conversation_id, csat.channel, csat.topic) == (
+        Kind.CSAT, 4, "web:act", "web", "moving",
+    )  # fmt: skip
 
 
 async def test_a_rating_that_cannot_be_read_is_asked_for_again(

@@ -116,7 +116,11 @@ async def test_nlg_renders_a_turn_without_a_language_in_the_one_stored_for_the_c
 
 
 async def test_nlg_renders_in_the_language_of_the_latest_message(client: TestClient) -> None:
-    tracker = {"latest_message": {"metadata": {"language": "en"}}, "slots": {}}
+    tracker = {
+        "sender_id": "web:h",
+        "latest_message": {"metadata": {"language": "en"}},
+        "slots": {},
+    }
     response = await client.post(
         "/nlg?token=test-nlg-token",
         json={
@@ -128,11 +132,13 @@ async def test_nlg_renders_in_the_language_of_the_latest_message(client: TestCli
     assert response.status == 200
     text = (await response.json())["text"]
     assert "16:00" in text
+    # An answer that ends a topic: "did that help?" below it.
     assert (
         text
         == ANSWERS.render(
             "utter_opening_hours_open", "en", {**_facts(client, "en"), "closes": "16:00"}, "nb"
         ).text
+        + "\n\nDid that help?"
     )
 
 

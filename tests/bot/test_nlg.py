@@ -233,7 +233,7 @@ async def test_a_turn_without_a_language_is_answered_in_the_conversations_stored
     await Conversations(redis_client).set_language("web:nlg-en", "en")
     body = {"response": "utter_thank", "tracker": {"sender_id": "web:nlg-en", "slots": {}}}
     reply = await front_door.post("/nlg", params={"token": TOKEN}, json=body)
-    assert (await reply.json())["text"] == "You're welcome! Just ask if there is anything else."
+    assert (await reply.json())["text"].startswith("You're welcome! Just ask if there is anything")
 
 
 async def test_an_unknown_answer_is_a_server_error_not_an_empty_text(

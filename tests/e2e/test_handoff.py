@@ -30,6 +30,7 @@ from tests.helpers import (
     ROOT,
     RunningStack,
     answer,
+    answer_asking,
     rasa_says,
     socket_path,
     start_stack,
@@ -304,7 +305,7 @@ async def test_two_angry_messages_in_a_row_bring_a_person(
         desk_stack, sender, "appen er ubrukelig, hvordan logger jeg inn på Min side?"
     )
     # One negative word is a problem to answer, not yet a reason for a person.
-    assert [m["text"] for m in first["messages"]] == [answer("utter_login_help", "nb")]
+    assert [m["text"] for m in first["messages"]] == [answer_asking("utter_login_help", "nb")]
     second = await post(desk_stack, sender, "dette er jo latterlig")
     assert queued.fullmatch(second["messages"][0]["text"])
     found = await stores.handoffs.latest_for(f"api:{sender}")

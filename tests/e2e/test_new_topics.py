@@ -1,13 +1,22 @@
 """The topics customers ask most, through the whole stack in nb and en: fees, what power costs
 now, a payment gone wrong, strømstøtte and Norgespris, a death in the family, a new customer,
 us or the grid company. Phrased unlike data/nlu/; the stack's clock is Wednesday 25 November
-2026 at 10:00 in Oslo, so the spot price is that quarter hour's in content/spot_prices.yml."""
+2026 at 10:00 in Oslo, so the spot price is that quarter hour's in content/spot_prices.yml, and
+tomorrow's prices are out."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.helpers import GRID_COMPANY, GRID_PHONE, RunningStack, answer, post, texts
+from tests.helpers import (
+    GRID_COMPANY,
+    GRID_PHONE,
+    RunningStack,
+    answer,
+    answer_asking,
+    post,
+    texts,
+)
 
 pytestmark = pytest.mark.stack
 
@@ -34,32 +43,48 @@ async def test_a_new_topic_gets_its_own_answer(
     name = "utter_payment_trouble" if expected == "payment_trouble" else expected
     body = await post(stack, f"topic-{language}-{abs(hash(text))}", text)
     assert body["language"] == language
-    assert texts(body) == [answer(name, language)]
+    # A topic's answer asks "did that help?" below it; a death in the family is not asked.
+    asks = name not in ("utter_payment_trouble", "utter_bereavement")
+    assert texts(body) == [answer_asking(name, language) if asks else answer(name, language)]
 
 
-@pytest.mark.parametrize(
-    ("language", "text", "said"),
-    [
-        ("nb", "hva er prisen på strøm akkurat nå", [
-            "Fra kl. 10.00 til 10.15 er den for hver kWh",
-            "Øst (NO1): 94,5 øre", "Sør (NO2): 90,2 øre", "Midt (NO3): 38,7 øre",
-            "Nord (NO4): 15 øre", "Vest (NO5): 84,9 øre",
-            "Påslaget vårt på 4,9 øre og moms kommer på toppen.",
-        ]),
-        ("en", "what does a kwh of power cost right this minute", [
-            "From 10:00 to 10:15, it is per kWh",
-            "East (NO1): 94.5 øre", "South (NO2): 90.2 øre", "Middle (NO3): 38.7 øre",
-            "North (NO4): 15 øre", "West (NO5): 84.9 øre",
-            "Our markup of 4.9 øre and VAT, a tax, come on top.",
-        ]),
-    ],
-)  # fmt: skip
-async def test_what_power_costs_now_gives_each_area_and_the_time_of_the_figure(
-    stack: RunningStack, language: str, text: str, said: list[str]
+async def test_what_power_costs_in_a_place_the_customer_names_is_that_area_s_price(
+    stack: RunningStack,
 ) -> None:
-    body = await post(stack, f"spot-{language}", text)
+    body = await post(stack, "spot-nb", "hva koster strømmen i Bergen akkurat nå")
     [price] = texts(body)
-    for part in said:
+    for part in [
+        "I prisområde NO5 er den 84,9 øre for hver kWh",
+        "Det gjelder fra kl. 10.00 til 10.15.",
+        "I snitt i dag: 85,4 øre. I snitt i morgen: 91,4 øre.",
+        "Påslaget vårt på 4,9 øre og moms kommer på toppen.",
+    ]:
+        assert part in price, price
+
+
+async def test_what_power_costs_asks_the_area_once_then_remembers_it(
+    stack: RunningStack,
+) -> None:
+    asked = await post(stack, "spot-en", "what does a kwh of power cost right this minute")
+    assert texts(asked) == [answer("utter_ask_price_area", "en")]
+    [price] = texts(await post(stack, "spot-en", "9008"))
+    for part in [
+        "In price area NO4 it is 15 øre per kWh",
+        "That is from 10:00 to 10:15.",
+        "Average today: 15.1 øre. Average tomorrow: 21.1 øre.",
+        "Our markup of 4.9 øre and VAT, a tax, come on top.",
+    ]:
+        assert part in price, price
+    [again] = texts(await post(stack, "spot-en", "and what is the spot price at the moment?"))
+    assert "In price area NO4 it is 15 øre per kWh" in again
+
+
+async def test_a_reply_naming_no_place_gets_every_area_s_price_not_a_second_question(
+    stack: RunningStack,
+) -> None:
+    await post(stack, "spot-nb-all", "hva er prisen på strøm akkurat nå")
+    [price] = texts(await post(stack, "spot-nb-all", "det vet jeg ikke"))
+    for part in ["Fra kl. 10.00 til 10.15", "Øst (NO1): 94,5 øre", "Vest (NO5): 84,9 øre"]:
         assert part in price, price
 
 

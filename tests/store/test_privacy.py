@@ -33,7 +33,9 @@ async def test_erase_leaves_nothing_of_the_customer_and_export_gave_all_of_it(
     text = json.dumps(exported, ensure_ascii=False)
     for expected in WRITTEN:
         assert expected in text
-    assert before <= set(exported["records"]) | set(exported["log_entries"])
+    assert before <= (
+        set(exported["records"]) | set(exported["log_entries"]) | set(exported["set_members"])
+    )
     assert "web:keep-me" not in text
 
     removed = await erase(redis_client, "web:erase-me", by="dpo")

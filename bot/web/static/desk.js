@@ -79,6 +79,7 @@
     $("me").textContent = me.agent.name;
     document.dispatchEvent(new CustomEvent("svardesk:started", { detail: me }));  // desk-privacy.js
     $("load-switch").hidden = me.supervisor !== true;
+    $("insights-link").hidden = me.supervisor !== true;
     if (me.supervisor === true) request("GET", "/desk/api/load").then(showLoad);
     connect();
     setInterval(tick, 1000);
