@@ -104,6 +104,8 @@ def test_a_malformed_flag_on_an_answer_is_refused(
     code, out = run(root, capsys)
     assert code == 1
     assert "utter_moving: ends_contact is true or false" in out
+
+
 def test_a_language_the_profile_does_not_list_is_checked_once_any_answer_has_it(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
