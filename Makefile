@@ -10,12 +10,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Rasa would otherwise send telemetry and crash reports over the network.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test validate model setup browser lint clean
+.PHONY: run test validate model setup browser haproxy lint clean
 
-run: setup  ## set up, train if needed, start everything
+# SVAR_REPLICAS=N (N > 1) runs N of each process behind HAProxy; one of each needs no HAProxy.
+run: setup $(if $(filter-out 1,$(SVAR_REPLICAS)),haproxy)  ## set up, train if needed, start everything
 	$(PY) -m stack
 
-test: setup browser lint validate model  ## lint, type-check, content check, and the whole test suite
+test: setup browser haproxy lint validate model  ## lint, type-check, content check, and the whole test suite
 	$(PY) -m pytest
 
 validate: setup  ## for content editors: Rasa's data check and the plain-language check
@@ -46,6 +47,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# The replicas' load balancer is Debian's HAProxy (stack/balancer.py).
+haproxy:
+	@PATH="$$PATH:/usr/sbin:/sbin" command -v haproxy >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq haproxy >/dev/null; \
+	  else echo "Replicas (SVAR_REPLICAS) need HAProxy: sudo apt-get install haproxy" >&2; exit 1; fi; }
 
 clean:  ## remove the environment, models and all local state
 	rm -rf $(VENV) $(STATE) .rasa

@@ -2,7 +2,7 @@
 for several configurations side by side in one run.
 
 Every configuration named (benchmarks/load_stacks.py: `ours`, `ours-1-worker`,
-`ours-2-workers`, `ours-rasa-tracker`, `stock`, and `baseline`, an earlier checkout given with
+`ours-2-workers`, `ours-2-replicas`, `ours-rasa-tracker`, `stock`, and `baseline`, an earlier checkout given with
 `--baseline DIR`) is started first, each a whole stack on free loopback ports with its own Redis
 database, and they are then loaded in turn, interleaved, so that whatever else the machine does
 falls on all of them alike.

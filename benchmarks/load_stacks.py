@@ -2,6 +2,8 @@
 
 - `ours`: the stack as `make run` starts it (config.yml, Rasa's workers as stack/ sets them);
 - `ours-1-worker`, `ours-2-workers`: the same with that many Rasa (Sanic) workers;
+- `ours-2-replicas`: ours with two of each process behind HAProxy (`SVAR_REPLICAS=2`); its
+  front door and Rasa addresses are HAProxy's, so it is loaded exactly as `ours` is;
 - `ours-rasa-tracker`: ours with Rasa's own Redis tracker store in place of the masked one
   (rasa_plugins/tracker_store.py): what masking and expiring the tracker costs;
 - `stock`: plain Rasa, the pipeline and policies `rasa init` gives (benchmarks/stock_config.yml,
@@ -28,14 +30,22 @@ import redis
 import requests
 import yaml
 
+from stack.ports import free_port
 from stack.processes import ProcessSpec, StackConfig, specs
-from stack.scratch_redis import free_port
 from stack.supervisor import Supervisor
 from stack.train import ensure_model
 
 ROOT = Path(__file__).resolve().parent.parent
 STOCK_CONFIG = "benchmarks/stock_config.yml"
-CONFIGS = ["ours", "ours-1-worker", "ours-2-workers", "ours-rasa-tracker", "stock", "baseline"]
+CONFIGS = [
+    "ours",
+    "ours-1-worker",
+    "ours-2-workers",
+    "ours-2-replicas",
+    "ours-rasa-tracker",
+    "stock",
+    "baseline",
+]
 BASELINE_READY_SECONDS = 1800  # it may train its model first
 
 
@@ -70,6 +80,8 @@ async def running_stack(name: str, redis_url: str, logs: Path) -> AsyncIterator[
     stock = name == "stock"
     model = ensure_model(ROOT, ROOT / ".state", STOCK_CONFIG if stock else "config.yml")
     env = {**os.environ, "REDIS_URL": redis_url, **ports()}
+    if name == "ours-2-replicas":
+        env["SVAR_REPLICAS"] = "2"
     config = StackConfig.from_env(ROOT, env)
     processes = specs(config, model)
     if stock:
@@ -178,9 +190,12 @@ def profiled(pids: dict[str, int], out: Path | None, label: str) -> Iterator[Non
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     out.mkdir(parents=True, exist_ok=True)
     recorders = []
-    for name in ("rasa", "frontdoor", "actions"):
+    # Every replica of each (`rasa`, or `rasa-1` and `rasa-2`); not HAProxy.
+    for name, pid in pids.items():
+        if name.split("-")[0] not in ("rasa", "frontdoor", "actions"):
+            continue
         output = out / f"{label}-{name}.txt"
-        command = [py_spy, "record", "--pid", str(pids[name]), "--format", "raw"]
+        command = [py_spy, "record", "--pid", str(pid), "--format", "raw"]
         command += ["--rate", "50", "--subprocesses", "--output", str(output)]
         recorders.append(
             subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -32,7 +32,8 @@ from typing import Any
 import aiohttp
 import redis
 
-from stack.scratch_redis import free_port, reachable_redis
+from stack.ports import free_port
+from stack.scratch_redis import reachable_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 # Everyday questions with a plain answer: none asks for a person, so every one is answered.

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 from bot.reports.promises import collect, render
 from core.company import CompanyProfile
 from core.settings import Settings
-from stack.scratch_redis import free_port, reachable_redis
+from stack.ports import free_port
+from stack.scratch_redis import reachable_redis
 from store.callbacks import Callback, Callbacks
 from store.complaints import Complaints, Decision, new_complaint
 from store.follow_ups import FollowUps

@@ -81,6 +81,9 @@ class Settings:
     # Webhook events a front door read and did not finish (it died) are taken over by a
     # running one after this long: longer than any processing takes (bot/channels/inbox.py).
     inbox_claim_after_seconds: float = 120.0
+    # Telegram long polling runs in one front door at a time, the holder of a lease in Redis
+    # it renews at every poll: when it dies, another takes polling over after this long.
+    telegram_poll_lease_seconds: float = 30.0
 
     # The company's content (profile, answers, texts): `content/` under the root unless
     # SVAR_CONTENT names another folder (another company's, or a test's copy).
@@ -176,6 +179,9 @@ class Settings:
             mailbox_dir=state_dir(env) / "mailbox",
             inbox_claim_after_seconds=float(
                 env.get("SVAR_INBOX_CLAIM_AFTER_SECONDS", default.inbox_claim_after_seconds)
+            ),
+            telegram_poll_lease_seconds=float(
+                env.get("SVAR_TELEGRAM_POLL_LEASE_SECONDS", default.telegram_poll_lease_seconds)
             ),
         )
 

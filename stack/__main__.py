@@ -15,8 +15,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from core.settings import CONVERSATION_SECRET_FILE, RUNNING_REDIS_FILE
+from stack.balancer import BalancerMissing
 from stack.logs import RedactingFilter, redact_url, secrets_in
-from stack.processes import StackConfig, specs
+from stack.processes import ProcessSpec, StackConfig, specs
 from stack.supervisor import StartupError, Supervisor
 from stack.train import ensure_model
 
@@ -44,13 +45,16 @@ def main() -> int:
         handlers=[handler],
     )
     model = ensure_model(ROOT, config.state)
-    return asyncio.run(_run(config, model))
+    try:
+        processes = specs(config, model)
+    except BalancerMissing as error:
+        logging.error("%s", error)
+        return 1
+    return asyncio.run(_run(config, processes))
 
 
-async def _run(config: StackConfig, model: Path) -> int:
-    supervisor = Supervisor(
-        specs(config, model), config.logs, config.redis_url, config.retention.log_days
-    )
+async def _run(config: StackConfig, processes: list[ProcessSpec]) -> int:
+    supervisor = Supervisor(processes, config.logs, config.redis_url, config.retention.log_days)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -105,6 +109,12 @@ def banner(config: StackConfig) -> str:
         if config.private_redis
         else redact_url(config.redis_url)
     )
+    replicas = (
+        f"  Replicas: {config.replicas} of each process behind HAProxy "
+        f"({config.state}/haproxy-{config.port}.cfg)\n"
+        if config.replicas > 1
+        else ""
+    )
     return (
         f"\n  Svar is running.\n"
         f"  Chat:    {config.front_door_url}/\n"
@@ -112,6 +122,7 @@ def banner(config: StackConfig) -> str:
         f'  API:     curl -s -X POST {config.front_door_url}/api/messages -d \'{{"sender":"u1","text":"hei"}}\'\n'
         f"  Redis:   {redis}\n"
         f"  Logs:    {config.logs}/\n"
+        f"{replicas}"
         f"  Stop:    Ctrl-C\n"
     )
 

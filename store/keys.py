@@ -134,6 +134,12 @@ def desk_events() -> str:
     return f"{PREFIX}:desk:events"
 
 
+def lease(name: str) -> str:
+    """String with a TTL: who holds the lease on a job one process runs at a time
+    (store/leases.py), e.g. `telegram-poller`."""
+    return f"{PREFIX}:lease:{name}"
+
+
 def desk_ticker() -> str:
     """String with a TTL: held by the one front door that sends the queue's wait updates."""
     return f"{PREFIX}:desk:ticker"

@@ -34,6 +34,7 @@ from store.feedback import Feedback
 from store.follow_ups import FollowUps
 from store.handoff_log import HandoffLog
 from store.handoffs import Handoffs
+from store.leases import Leases
 from store.load import Load
 from store.message_ids import MessageIds
 from store.ops_notices import OpsNotices
@@ -69,6 +70,7 @@ class Stores:
     load: Load
     ops_notices: OpsNotices
     rasa_trackers: RasaTrackers
+    leases: Leases
 
     @classmethod
     def over(cls, redis: Redis, clock: Clock, retention: Retention) -> Stores:
@@ -96,6 +98,7 @@ class Stores:
             load=Load(redis),
             ops_notices=OpsNotices(redis),
             rasa_trackers=RasaTrackers(redis),
+            leases=Leases(redis),
         )
 
     @classmethod

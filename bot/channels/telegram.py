@@ -7,7 +7,9 @@ Messenger's do) to `Application.process_update`, so Telegram gets its 200 at onc
 restart loses nothing. Without a public URL, PTB's Updater long-polls Telegram instead, for a
 laptop without a public address (`make run`): each update fetched goes into the same inbox
 before the next poll confirms it to Telegram, so a failed update is tried again and then kept
-as a dead letter, as a webhook's is. Conversations are `tg:<chat id>`; only
+as a dead letter, as a webhook's is. Telegram serves one poller per bot, so with several front
+doors only the holder of a lease in Redis polls (store/leases.py); the others wait to take it
+over, and every front door processes the inbox. Conversations are `tg:<chat id>`; only
 private chats are served.
 
 Over 400 lines because the two update sources, PTB's handlers and the reply formatting share
@@ -17,14 +19,19 @@ one `Telegram` object and its state; each part is short.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import logging
+import os
 import re
+import secrets
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Literal, TypeVar
 
 from aiohttp import web
+from redis.exceptions import RedisError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
@@ -63,6 +70,7 @@ CALLBACK_DATA_BYTES = 64
 SEND_ATTEMPTS = 4
 START_RETRY_SECONDS = 30.0
 POLL_TIMEOUT_SECONDS = 5
+POLLER_LEASE = "telegram-poller"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 # Languages close enough that a Scandinavian reads one of them more easily than English.
 _SCANDINAVIAN = ("nb", "nn", "sv", "da")
@@ -168,6 +176,9 @@ class Telegram:
         self._languages = tuple(languages)
         self._max_chars = max_chars
         self.inbox = Inbox(stores.redis, CHANNEL, self.process, claim_after=claim_after)
+        self.leases = stores.leases
+        # Who this front door is when it holds the polling lease: readable in Redis.
+        self.poller = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         # The updates in hand from the inbox, with what failed in them (from on_error).
         self._failures: dict[int, Exception | None] = {}
         private = filters.ChatType.PRIVATE
@@ -395,20 +406,39 @@ async def _start(telegram: Telegram, settings: Settings, webhook_mode: bool) -> 
         except TelegramError as error:
             log.error("telegram: could not register the webhook at %s: %r", url, error)
     else:
-        log.info("telegram: long polling (no TELEGRAM_PUBLIC_URL set)")
-        await poll(telegram)
+        log.info("telegram: long polling (no TELEGRAM_PUBLIC_URL set), one front door at a time")
+        try:
+            await poll(telegram, settings.telegram_poll_lease_seconds)
+        finally:
+            # Stopping cleanly hands polling over at once; Redis away: the lease runs out.
+            with contextlib.suppress(RedisError, OSError):
+                await telegram.leases.release(POLLER_LEASE, telegram.poller)
 
 
-async def poll(telegram: Telegram) -> None:
-    """Long-poll Telegram for updates and put each into the inbox. The offset that confirms
-    them to Telegram moves on only once they are kept, so an update fetched while Redis is
-    away is fetched again (and the inbox drops one it already has)."""
+async def poll(telegram: Telegram, lease_seconds: float) -> None:
+    """Long-poll Telegram for updates, while this front door holds the polling lease, and put
+    each into the inbox. The offset that confirms them to Telegram moves on only once they
+    are kept, so an update fetched while Redis is away, or by a poller that died before it
+    kept it, is fetched again (and the inbox drops one it already has)."""
     bot = telegram.application.bot
     offset: int | None = None
     delay = 1.0
     webhook_deleted = False
+    # A poll lasts at most POLL_TIMEOUT_SECONDS; the lease outlasts it, and is renewed
+    # before each, so the holder keeps it while it lives.
+    lease_seconds = max(lease_seconds, 2 * POLL_TIMEOUT_SECONDS)
+    holding = False
     while True:
         try:
+            if not await telegram.leases.hold(POLLER_LEASE, telegram.poller, lease_seconds):
+                if holding:
+                    log.warning("telegram: another front door polls now")
+                holding, offset = False, None  # the other poller confirms what it fetched
+                await asyncio.sleep(lease_seconds / 3)
+                continue
+            if not holding:
+                log.info("telegram: this front door polls now (%s)", telegram.poller)
+                holding = True
             if not webhook_deleted:  # polling and a webhook exclude each other
                 webhook_deleted = await bot.delete_webhook()
             # Short polls: stopping waits for the one in progress (the supervisor's grace is

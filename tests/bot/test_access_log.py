@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from stack.scratch_redis import free_port
+from stack.ports import free_port
 from tests.helpers import ROOT
 
 NLG_TOKEN = "nlg-token-Hq72mZ"

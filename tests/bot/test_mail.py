@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.mail import Mail, MailboxMailer, MailError, SmtpMailer, mailer
-from stack.scratch_redis import free_port
+from stack.ports import free_port
 from tests.helpers import EMAIL, SmtpInbox
 
 ANSWER = Mail("kari@example.no", "Svar på klagen din, sak K-000001", "Vi gir deg rett.\nHilsen oss")

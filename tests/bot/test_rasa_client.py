@@ -9,7 +9,7 @@ import pytest
 
 from bot.rasa_client import RasaClient, RasaUnavailable
 from core.content.answers import Button
-from stack.scratch_redis import free_port
+from stack.ports import free_port
 from tests.helpers import GREETING, RunningStack
 
 pytestmark = pytest.mark.stack

@@ -3,7 +3,9 @@
 It answers `https://api.telegram.org/bot<token>/<method>` as Telegram does: form-encoded or
 JSON parameters in, `{"ok": true, "result": ...}` out, and `{"ok": false, "error_code": 429,
 "parameters": {"retry_after": n}}` when told to be flooded. It records every call and serves
-`getUpdates` (long polling) from updates queued with `push_update`. The `*_update` helpers
+`getUpdates` (long polling) from updates queued with `push_update`; a second `getUpdates`
+while one is in progress is refused with 409 Conflict, as Telegram refuses two pollers of
+one bot, and counted in `conflicts`. The `*_update` helpers
 build updates as Telegram posts them to a webhook.
 """
 
@@ -58,6 +60,9 @@ class FakeTelegramAPI:
         self._updates: list[dict[str, Any]] = []
         self._floods: dict[str, list[int]] = {}
         self._closing = False
+        self.polling = 0  # getUpdates requests in progress
+        self.polls = 0  # getUpdates requests answered
+        self.conflicts = 0  # getUpdates refused because another was in progress
         self._changed = asyncio.Condition()
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._method)
@@ -132,6 +137,23 @@ class FakeTelegramAPI:
         return web.json_response({"ok": True, "result": result})
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+        if self.polling:
+            self.conflicts += 1
+            return _error(
+                409,
+                "Conflict: terminated by other getUpdates request; "
+                "make sure that only one bot instance is running",
+            )
+        self.polling += 1
+        try:
+            return await self._poll(params)
+        finally:
+            self.polling -= 1
+            self.polls += 1
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def _poll(self, params: dict[str, Any]) -> web.Response:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         self._updates = [u for u in self._updates if u["update_id"] >= offset]

@@ -6,13 +6,11 @@ every message of every customer, web chat and Messenger), and the conversations 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -20,8 +18,7 @@ import pytest_asyncio
 from redis.asyncio import Redis
 
 from store import keys
-from store.transcripts import Transcripts
-from tests.fakes import graph_api as fb
+from tests.customers import MessengerCustomer, Widget, messenger_env, settled, turns
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.helpers import RunningStack, eventually, start_stack
 
@@ -30,49 +27,25 @@ pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)
 FAULTS_DB = 9
 # A Wednesday morning: the desk is open and the opening hours have one answer.
 CLOCK = "2026-11-25T10:00:00+01:00"
-PAGE_TOKEN = "EAAfaultpagetoken"
-APP_SECRET = "fault-app-secret"
-CLAIM_AFTER_SECONDS = 5  # the restarted front door takes over the dead one's events soon
 CUSTOMERS = 3  # of each channel
 # What each customer says: before the fault, at the fault (in flight), while the part is
 # away, and once it is back.
 BEFORE, AT, DURING, AFTER = "hei", "når har dere åpent?", "hvor finner jeg fakturaen?", "takk"
 UNAVAILABLE = "Beklager, jeg virker ikke akkurat nå."
-ANSWER_SECONDS = 120  # Rasa on a busy 2-core machine
 BACK_SECONDS = 480  # Rasa loads its model again after a kill
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def graph() -> AsyncIterator[FakeGraphAPI]:
-    fake = FakeGraphAPI(PAGE_TOKEN, APP_SECRET)
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def faulty(
+@pytest.fixture(scope="module")
+def faulty(
     redis_server: str,
     trained_model: Path,
     graph: FakeGraphAPI,
     tmp_path_factory: pytest.TempPathFactory,
-) -> AsyncIterator[RunningStack]:
+) -> Iterator[RunningStack]:
     """A whole stack with Messenger on (Facebook's side faked), on a Redis database of its own.
     Started blocking this module's loop: nothing calls the fake Graph API meanwhile."""
-    env = {
-        "SVAR_CLOCK": CLOCK,
-        "MESSENGER_PAGE_TOKEN": PAGE_TOKEN,
-        "MESSENGER_APP_SECRET": APP_SECRET,
-        "MESSENGER_VERIFY_TOKEN": "fault-verify-token",
-        "GRAPH_API_URL": graph.url,
-        "SVAR_INBOX_CLAIM_AFTER_SECONDS": str(CLAIM_AFTER_SECONDS),
-        # A frozen Rasa must hold the front door's events, not time them out.
-        "SVAR_RASA_TIMEOUT": "600",
-    }
-    running = start_stack(redis_server, FAULTS_DB, tmp_path_factory.mktemp("fault-logs"), env)
-    yield next(running)
-    with contextlib.suppress(StopIteration):
-        next(running)
+    env = {"SVAR_CLOCK": CLOCK, **messenger_env(graph.url)}
+    yield from start_stack(redis_server, FAULTS_DB, tmp_path_factory.mktemp("fault-logs"), env)
 
 
 @pytest_asyncio.fixture(loop_scope="module")
@@ -80,90 +53,6 @@ async def redis(faulty: RunningStack) -> AsyncIterator[Redis]:
     client = Redis.from_url(faulty.redis_url, decode_responses=True)
     yield client
     await client.close()
-
-
-class Widget:
-    """A web-chat customer with the widget's socket: each message's turn, frame by frame. It
-    reads all the time, as a browser does, so the socket answers the server's heartbeat
-    while the customer waits for a part to come back."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse, conversation_id: str) -> None:
-        self.ws = ws
-        self.conversation_id = conversation_id
-        self.sent: list[str] = []
-        self.turns: list[list[dict[str, Any]]] = []
-        self._frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._reader = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        async for frame in self.ws:
-            if frame.type is aiohttp.WSMsgType.TEXT:
-                await self._frames.put(json.loads(frame.data))
-
-    async def close(self) -> None:
-        await self.ws.close()
-        await self._reader
-        assert self._frames.empty(), "nothing more may come after the last turn"
-
-    @classmethod
-    async def open(cls, http: aiohttp.ClientSession, stack: RunningStack) -> Widget:
-        ws = await http.ws_connect(f"{stack.url.replace('http', 'ws')}/ws")
-        new = await ws.receive_json(timeout=30)
-        assert new["type"] == "conversation"
-        assert (await ws.receive_json(timeout=30))["type"] == "history"
-        return cls(ws, f"web:{new['id']}")
-
-    async def say(self, text: str) -> None:
-        """Send one message and read its whole turn (up to "done")."""
-        message_id = f"m{len(self.sent) + 1}"
-        self.sent.append(text)
-        await self.ws.send_json({"type": "message", "id": message_id, "text": text})
-        turn: list[dict[str, Any]] = []
-        while not turn or turn[-1]["type"] != "done":
-            turn.append(await asyncio.wait_for(self._frames.get(), ANSWER_SECONDS))
-        self.turns.append(turn)
-
-    def answers(self) -> list[list[str]]:
-        return [[f["text"] for f in turn if f["type"] == "message"] for turn in self.turns]
-
-
-class MessengerCustomer:
-    def __init__(self, psid: str) -> None:
-        self.psid = psid
-        self.conversation_id = f"fb:{psid}"
-        self.sent: list[str] = []
-
-    async def say(self, http: aiohttp.ClientSession, stack: RunningStack, text: str) -> None:
-        """Post one message as Facebook delivers it; accepted when answered 200."""
-        self.sent.append(text)
-        body, headers = fb.signed(fb.delivery([fb.text_event(self.psid, text)]), APP_SECRET)
-        async with http.post(
-            f"{stack.url}/webhooks/messenger", data=body, headers=headers
-        ) as response:
-            assert response.status == 200
-
-
-async def settled(redis: Redis) -> None:
-    """Every accepted Messenger event processed: the inbox is empty (an event leaves it only
-    once its answer is sent), so no answer is still on its way."""
-
-    async def empty() -> bool:
-        return int(await redis.xlen(keys.inbox("messenger"))) == 0
-
-    await eventually(empty, BACK_SECONDS, "the Messenger inbox to drain")
-    assert await redis.xlen(keys.inbox_dead("messenger")) == 0
-
-
-async def turns(redis: Redis, conversation_id: str) -> list[tuple[str, list[str]]]:
-    """The transcript as (customer message, the bot's answers to it)."""
-    result: list[tuple[str, list[str]]] = []
-    for entry in await Transcripts(redis).read(conversation_id):
-        if entry.role == "customer":
-            result.append((entry.text, []))
-        else:
-            assert result, f"{conversation_id}: an answer before any message"
-            result[-1][1].append(entry.text)
-    return result
 
 
 async def through_a_fault(
@@ -186,7 +75,7 @@ async def through_a_fault(
             await asyncio.gather(
                 *(w.say(text) for w in widgets), *(m.say(http, stack, text) for m in messenger)
             )
-            await settled(redis)
+            await settled(redis, BACK_SECONDS)
 
         await everyone_says(BEFORE)
         saying = asyncio.create_task(everyone_says(AT))
@@ -277,7 +166,7 @@ async def test_a_front_door_killed_holding_events_answers_each_once_after_its_re
         await eventually(restarted, 60, "the supervisor to start the front door again")
     finally:
         os.killpg(rasa, signal.SIGCONT)
-    await settled(redis)
+    await settled(redis, BACK_SECONDS)
 
     for customer in customers:
         sent = [call.text for call in graph.messages(customer.psid)]

@@ -16,9 +16,9 @@ import pytest
 from stack import rasa_server
 from stack.__main__ import banner
 from stack.logs import DailyLog, RedactingFilter, Redactor, secrets_in
+from stack.ports import free_port
 from stack.processes import ProcessSpec, StackConfig, specs
 from stack.rasa_auth import auth_token_from_environment
-from stack.scratch_redis import free_port
 from stack.supervisor import StartupError, Supervisor
 from tests.helpers import ROOT
 

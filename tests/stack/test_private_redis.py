@@ -15,8 +15,8 @@ import redis
 from redis.asyncio import Redis
 
 from core.transcript import Entry
+from stack.ports import free_port
 from stack.processes import ProcessSpec, StackConfig, specs
-from stack.scratch_redis import free_port
 from store.handoffs import Handoffs, State
 from store.transcripts import Transcripts
 from tests.helpers import eventually_sync, make_card

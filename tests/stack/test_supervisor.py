@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from stack.ports import free_port
 from stack.processes import ProcessSpec, StackConfig, specs
-from stack.scratch_redis import free_port
 from stack.supervisor import StartupError, Supervisor
 from tests.helpers import ROOT, alive, eventually, eventually_sync
 
