@@ -286,7 +286,7 @@ def scripted(e: Expected) -> dict[str, int]:
 
 async def main_async(args: argparse.Namespace) -> None:
     settings = Settings.from_env()
-    profile = CompanyProfile.load(settings.content_dir / "company.yml")
+    profile = settings.load_profile()
     zone = ZoneInfo(profile.timezone)
     days = workdays(args.month, profile)
     scripts = plan(days, args.per_day, args.seed)

@@ -293,7 +293,7 @@ def main() -> None:
     parser.add_argument("--csv", action="store_true", help="every table as CSV")
     args = parser.parse_args()
     settings = Settings.from_env()
-    profile = CompanyProfile.load(settings.content_dir / "company.yml")
+    profile = settings.load_profile()
     clock = clock_from_env(os.environ)
     stores = Stores.connect(settings.redis_url, clock, profile.retention)
 

@@ -35,7 +35,7 @@ from tests.helpers import ROOT, RunningStack
 # A month of customers, some through the desk, on a busy machine.
 pytestmark = [pytest.mark.stack, pytest.mark.timeout(900)]
 
-PROFILE = CompanyProfile.load(ROOT / "content" / "company.yml")
+PROFILE = CompanyProfile.load(ROOT / "content" / "company.yml", ROOT)
 DAYS = workdays("2026-11", PROFILE, limit=3)  # Monday 2 to Wednesday 4 November 2026
 TIMEOUT_MS = 30_000
 # Every kind of customer every day; ratings of both sides of the CSAT line.

@@ -18,7 +18,7 @@ from store.handoffs import Handoffs
 from store.stores import Stores
 from tests.helpers import ROOT, queue
 
-PROFILE = CompanyProfile.load(ROOT / "content" / "company.yml")
+PROFILE = CompanyProfile.load(ROOT / "content" / "company.yml", ROOT)
 # Tuesday 24 November 2026, 10:00 in Oslo.
 TUESDAY = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc).timestamp()
 HOUR = 3600.0

@@ -95,6 +95,35 @@ def test_swedish_answers_are_held_to_lix_under_40(
     assert "content/answers/conversation.yml: utter_goodbye [sv]: LIX " in out
 
 
+def test_a_next_step_without_a_button_title_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_title(data: dict[str, Any]) -> None:
+        data["utter_moving"]["ends_topic"] = "greet"  # small talk has no topic title
+
+    edit(root, "content/answers/moving.yml", no_title)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert (
+        "content/answers/moving.yml: utter_moving [nb]: "
+        "ends_topic: 'greet' has no title in content/topics.yml"
+    ) in out
+    assert out.splitlines()[-1].endswith("2 problems (2 no next step)")
+
+
+def test_a_malformed_flag_on_an_answer_is_refused(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(
+        root,
+        "content/answers/moving.yml",
+        lambda data: data["utter_moving"].update(ends_contact="yes"),
+    )
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "utter_moving: ends_contact is true or false" in out
+
+
 def test_a_language_the_profile_does_not_list_is_checked_once_any_answer_has_it(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -143,35 +172,6 @@ def test_a_hard_finnish_answer_is_reported_with_its_finnish_lix(
     code, out = run(root, capsys)
     assert code == 1
     assert "utter_goodbye [fi]: LIX 102.0 (must be under 40)" in out
-
-
-def test_a_next_step_without_a_button_title_is_reported(
-    root: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    def no_title(data: dict[str, Any]) -> None:
-        data["utter_moving"]["ends_topic"] = "greet"  # small talk has no topic title
-
-    edit(root, "content/answers/moving.yml", no_title)
-    code, out = run(root, capsys)
-    assert code == 1
-    assert (
-        "content/answers/moving.yml: utter_moving [nb]: "
-        "ends_topic: 'greet' has no title in content/topics.yml"
-    ) in out
-    assert out.splitlines()[-1].endswith("3 problems (3 no next step)")  # nb, en and sv
-
-
-def test_a_malformed_flag_on_an_answer_is_refused(
-    root: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    edit(
-        root,
-        "content/answers/moving.yml",
-        lambda data: data["utter_moving"].update(ends_contact="yes"),
-    )
-    code, out = run(root, capsys)
-    assert code == 1
-    assert "utter_moving: ends_contact is true or false" in out
 
 
 def test_an_answer_over_60_words_is_reported(
