@@ -24,13 +24,13 @@ LOCALE_FILE = "content/locale.yml"
 
 def agent_languages(content: Content) -> list[Problem]:
     """Every agent text in every language: what the code needs, and what any language has."""
-    found = {lang: content.agent_texts(lang) for lang in content.profile.languages}
+    found = {lang: content.agent_texts(lang) for lang in content.languages}
     wanted = set().union(*found.values()) | {f"card.{key}" for key in CardTexts.KEYS}
-    wanted |= {f"language_names.{lang}" for lang in content.profile.languages}
+    wanted |= {f"language_names.{lang}" for lang in content.languages}
     return [
         Problem("missing translation", LOCALE_FILE, key, lang, "no text in this language")
         for key in sorted(wanted)
-        for lang in content.profile.languages
+        for lang in content.languages
         if key not in found[lang]
     ]
 
@@ -38,7 +38,7 @@ def agent_languages(content: Content) -> list[Problem]:
 def agent_texts(content: Content) -> list[Problem]:
     """Agent texts are short plain texts, with no company fact written out."""
     problems = []
-    for lang in content.profile.languages:
+    for lang in content.languages:
         for key, text in content.agent_texts(lang).items():
             if not isinstance(text, str) or not text.strip():
                 why = f"not a text: {text!r} (write it in quotes)"
@@ -70,7 +70,7 @@ def agent_texts(content: Content) -> list[Problem]:
 
 def agent_placeholders(content: Content) -> list[Problem]:
     """The code fills in the same {names} whatever the language: each translation keeps them."""
-    first, *others = content.profile.languages
+    first, *others = content.languages
     reference = content.agent_texts(first)
     problems = []
     for lang in others:
@@ -90,7 +90,7 @@ def agent_placeholders(content: Content) -> list[Problem]:
 def card_rendering(content: Content) -> list[Problem]:
     """The card's summary can be written in every language, for every reason."""
     problems = []
-    for lang in content.profile.languages:
+    for lang in content.languages:
         have = content.agent_texts(lang)
         names = any(key.startswith("language_names.") for key in have)
         if not names or any(f"card.{key}" not in have for key in CardTexts.KEYS):

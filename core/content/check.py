@@ -79,7 +79,7 @@ def check(content: Content) -> list[Problem]:
 
 def lix_figures(content: Content) -> list[str]:
     lines = []
-    for language in content.profile.languages:
+    for language in content.languages:
         scores = {a.name: lix(v.text) for a, lang, v in content.variants() if lang == language}
         if scores:
             worst = max(scores, key=scores.__getitem__)
@@ -91,10 +91,10 @@ def lix_figures(content: Content) -> list[str]:
 
 
 def summary(content: Content, problems: list[Problem]) -> str:
-    texts = len(set(key for lang in content.profile.languages for key in content.agent_texts(lang)))
+    texts = len(set(key for lang in content.languages for key in content.agent_texts(lang)))
     checked = (
         f"{len(content.book.names())} answers and {texts} agent texts "
-        f"in {len(content.profile.languages)} languages"
+        f"in {len(content.languages)} languages"
     )
     if not problems:
         return f"{checked}: all fine"
@@ -128,7 +128,7 @@ def languages(content: Content) -> list[Problem]:
             "missing translation", content.file(a.source), a.name, lang, "no text in this language"
         )
         for a in content.book
-        for lang in content.profile.languages
+        for lang in content.languages
         if lang not in a.languages()
     ]
 
@@ -284,7 +284,7 @@ def topics(content: Content) -> list[Problem]:
             "no title for the fallback's topic buttons",
         )
         for intent in wanted
-        for lang in content.profile.languages
+        for lang in content.languages
         if not (content.topics.get(intent) or {}).get(lang)
     ]
     problems += [
@@ -314,7 +314,7 @@ def next_steps(content: Content) -> list[Problem]:
         )
         for answer in content.book
         if answer.ends_topic is not None
-        for lang in content.profile.languages
+        for lang in content.languages
         if not (content.topics.get(answer.ends_topic) or {}).get(lang)
     ]
 

@@ -3,6 +3,10 @@
 `Content.load` reads the answers, the company's facts, the locale, topics, jargon and the two
 lists in docs/ (answers.md, intents.md) once; the checks (core/content/check.py and
 core/content/agent_checks.py) read from it.
+
+The checked languages are the profile's and every other one the content is written in
+(`Content.languages`): the content serves every company, so a language one answer or the locale
+has (another company's profile may list it) must be complete too.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ class Content:
         return cls(
             root=root,
             profile=profile,
-            facts={lang: company_facts(profile, locales[lang]) for lang in profile.languages},
+            facts={lang: company_facts(profile, locale) for lang, locale in locales.items()},
             book=AnswerBook.load(root / "content/answers"),
             jargon={
                 lang: {str(t): _strings(e) for t, e in terms.items()}
@@ -79,6 +83,13 @@ class Content:
             intents=[row[0].strip("`") for row in _table(root / "docs/intents.md")],
             locales=locales,
         )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The profile's languages first, then every other language an answer or the locale
+        is written in, in the order first met."""
+        found = [lang for answer in self.book for lang in sorted(answer.languages())]
+        return tuple(dict.fromkeys([*self.profile.languages, *found, *self.locales]))
 
     def variants(self) -> Iterator[tuple[Answer, str, Variant]]:
         """Every text of every answer once, whichever roles it serves."""
