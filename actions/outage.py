@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -52,12 +53,16 @@ class ActionOutageLookup(Action):
 
 
 def normalise_postal_code(value: Any, digits: int) -> str | None:
-    """'0550', ' 0550 ', '0550 Oslo' -> '0550'; anything without exactly `digits` digits -> None."""
+    """'0550', ' 0550 ', '0550 Oslo' -> '0550'; Sweden's spaced '114 32' -> '11432' (digits=5);
+    anything without exactly `digits` digits -> None."""
     if value is None:
         return None
-    first_word = str(value).strip().split(" ")[0]
-    code = _NON_DIGIT.sub("", first_word)
-    return code if len(code) == digits else None
+    words = str(value).strip().split(" ")
+    first = _NON_DIGIT.sub("", words[0])
+    if len(first) == digits:
+        return first
+    leading = "".join(itertools.takewhile(str.isdigit, words))  # "114 32 Stockholm" -> 11432
+    return leading if len(leading) == digits else None
 
 
 def outage_answer(

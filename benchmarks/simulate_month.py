@@ -2,9 +2,11 @@
 
 Scripted customers write through `POST /api/messages` on the workdays of a month, with the
 stack's clock moved to each one (`SVAR_CLOCK=file:PATH`, core/clock.py): some are answered by
-the bot, some come back about the same thing the same afternoon, some are not understood, some
-ask for a person (an agent at the desk takes and solves the chat, and the customer rates it),
-some leave the queue or a form half-way. The script counts what each contact must be on its
+the bot (and say it helped, thank it and answer the question that ends the contact: CSAT, or
+NPS when their conversation is in the sample), some come back about the same thing the same
+afternoon, some say the answer did not help, some are not understood, some ask for a person (an
+agent at the desk takes and solves the chat, and the customer rates it), some leave the queue or
+a form half-way. The script counts what each contact must be on its
 own, then prints those figures beside the insights' (bot/reports/insights.py), which must be
 the same:
 
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -43,14 +46,24 @@ from store.stores import client as redis_client
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENT, SUPERVISOR, PASSWORD = "sim-agent", "sim-supervisor", "simulated month password"
-KINDS = ("resolved", "recontact", "not_understood", "handoff", "left_queue", "left_form")
+KINDS = (
+    "resolved",
+    "recontact",
+    "not_helped",
+    "not_understood",
+    "handoff",
+    "left_queue",
+    "left_form",
+)
 # The share of each kind of customer in the month: most are answered by the bot.
-WEIGHTS = (0.45, 0.1, 0.1, 0.15, 0.1, 0.1)
+WEIGHTS = (0.4, 0.1, 0.05, 0.1, 0.15, 0.1, 0.1)
 ASK = "når har dere åpent?"  # the opening hours: the bot answers it without a doubt
 PERSON = "jeg vil snakke med en person"
 CALL_ME = "kan dere ringe meg?"
 NOT_UNDERSTOOD = "blørk fnugg snurre"
 LEAVE_QUEUE = "glem det"
+HELPED, NOT_HELPED, THANKS = "ja", "nei", "takk for hjelpen"
+NPS_SCALE = 11  # the NPS question's buttons, 0 to 10; CSAT has 5
 FIRST_HOUR, SECOND_CONTACT = clock_time(9), clock_time(15)  # a recontact comes back at 15.00
 MINUTES_APART = 5
 
@@ -60,7 +73,8 @@ class Script:
     day: date
     kind: str
     sender: str
-    rating: int | None = None  # what a customer handed to a person gives
+    rating: int | None = None  # CSAT, 1-5: a customer handed to a person, or one who thanks
+    recommend: int | None = None  # NPS, 0-10: what one who thanks says when asked that
 
 
 @dataclass(frozen=True)
@@ -83,12 +97,15 @@ def plan(days: list[date], per_day: int, seed: int) -> list[Script]:
     for day in days:
         for n in range(per_day):
             kind = rng.choices(KINDS, WEIGHTS)[0]
-            rating = rng.randint(1, 5) if kind == "handoff" else None
-            scripts.append(Script(day, kind, f"sim-{day.isoformat()}-{n}", rating))
+            rating = rng.randint(1, 5) if kind in ("handoff", "resolved") else None
+            recommend = rng.randint(0, 10) if kind == "resolved" else None
+            scripts.append(Script(day, kind, f"sim-{day.isoformat()}-{n}", rating, recommend))
     return scripts
 
 
-def expected(scripts: list[Script]) -> Expected:
+def expected(scripts: list[Script], asked_nps: set[str]) -> Expected:
+    """The figures the scripts make, given which of those who thanked were asked NPS (the
+    rest were asked CSAT)."""
     outcomes: Counter[str] = Counter()
     contained = fcr = recontacted = 0
     for script in scripts:
@@ -98,6 +115,8 @@ def expected(scripts: list[Script]) -> Expected:
         elif script.kind == "recontact":  # the first is not contained, the second is
             outcomes["bot_resolved"] += 2
             contained, fcr, recontacted = contained + 1, fcr + 1, recontacted + 1
+        elif script.kind == "not_helped":
+            outcomes["not_helped"] += 1
         elif script.kind == "not_understood":
             outcomes["not_understood"] += 1
         elif script.kind == "handoff":
@@ -105,7 +124,7 @@ def expected(scripts: list[Script]) -> Expected:
             fcr += 1
         else:
             outcomes["abandoned"] += 1
-    ratings = [s.rating for s in scripts if s.rating is not None]
+    ratings = [s.rating for s in scripts if s.rating is not None and s.sender not in asked_nps]
     return Expected(
         contacts=sum(outcomes.values()),
         outcomes=dict(outcomes),
@@ -114,7 +133,7 @@ def expected(scripts: list[Script]) -> Expected:
         recontacted=recontacted,
         rated=len(ratings),
         satisfied=sum(r >= 4 for r in ratings),
-        nps_answered=0,
+        nps_answered=sum(s.sender in asked_nps for s in scripts),
     )
 
 
@@ -123,6 +142,7 @@ class Month:
 
     def __init__(self, url: str, redis_url: str, clock_file: Path, zone: ZoneInfo) -> None:
         self.url, self.redis_url, self.clock_file, self.zone = url, redis_url, clock_file, zone
+        self.asked_nps: set[str] = set()  # the senders whose thanks got the NPS question
 
     def set_clock(self, day: date, at: clock_time, minutes: int = 0) -> None:
         moment = datetime.combine(day, at, self.zone) + timedelta(minutes=minutes)
@@ -193,11 +213,23 @@ class Month:
         script: Script,
     ) -> None:
 
-        async def say(text: str) -> None:
-            await self._say(customer, script.sender, text)
+        async def say(text: str) -> list[dict[str, Any]]:
+            return await self._say(customer, script.sender, text)
 
-        if script.kind in ("resolved", "recontact"):
+        if script.kind == "resolved":
             await say(ASK)
+            await say(HELPED)
+            end = await say(THANKS)
+            if any(len(m["buttons"]) == NPS_SCALE for m in end):
+                self.asked_nps.add(script.sender)
+                await say(str(script.recommend))
+            else:
+                await say(str(script.rating))
+        elif script.kind == "recontact":
+            await say(ASK)
+        elif script.kind == "not_helped":
+            await say(ASK)
+            await say(NOT_HELPED)
         elif script.kind == "not_understood":
             await say(NOT_UNDERSTOOD)
         elif script.kind == "left_form":
@@ -218,10 +250,15 @@ class Month:
                 response.raise_for_status()
             await say(str(script.rating))
 
-    async def _say(self, http: aiohttp.ClientSession, sender: str, text: str) -> None:
+    async def _say(
+        self, http: aiohttp.ClientSession, sender: str, text: str
+    ) -> list[dict[str, Any]]:
+        """The bot's replies to one message."""
         body = {"sender": sender, "text": text}
         async with http.post(f"{self.url}/api/messages", json=body) as response:
             response.raise_for_status()
+            messages: list[dict[str, Any]] = (await response.json())["messages"]
+            return messages
 
 
 async def log_in(http: aiohttp.ClientSession, url: str, username: str) -> dict[str, str]:
@@ -291,14 +328,15 @@ async def main_async(args: argparse.Namespace) -> None:
     days = workdays(args.month, profile)
     scripts = plan(days, args.per_day, args.seed)
     started = time.monotonic()
-    await Month(args.url, settings.redis_url, Path(args.clock_file), zone).run(scripts)
+    month = Month(args.url, settings.redis_url, Path(args.clock_file), zone)
+    await month.run(scripts)
     took = time.monotonic() - started
     stores = Stores.connect(settings.redis_url, system_clock, profile.retention)
     try:
         report = await gather(stores, profile, days[0], days[-1], time.time())
     finally:
         await stores.close()
-    want = expected(scripts)
+    want = expected(scripts, month.asked_nps)
     got = figures(report)
     outcomes = outcome_counts(report)
     print(f"{len(scripts)} customers on {len(days)} workdays, {took:.0f} s through the stack")
@@ -309,7 +347,7 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"  {'outcome ' + name:<26}{value:>10}{outcomes.get(name, 0):>10}")
     print(
         f"  containment {want.contained / want.contacts:.1%}, FCR {want.fcr / want.contacts:.1%}, "
-        f"CSAT {want.satisfied / max(want.rated, 1):.1%}"
+        f"CSAT {want.satisfied / max(want.rated, 1):.1%}, NPS answers {want.nps_answered}"
     )
     same = got == scripted(want) and outcomes == want.outcomes
     print("the insights match the script" if same else "THE INSIGHTS DIFFER FROM THE SCRIPT")

@@ -11,7 +11,6 @@ are core/survey.py's; every answer the bot gives is recorded with its topic
 from __future__ import annotations
 
 import logging
-import random
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from core.survey import (
     parse_helped,
     parse_score,
     question_for,
+    sample_point,
 )
 from store.conversations import Conversation, Mode
 from store.feedback import Answer, Answered
@@ -68,7 +68,7 @@ class Asking:
         policy: SurveyPolicy,
         clock: Clock,
         fallback_language: str,
-        draw: Callable[[], float] = random.random,
+        draw: Callable[[str], float] = sample_point,
     ) -> None:
         self._stores = stores
         self._answers = answers
@@ -122,7 +122,7 @@ class Asking:
             rated_this_contact=asked.rated_this_contact,
             nps_lately=asked.nps_lately,
         )
-        kind = question_for(moment, self._policy, self._draw())
+        kind = question_for(moment, self._policy, self._draw(conversation_id))
         if kind is None:
             return rendered
         question = Question(kind, topic, asked_text, next_step=answer.ends_topic or "")

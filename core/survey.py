@@ -10,6 +10,7 @@ Which answers end a topic or a contact is content (content/answers/, docs/conten
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -83,6 +84,14 @@ class Moment:
     asked_this_turn: bool  # an answer earlier in this turn asked already
     rated_this_contact: bool  # CSAT or NPS was asked in this contact already
     nps_lately: bool  # this customer was asked NPS within the policy's period
+
+
+def sample_point(conversation_id: str) -> float:
+    """Where a conversation falls in [0, 1) for sampling: the same every time for the same
+    conversation, so its place in the NPS sample does not change from one contact to the next,
+    and a month replayed with the same customers asks the same of each."""
+    digest = hashlib.sha256(conversation_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
 
 
 def question_for(moment: Moment, policy: SurveyPolicy, draw: float) -> Kind | None:

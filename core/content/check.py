@@ -319,7 +319,7 @@ def next_steps(content: Content) -> list[Problem]:
         )
         for answer in content.book
         if answer.ends_topic is not None
-        for lang in content.profile.languages
+        for lang in content.languages
         if not (content.topics.get(answer.ends_topic) or {}).get(lang)
     ]
 

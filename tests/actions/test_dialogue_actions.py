@@ -82,6 +82,25 @@ def test_postal_codes_are_normalised_or_refused(value: Any, expected: str | None
     assert normalise_postal_code(value, digits=4) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("00100", "00100"),
+        ("00100 Helsingfors", "00100"),
+        ("114 32", "11432"),
+        ("114 32 Stockholm", "11432"),
+        ("11432", "11432"),
+        ("114 3", None),
+        ("114 32 1", None),
+        ("0550", None),
+    ],
+)
+def test_five_digit_postal_codes_are_taken_as_written_in_finland_and_sweden(
+    value: str, expected: str | None
+) -> None:
+    assert normalise_postal_code(value, digits=5) == expected
+
+
 def test_a_known_outage_is_described_with_its_times_and_cause_in_the_language() -> None:
     outage = find_outage(FEED, "Europe/Oslo", "0552", oslo("2026-11-22 09:00"))
     assert outage is not None

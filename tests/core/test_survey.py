@@ -17,6 +17,7 @@ from core.survey import (
     parse_rating,
     parse_score,
     question_for,
+    sample_point,
 )
 
 # An answer that ends a topic, in a quiet moment: nothing asked, nobody waiting, no form.
@@ -83,6 +84,15 @@ def test_no_question_ever_comes_twice_in_a_row_in_a_form_or_near_a_person(
         assert kind is None
     if kind is Kind.NPS:
         assert contact and not lately and not rated and draw < share
+
+
+def test_a_conversation_keeps_its_place_in_the_sample_and_the_sample_keeps_its_share() -> None:
+    ids = [f"web:{n:06d}" for n in range(10_000)]
+    points = [sample_point(i) for i in ids]
+    assert points == [sample_point(i) for i in ids]
+    assert all(0.0 <= p < 1.0 for p in points)
+    sampled = sum(p < 0.2 for p in points) / len(points)
+    assert 0.18 < sampled < 0.22
 
 
 def test_a_policy_outside_its_bounds_is_refused() -> None:

@@ -38,21 +38,24 @@ pytestmark = [pytest.mark.stack, pytest.mark.timeout(900)]
 PROFILE = CompanyProfile.load(ROOT / "content" / "company.yml")
 DAYS = workdays("2026-11", PROFILE, limit=3)  # Monday 2 to Wednesday 4 November 2026
 TIMEOUT_MS = 30_000
-# Every kind of customer every day; ratings of both sides of the CSAT line.
+# Every kind of customer every day; ratings of both sides of the CSAT line. The two who thank
+# the bot answer CSAT or, in the NPS sample (a hash of the conversation's id: here Tuesday's
+# first), NPS.
 DAY_SCRIPT = (
-    ("resolved", None),
-    ("resolved", None),
-    ("recontact", None),
-    ("not_understood", None),
-    ("handoff", 5),
-    ("handoff", 2),
-    ("left_queue", None),
-    ("left_form", None),
+    ("resolved", 4, 9),
+    ("resolved", 2, 3),
+    ("recontact", None, None),
+    ("not_understood", None, None),
+    ("handoff", 5, None),
+    ("handoff", 2, None),
+    ("left_queue", None, None),
+    ("left_form", None, None),
+    ("not_helped", None, None),
 )
 SCRIPTS = [
-    Script(day, kind, f"month-{day.isoformat()}-{n}", rating)
+    Script(day, kind, f"month-{day.isoformat()}-{n}", rating, recommend)
     for day in DAYS
-    for n, (kind, rating) in enumerate(DAY_SCRIPT)
+    for n, (kind, rating, recommend) in enumerate(DAY_SCRIPT)
 ]
 
 
@@ -64,7 +67,7 @@ def month(stack: RunningStack, stack_clock: Path) -> Iterator[tuple[RunningStack
     wednesday = stack_clock.read_text()
     try:
         asyncio.run(driver.run(SCRIPTS))
-        yield stack, expected(SCRIPTS)
+        yield stack, expected(SCRIPTS, driver.asked_nps)
     finally:
         stack_clock.write_text(wednesday)
 
@@ -86,14 +89,11 @@ async def test_the_command_and_the_page_count_the_month_as_the_script_made_it(
     month: tuple[RunningStack, Expected],
 ) -> None:
     stack, want = month
-    # The script's own count of this month, written out: 24 customers, 27 contacts.
-    assert (want.contacts, want.contained, want.fcr, want.rated, want.satisfied) == (
-        27,
-        9,
-        15,
-        6,
-        3,
-    )
+    # The script's own count of this month, written out: 27 customers, 30 contacts; of the six
+    # who thanked the bot, one was asked NPS and five CSAT.
+    assert (
+        want.contacts, want.contained, want.fcr, want.rated, want.satisfied, want.nps_answered
+    ) == (30, 9, 15, 11, 5, 1)  # fmt: skip
     command = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.reports.insights", "--from", str(DAYS[0]),
         "--to", str(DAYS[-1]), "--csv",
@@ -111,8 +111,12 @@ async def test_the_command_and_the_page_count_the_month_as_the_script_made_it(
     assert {r["outcome"]: int(r["contacts"]) for r in tables["outcomes"]} == want.outcomes
     assert sum(int(r["ratings"]) for r in tables["csat"]) == want.rated
     assert sum(int(r["satisfied"]) for r in tables["csat"]) == want.satisfied
+    assert sum(int(r["answers"]) for r in tables["nps"]) == want.nps_answered
     assert {r["reason"]: int(r["handoffs"]) for r in tables["handoff_reasons"]} == {"asked": 9}
-    assert [r["message"] for r in tables["misses"]] == ["blørk fnugg snurre"]
+    assert {(r["kind"], r["message"], int(r["times"])) for r in tables["misses"]} == {
+        ("not_understood", "blørk fnugg snurre", 3),
+        ("not_helped", "når har dere åpent?", 3),
+    }
 
     # The page's data: the same tables.
     async with aiohttp.ClientSession() as http:
@@ -152,12 +156,11 @@ async def test_a_supervisor_sees_every_chart_drawn_and_downloads_a_csv_a_plain_a
 
     cards = page.locator(".insight")
     await expect(cards).to_have_count(11, timeout=TIMEOUT_MS)
-    # Every table with figures has its chart drawn with them; NPS has no answers this month.
+    # Every chart is drawn with its figures.
     drawn = page.locator(".insight canvas[data-points]")
-    await expect(drawn).to_have_count(10, timeout=TIMEOUT_MS)
+    await expect(drawn).to_have_count(11, timeout=TIMEOUT_MS)
     points = await drawn.evaluate_all("nodes => nodes.map(n => Number(n.dataset.points))")
     assert all(n > 0 for n in points), points
-    await expect(page.locator('.insight[data-table="nps"] .empty')).to_be_visible()
     outcomes = page.locator('.insight[data-table="outcomes"] tbody tr')
     shown = {
         (await row.locator("td").nth(0).inner_text()): int(

@@ -61,6 +61,7 @@ def test_the_check_prints_lix_median_and_max_per_language(
     _, out = run(ROOT, capsys)
     assert "LIX [nb]: median " in out
     assert "LIX [en]: median " in out
+    assert "LIX [sv]: median " in out
     assert ", max " in out
 
 
@@ -69,12 +70,29 @@ def test_the_untouched_copy_passes(root: Path, capsys: pytest.CaptureFixture[str
     assert code == 0, out
 
 
-def test_a_missing_translation_is_reported(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    edit(root, "content/answers/conversation.yml", lambda data: data["utter_goodbye"].pop("en"))
+# content/company.yml lists nb and en; the answers are written in sv too, for a profile that
+# serves Swedish, so an answer without its sv text is as wrong as one without en.
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_a_missing_translation_is_reported(
+    root: Path, capsys: pytest.CaptureFixture[str], language: str
+) -> None:
+    edit(root, "content/answers/conversation.yml", lambda data: data["utter_goodbye"].pop(language))
     code, out = run(root, capsys)
     assert code == 1
-    assert "content/answers/conversation.yml: utter_goodbye [en]: no text in this language" in out
+    assert (
+        f"content/answers/conversation.yml: utter_goodbye [{language}]: no text in this language"
+    ) in out
     assert out.splitlines()[-1].endswith("1 problem (1 missing translation)")
+
+
+def test_swedish_answers_are_held_to_lix_under_40(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_words = "Elnätsavgiften administreras genom kommunikationsinfrastrukturens leverantörer."
+    set_text(root, "conversation", "utter_goodbye", "sv", long_words)
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "content/answers/conversation.yml: utter_goodbye [sv]: LIX " in out
 
 
 def test_a_next_step_without_a_button_title_is_reported(
@@ -90,7 +108,7 @@ def test_a_next_step_without_a_button_title_is_reported(
         "content/answers/moving.yml: utter_moving [nb]: "
         "ends_topic: 'greet' has no title in content/topics.yml"
     ) in out
-    assert out.splitlines()[-1].endswith("2 problems (2 no next step)")
+    assert out.splitlines()[-1].endswith("3 problems (3 no next step)")  # nb, en and sv
 
 
 def test_a_malformed_flag_on_an_answer_is_refused(
@@ -315,13 +333,14 @@ def test_unreadable_content_is_reported(root: Path, capsys: pytest.CaptureFixtur
 # --- Texts for agents: the context card and the desk (content/locale.yml) ------------------
 
 
+@pytest.mark.parametrize("language", ["en", "sv"])  # sv: in the content, not in the profile
 def test_a_desk_text_missing_in_one_language_is_reported(
-    root: Path, capsys: pytest.CaptureFixture[str]
+    root: Path, capsys: pytest.CaptureFixture[str], language: str
 ) -> None:
-    edit(root, "content/locale.yml", lambda data: data["en"]["desk"].pop("claim"))
+    edit(root, "content/locale.yml", lambda data: data[language]["desk"].pop("claim"))
     code, out = run(root, capsys)
     assert code == 1
-    assert "content/locale.yml: desk.claim [en]: no text in this language" in out
+    assert f"content/locale.yml: desk.claim [{language}]: no text in this language" in out
     assert out.splitlines()[-1].endswith("1 problem (1 missing translation)")
 
 
@@ -423,6 +442,7 @@ def test_an_answer_nothing_sends_is_reported(
         data["utter_solar_panels"] = {
             "nb": "Vi selger solceller.",
             "en": "We sell solar panels.",
+            "sv": "Vi säljer solceller.",
             "fi": "Meiltä saa paneeleja.",
         }
 
