@@ -58,7 +58,6 @@ class Content:
     listed: dict[str, Listed]  # answer name -> docs/answers.md entry
     intents: list[str]
     locales: dict[str, Locale]  # language -> content/locale.yml's section
-    languages: tuple[str, ...]  # checked: the company's first, then every other written
 
     @classmethod
     def load(cls, root: Path, company: Path | None = None) -> Content:
@@ -66,8 +65,6 @@ class Content:
         root = root.resolve()
         profile = CompanyProfile.load(root / (company or Path("content/company.yml")), root)
         locales = Locale.load_all(root / "content/locale.yml")
-        book = AnswerBook.load(root / "content/answers")
-        languages = written_languages(profile, book, locales)
         answers = {
             row[1].strip("`"): Listed(row[0], frozenset(re.findall(r"\{(\w+)\}", row[2])))
             for row in _table(root / "docs/answers.md")
@@ -76,10 +73,8 @@ class Content:
         return cls(
             root=root,
             profile=profile,
-            facts={
-                lang: company_facts(profile, locales[lang]) for lang in languages if lang in locales
-            },
-            book=book,
+            facts={lang: company_facts(profile, locale) for lang, locale in locales.items()},
+            book=AnswerBook.load(root / "content/answers"),
             jargon={
                 lang: {str(t): _strings(e) for t, e in terms.items()}
                 for lang, terms in jargon.items()
@@ -88,8 +83,14 @@ class Content:
             listed=answers,
             intents=[row[0].strip("`") for row in _table(root / "docs/intents.md")],
             locales=locales,
-            languages=languages,
         )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The profile's languages first, then every other language an answer or the locale
+        is written in, in the order first met."""
+        found = [lang for answer in self.book for lang in sorted(answer.languages())]
+        return tuple(dict.fromkeys([*self.profile.languages, *found, *self.locales]))
 
     def variants(self) -> Iterator[tuple[Answer, str, Variant]]:
         """Every text of every answer once, whichever roles it serves."""
@@ -112,16 +113,6 @@ class Content:
             for section in AGENT_SECTIONS
             for key, value in _flatten(section, spec.get(section)).items()
         }
-
-
-def written_languages(
-    profile: CompanyProfile, book: AnswerBook, locales: dict[str, Locale]
-) -> tuple[str, ...]:
-    """The company's languages, then every other language an answer or content/locale.yml is
-    written in. Any company profile may pick any of them (a Finnish company: fi, sv, en), so a
-    text missing in one of them is an error even when this profile does not speak it."""
-    found = set(locales).union(*(answer.languages() for answer in book))
-    return (*profile.languages, *sorted(found - set(profile.languages)))
 
 
 def _flatten(prefix: str, value: Any) -> dict[str, Any]:

@@ -108,7 +108,7 @@ def test_a_next_step_without_a_button_title_is_reported(
         "content/answers/moving.yml: utter_moving [nb]: "
         "ends_topic: 'greet' has no title in content/topics.yml"
     ) in out
-    assert out.splitlines()[-1].endswith("4 problems (4 no next step)")
+    assert out.splitlines()[-1].endswith("4 problems (4 no next step)")  # nb, en, sv and fi
 
 
 def test_a_malformed_flag_on_an_answer_is_refused(
