@@ -7,7 +7,9 @@ gives (`REDIS_URL`, `RASA_URL`, `ACTIONS_URL`, `SVAR_NLG_URL`), and with the sec
 replica must share taken from the environment, never made up. The platform restarts a process
 that dies, so nothing here supervises; what the process prints is masked line by line on its way
 to standard output, as `make run` masks its log files. `train` trains the model the image
-carries (at build time).
+carries (at build time). `ready <process>` is the platform's probe: it asks the process the
+question the supervisor asks (for Rasa its status, with its token: Rasa answers `/` while it is
+still loading its model) and exits 0 when the answer is yes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import asyncio
 import os
 import signal
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,6 +33,7 @@ PROCESSES = ("frontdoor", "rasa", "actions")
 REQUIRED = ("REDIS_URL", "RASA_TOKEN", "SVAR_NLG_TOKEN", "SVAR_CONVERSATION_SECRET")
 # Where the other processes are: the platform's service addresses, not this machine's ports.
 SERVICE_URLS = ("RASA_URL", "ACTIONS_URL", "SVAR_NLG_URL")
+PROBE_TIMEOUT_SECONDS = 3.0
 
 
 class ContainerError(RuntimeError):
@@ -70,10 +75,23 @@ async def run(spec: ProcessSpec) -> int:
     return await process.wait()
 
 
+def ready(spec: ProcessSpec) -> bool:
+    """Whether the process says it is ready: its health address answers 200."""
+    if spec.health_url is None:
+        return False
+    try:
+        with urllib.request.urlopen(spec.health_url, timeout=PROBE_TIMEOUT_SECONDS) as answer:
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, TimeoutError, ConnectionError):
+        return False
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["train"]:
         print(ensure_model(ROOT, ROOT / ".state"))
         return 0
+    probe = argv[:1] == ["ready"]
+    argv = argv[1:] if probe else argv
     model = model_path(ROOT, ROOT / ".state")
     try:
         if not model.exists():  # a replica must start in seconds, never train
@@ -82,6 +100,8 @@ def main(argv: list[str]) -> int:
     except ContainerError as error:
         print(f"svar: {error}", file=sys.stderr)
         return 2
+    if probe:
+        return 0 if ready(spec) else 1
     return asyncio.run(run(spec))
 
 

@@ -4,6 +4,7 @@ process serves, the secret holds what a replica refuses to start without)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +22,14 @@ MANIFESTS = ROOT / "deploy" / "kubernetes"
 KUBERNETES = "1.28.0"
 # Paths the two processes that are not ours answer without a token.
 SERVED_BY_RASA_AND_SDK = {"rasa": {"/"}, "actions": {"/health"}}
+# What the image runs (deploy/Containerfile): an exec probe runs it with `ready <process>`.
+ENTRYPOINT = json.loads(
+    next(
+        line.split(None, 1)[1]
+        for line in (ROOT / "deploy" / "Containerfile").read_text().splitlines()
+        if line.startswith("ENTRYPOINT")
+    )
+)
 
 
 def documents(path: Path) -> list[dict[str, Any]]:
@@ -100,7 +109,17 @@ def test_probes_ask_paths_the_process_serves() -> None:
         ]
         assert any("readinessProbe" in c for c in pod_containers(deployment))
         for probe in probes:
-            assert probe["httpGet"]["path"] in served[container["args"][0]]
+            if "exec" in probe:  # the image's own probe of the same process
+                assert probe["exec"]["command"] == [*ENTRYPOINT, "ready", container["args"][0]]
+            else:
+                assert probe["httpGet"]["path"] in served[container["args"][0]]
+
+
+def test_rasa_counts_as_ready_only_once_its_model_is_loaded() -> None:
+    # Rasa answers `/` while it loads its model; its status says when the model is there.
+    (container,) = pod_containers(named("Deployment", "svar-rasa"))
+    for key in ("startupProbe", "readinessProbe"):
+        assert container[key]["exec"]["command"] == [*ENTRYPOINT, "ready", "rasa"], key
 
 
 def test_every_autoscaled_deployment_exists_and_requests_cpu() -> None:

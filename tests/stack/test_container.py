@@ -7,10 +7,13 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
-from stack.container import REQUIRED, ContainerError, container_spec, run
+from stack.container import REQUIRED, ContainerError, container_spec, ready, run
 from stack.processes import ProcessSpec
 
 MODEL = Path("/app/.state/models/svar-0123456789abcdef.tar.gz")
@@ -57,6 +60,28 @@ def test_a_replica_without_the_shared_secrets_refuses_to_start_naming_them() -> 
 def test_an_unknown_process_is_refused() -> None:
     with pytest.raises(ContainerError, match="frontdoor, rasa, actions"):
         container_spec("redis", PLATFORM, MODEL)
+
+
+def test_the_rasa_probe_asks_rasa_s_status_with_the_platform_s_token_on_this_pod() -> None:
+    url = urlsplit(container_spec("rasa", PLATFORM, MODEL).health_url or "")
+    assert (url.hostname, url.path) == ("127.0.0.1", "/status")
+    assert parse_qs(url.query) == {"token": [PLATFORM["RASA_TOKEN"]]}
+
+
+async def test_the_probe_says_ready_only_when_the_process_answers_200() -> None:
+    loaded = False
+
+    async def status(request: web.Request) -> web.Response:
+        return web.json_response({"model_file": "m"}) if loaded else web.Response(status=409)
+
+    app = web.Application()
+    app.router.add_get("/status", status)
+    async with TestServer(app, host="127.0.0.1") as server:
+        spec = ProcessSpec("rasa", ["rasa"], {}, str(server.make_url("/status?token=t")))
+        assert not await asyncio.to_thread(ready, spec)
+        loaded = True
+        assert await asyncio.to_thread(ready, spec)
+    assert not await asyncio.to_thread(ready, spec), "nothing listening is not ready"
 
 
 async def test_what_the_process_prints_reaches_standard_output_masked(
