@@ -163,12 +163,16 @@ async def test_a_supervisor_sees_every_chart_drawn_and_downloads_a_csv_a_plain_a
     assert all(n > 0 for n in points), points
     outcomes = page.locator('.insight[data-table="outcomes"] tbody tr')
     shown = {
-        (await row.locator("td").nth(0).inner_text()): int(
-            await row.locator("td").nth(1).inner_text()
+        (await row.locator("td").nth(0).get_attribute("data-value")): (
+            await row.locator("td").nth(0).inner_text(),
+            int(await row.locator("td").nth(1).inner_text()),
         )
         for row in await outcomes.all()
     }
-    assert shown == want.outcomes
+    assert {code: count for code, (_, count) in shown.items()} == want.outcomes
+    # Each outcome in words, in the desk's language.
+    assert shown["bot_resolved"][0] == "Løst av boten"
+    assert shown["handed_off:resolved"][0] == "Løst av en person"
 
     async with page.expect_download() as downloading:
         await page.locator('.insight[data-table="per_day"] a.csv').click()

@@ -83,6 +83,9 @@
 
   function column(table, name) { return table.columns.indexOf(name); }
 
+  // A code in a table (how a contact ended, why a person took over, a channel) in words.
+  function shown(value) { return T["v_" + value] || String(value); }
+
   function draw(canvas, table) {
     var spec = CHARTS[table.name] || { type: "bar", values: table.columns.slice(1) };
     var labelAt = spec.label ? column(table, spec.label) : 0;
@@ -92,7 +95,7 @@
       datasets = [{ label: T["t_" + table.name], data: spec.transpose.map(function (name) { return table.rows[0][column(table, name)]; }),
                     backgroundColor: BLUE }];
     } else {
-      labels = table.rows.map(function (row) { return String(row[labelAt]); });
+      labels = table.rows.map(function (row) { return shown(row[labelAt]); });
       datasets = spec.values.map(function (name, i) {
         var colour = (spec.colours || PALETTE)[i % PALETTE.length];
         return { label: T["c_" + name] || name, data: table.rows.map(function (row) { return row[column(table, name)]; }),
@@ -129,7 +132,9 @@
     table.rows.forEach(function (row) {
       var tr = el("tr");
       row.forEach(function (value) {
-        tr.appendChild(el("td", typeof value === "number" ? "number" : null, value === null ? "–" : String(value)));
+        var cell = el("td", typeof value === "number" ? "number" : null, value === null ? "–" : shown(value));
+        if (typeof value === "string") cell.dataset.value = value;  // the code, as the CSV has it
+        tr.appendChild(cell);
       });
       body.appendChild(tr);
     });
