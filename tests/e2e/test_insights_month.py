@@ -114,7 +114,7 @@ async def test_the_command_and_the_page_count_the_month_as_the_script_made_it(
     assert sum(int(r["answers"]) for r in tables["nps"]) == want.nps_answered
     assert {r["reason"]: int(r["handoffs"]) for r in tables["handoff_reasons"]} == {"asked": 9}
     assert {(r["kind"], r["message"], int(r["times"])) for r in tables["misses"]} == {
-        ("not_understood", "blørk fnugg snurre", 3),
+        ("not_understood", "glorp snabb vrilt frukk", 3),
         ("not_helped", "når har dere åpent?", 3),
     }
 
