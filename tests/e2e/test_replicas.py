@@ -202,7 +202,7 @@ async def test_a_handoff_claimed_on_one_front_door_is_answered_from_the_other(
 
 
 # Failed twice on the merged stack: once a widget waited 120 s for an answer after a Rasa and an
-# action server were killed, once a killed Rasa's pid was read before its restart. Open (README).
+# action server were killed, once a killed Rasa's pid was read before its restart.
 @pytest.mark.xfail(strict=False, reason="an answer after the kills can be late; a pid race")
 async def test_one_replica_of_each_kind_killed_mid_run_loses_nothing_accepted(
     replicated: RunningStack, graph: FakeGraphAPI, redis: Redis
