@@ -93,8 +93,9 @@ class Asking:
         topic = str((latest.get("intent") or {}).get("name") or "")
         asked_text = str(latest.get("text") or "")
         answer = self._answers.get(name)
-        conversation = await self._stores.conversations.get(conversation_id)
-        channel = str(metadata.get("channel") or (conversation.channel if conversation else ""))
+        # The router sends the channel with each message; only a turn without one (an intent
+        # the desk triggered) reads it from the conversation.
+        channel = str(metadata.get("channel") or await self._channel_of(conversation_id))
         await self._stores.feedback.add_answered(
             Answered(
                 conversation_id, channel, language, topic, name,
@@ -111,6 +112,7 @@ class Asking:
             return rendered
         if answer is None or not (answer.ends_a_topic or answer.ends_contact):
             return rendered
+        conversation = await self._stores.conversations.get(conversation_id)
         asked = await self._stores.surveys.asked(conversation_id)
         moment = Moment(
             ends_topic=answer.ends_a_topic,
@@ -130,6 +132,10 @@ class Asking:
             return rendered  # another answer of this turn asked first
         asking = self._render(QUESTIONS[kind], language)
         return Rendered(f"{rendered.text}\n\n{asking.text}", rendered.buttons + asking.buttons)
+
+    async def _channel_of(self, conversation_id: str) -> str:
+        conversation = await self._stores.conversations.get(conversation_id)
+        return conversation.channel if conversation else ""
 
     # --- With the customer's next message (the router) --------------------------------------
 

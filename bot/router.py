@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 
 from bot import frustration
 from bot.asking import Asking
@@ -35,6 +35,17 @@ log = logging.getLogger(__name__)
 CALL_ME_INTENT = "/request_callback"
 # Sends one message to a customer on one channel (the web chat's sockets, Messenger, Telegram).
 Deliverer = Callable[[str, Outbound], Awaitable[None]]
+# Transcript entries enough to hold the customer's messages the frustration rule reads.
+_RECENT_ENTRIES = 4 * (frustration.EARLIER_MESSAGES + 1)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the bot answers a customer message right away, and the conversation's language
+    as the message left it."""
+
+    replies: list[Outbound]
+    language: str
 
 
 class Router:
@@ -67,6 +78,10 @@ class Router:
 
     async def handle(self, message: Inbound) -> list[Outbound]:
         """Route one customer message and return what the bot answers right away."""
+        return (await self.take_turn(message)).replies
+
+    async def take_turn(self, message: Inbound) -> Turn:
+        """`handle`, with the language the router decided for the message."""
         started = time.perf_counter()
         self._metrics.messages_in.labels(message.channel).inc()
         conversation = await self._stores.conversations.touch(
@@ -76,7 +91,10 @@ class Router:
         if language != conversation.language:
             await self._stores.conversations.set_language(conversation.id, language)
         entry = Entry("customer", message.text)
-        await self._stores.transcripts.append(conversation.id, entry)
+        # The frustration rule reads the customer's latest messages: they come with the append.
+        recent = await self._stores.transcripts.append(
+            conversation.id, entry, then_read=_RECENT_ENTRIES if message.payload is None else 0
+        )
         text = self._rasa_text(message)
         way_out = queue_exit.wanted(message.text, message.payload)
         if (
@@ -87,7 +105,7 @@ class Router:
             if way_out is Exit.NEVER_MIND:
                 reply = self.system_message("utter_left_queue", language)
                 await self._stores.transcripts.append(conversation.id, Entry("bot", reply.text))
-                return [reply]
+                return Turn([reply], language)
             conversation = replace(conversation, mode=Mode.BOT)
             text = CALL_ME_INTENT  # the bot asks what it needs to call back
         # The question the bot's latest turn asked is taken by any message: the reply to it,
@@ -96,13 +114,14 @@ class Router:
         if conversation.mode in (Mode.QUEUED, Mode.AGENT):
             # The bot stays silent while a person is on it; every open desk sees the message.
             await self._stores.desk_feed.announce(message_event(conversation.id, entry))
-            return []
+            return Turn([], language)
         if conversation.mode is Mode.CLOSED:
             await self._stores.conversations.set_mode(conversation.id, Mode.BOT)
         if reading.replies is not None:
-            return await self._keep_replies(
+            kept = await self._keep_replies(
                 conversation.id, message.channel, reading.replies, started
             )
+            return Turn(kept, language)
         metadata = {
             "language": language,
             "channel": message.channel,
@@ -112,7 +131,7 @@ class Router:
             "at": self._clock().timestamp(),
             **reading.metadata,
         }
-        if message.payload is None and await self._sounds_frustrated(conversation.id, message.text):
+        if message.payload is None and _sounds_frustrated(message.text, recent):
             log.info("conversation %s: the customer sounds frustrated", conversation.id)
             text = frustration.PAYLOAD
         try:
@@ -128,7 +147,8 @@ class Router:
             if replies is not None:
                 self._metrics.rasa_failures.labels("silent").inc()
             replies = [self.system_message("utter_unavailable", language)]
-        return await self._keep_replies(conversation.id, message.channel, replies, started)
+        kept = await self._keep_replies(conversation.id, message.channel, replies, started)
+        return Turn(kept, language)
 
     async def _keep_replies(
         self, conversation_id: str, channel: str, replies: list[Outbound], started: float
@@ -178,14 +198,6 @@ class Router:
             )
         return as_text(message.text)
 
-    async def _sounds_frustrated(self, conversation_id: str, text: str) -> bool:
-        """bot/frustration.py's rule over this message and the customer's ones before it."""
-        recent = await self._stores.transcripts.read(
-            conversation_id, 4 * (frustration.EARLIER_MESSAGES + 1)
-        )
-        earlier = [e.text for e in recent if e.role == "customer"][:-1]  # the last is this one
-        return frustration.is_frustrated(text, earlier)
-
     def language_of(self, text: str) -> str:
         """The language of a message read without the conversation (Redis is away)."""
         return self._languages.detect(text, None)
@@ -222,3 +234,10 @@ class Router:
     async def publish(self, conversation_id: str, message: Outbound) -> None:
         """Send a message to the customer's open sockets, on whichever front door holds them."""
         await self._stores.outbox.publish(conversation_id, message.to_dict())
+
+
+def _sounds_frustrated(text: str, recent: Sequence[Entry]) -> bool:
+    """bot/frustration.py's rule over this message and the customer's ones before it in
+    `recent` (the transcript's latest entries, this message last)."""
+    earlier = [e.text for e in recent if e.role == "customer"][:-1]
+    return frustration.is_frustrated(text, earlier)

@@ -24,9 +24,13 @@ class Transcripts:
         self._redis = redis
         self._ttl = ttl_seconds  # from the latest entry
 
-    async def append(self, conversation_id: str, *entries: Entry) -> None:
+    async def append(
+        self, conversation_id: str, *entries: Entry, then_read: int = 0
+    ) -> list[Entry]:
+        """Add `entries`; with `then_read`, return that many latest entries (the new ones
+        included), read in the same round trip."""
         if not entries:
-            return
+            return []
         key = keys.transcript(conversation_id)
         masked = [
             json.dumps(Entry(e.role, mask(e.text), e.at, e.buttons).to_dict(), ensure_ascii=False)
@@ -36,7 +40,10 @@ class Transcripts:
             pipe.rpush(key, *masked)
             pipe.ltrim(key, -MAX_ENTRIES, -1)
             pipe.expire(key, self._ttl)
-            await pipe.execute()
+            if then_read:
+                pipe.lrange(key, -then_read, -1)
+            results = await pipe.execute()
+        return [Entry.from_dict(json.loads(item)) for item in results[3]] if then_read else []
 
     async def read(self, conversation_id: str, last: int = MAX_ENTRIES) -> list[Entry]:
         raw = await self._redis.lrange(keys.transcript(conversation_id), -last, -1)

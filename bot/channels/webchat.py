@@ -87,9 +87,8 @@ async def post_message(request: web.Request) -> web.Response:
                 status=429,
                 headers={"Retry-After": "60"},
             )
-        replies = await router.handle(message)
-        conversation = await request.app[STORES].conversations.get(message.conversation_id)
-        language = conversation.language if conversation else None
+        turn = await router.take_turn(message)
+        replies, language = turn.replies, turn.language
     except REDIS_AWAY:
         # Kept on disk and answered when Redis is back (in the transcript); polite now.
         replies = [await kept_for_later(request.app, message)]
