@@ -53,13 +53,14 @@ from bot.request_checks import json_object
 from bot.router import Router
 from bot.tasks import cancel_and_wait
 from core.content.answers import Button
+from core.channels import TELEGRAM
 from core.settings import Settings
 from store.conversations import Mode
 from store.stores import Stores
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
+CHANNEL = TELEGRAM
 PREFIX = "tg:"
 PATH = "/webhooks/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
