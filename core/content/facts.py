@@ -44,6 +44,8 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
         "opening_hours": locale.weekly_hours(profile.weekly),
         "postal_code_digits": str(profile.postal_code_digits),
         "postal_code_example": profile.postal_code_example,
+        "place_example": profile.place_example,
+        "price_area_count": str(len(profile.price_areas)),
         "phone_example": profile.phone_example,
         "phone_answer_time": locale.minutes(promises.phone_answer_minutes),
         "email_answer_time": locale.workdays(promises.email_answer_workdays),
