@@ -52,15 +52,15 @@ from bot.messages import Inbound, Outbound
 from bot.request_checks import json_object
 from bot.router import Router
 from bot.tasks import cancel_and_wait
+from core import channels
 from core.content.answers import Button
-from core.channels import TELEGRAM
 from core.settings import Settings
 from store.conversations import Mode
 from store.stores import Stores
 
 log = logging.getLogger(__name__)
 
-CHANNEL = TELEGRAM
+CHANNEL = channels.TELEGRAM
 PREFIX = "tg:"
 PATH = "/webhooks/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

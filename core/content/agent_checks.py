@@ -9,8 +9,8 @@ import string
 from typing import Any
 
 from core.card import CardTexts, Reason
-from core.channels import CHANNELS
 from core.card import summary as card_summary
+from core.channels import CHANNELS
 from core.content.inventory import Content, Problem, fact_finders
 from core.content.readability import word_count
 from core.outcomes import OUTCOME_NAMES
