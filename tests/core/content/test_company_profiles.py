@@ -36,6 +36,8 @@ NORWEGIAN = re.compile(
     r"Oslo|Bergen|Trondheim|Stavanger|Tromsø|Norway|Norge|Norja|Norwegian|norsk|"
     r"five price areas|viidellä hinta-alueella|fem prisområder|"
     r"beløpsgrense|winter bill is over the limit|talven lasku|vinterräkning|"
+    r"expensive power|kallista sähköä|dyr el\b|dyr strøm|a lot of power at the same time|"
+    r"paljon sähköä yhtä aikaa|mycket el samtidigt|"
     r"(?-i:\b\d{4} [A-ZÆØÅ]{3,})",  # a Norwegian postal address: "0150 OSLO"
     re.IGNORECASE,
 )
@@ -155,3 +157,14 @@ def test_what_direct_debit_does_with_a_large_bill_follows_the_company_s_country(
         "utter_payment_trouble", "fi", company_facts(finnish(), LOCALES["fi"]), "fi"
     ).text
     assert "Eikö suoramaksu veloittanut laskua automaattisesti? Tarkista verkkopankista" in trouble
+
+
+def test_moving_without_a_plan_and_the_grid_fee_follow_the_company_s_country() -> None:
+    finnish_facts = company_facts(finnish(), LOCALES["en"])
+    moving = ANSWERS.render("utter_moving", "en", finnish_facts, "en").text
+    assert "Without a plan, Lähiverkko may cut off the power." in moving  # a fact naming a fact
+    grid = ANSWERS.render("utter_invoice_part_grid_rent", "en", finnish_facts, "en").text
+    assert "It has a basic fee each month." in grid
+    norwegian = company_facts(Settings.from_env({}).load_profile(), LOCALES["nb"])
+    moving = ANSWERS.render("utter_moving", "nb", norwegian, "nb").text
+    assert "Men uten avtale får du dyr strøm fra Linjenett en stund." in moving
