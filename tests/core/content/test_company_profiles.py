@@ -38,6 +38,7 @@ NORWEGIAN = re.compile(
     r"beløpsgrense|winter bill is over the limit|talven lasku|vinterräkning|"
     r"expensive power|kallista sähköä|dyr el\b|dyr strøm|a lot of power at the same time|"
     r"paljon sähköä yhtä aikaa|mycket el samtidigt|"
+    r"Only \w+ can|Bara \w+ kan|Vain \w+ voi|Sen voi tehdä vain|"
     r"(?-i:\b\d{4} [A-ZÆØÅ]{3,})",  # a Norwegian postal address: "0150 OSLO"
     re.IGNORECASE,
 )
