@@ -150,14 +150,14 @@ def test_what_direct_debit_does_with_a_large_bill_follows_the_company_s_country(
     )
     finnish_facts = company_facts(finnish(), LOCALES["en"])
     setup = ANSWERS.render("utter_einvoice_setup", "en", finnish_facts, "en").text
-    assert setup.endswith(
-        "In your bank, you can set how large a bill it pays by itself. "
-        "A larger bill waits in your online bank until you approve it."
-    )
+    assert setup.endswith("A bill over the limit you set in your bank waits there for you to pay.")
     trouble = ANSWERS.render(
         "utter_payment_trouble", "fi", company_facts(finnish(), LOCALES["fi"]), "fi"
     ).text
-    assert "Eikö suoramaksu veloittanut laskua automaattisesti? Tarkista verkkopankista" in trouble
+    assert (
+        "Eikö suoramaksu veloittanut laskua automaattisesti? Tarkista raja verkkopankissa"
+        in trouble
+    )
 
 
 def test_moving_without_a_plan_and_the_grid_fee_follow_the_company_s_country() -> None:
