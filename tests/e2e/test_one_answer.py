@@ -69,9 +69,16 @@ async def test_a_first_oppet_gets_the_opening_hours_in_one_message(stack: Runnin
 @pytest.mark.parametrize(
     "text", ["asdf qwer zxcv uiop", "sdfgsdfg jkjkjk hjkl", "qwertzuiop ölkjhg xcvb"]
 )
-async def test_a_first_keyboard_mash_is_not_understood(stack: RunningStack, text: str) -> None:
+async def test_a_first_keyboard_mash_is_not_understood_and_offers_topics(
+    stack: RunningStack, text: str
+) -> None:
     body = await post(stack, f"first-{text.encode().hex()}", text)
     assert [m["text"] for m in body["messages"]] == [answer("utter_ask_rephrase", body["language"])]
+    assert [b["payload"] for b in body["messages"][0]["buttons"]] == [
+        "/invoice_explain",
+        "/power_outage",
+        "/moving",
+    ]
 
 
 @pytest.mark.parametrize("text", ["stromen e borte", "sahkokatko"])
