@@ -11,9 +11,11 @@ asked again. A value the message carried (a customer number, a postal code) is k
 
 A message understood but out of place ("ok", "no", a bare number) gets a short question, not
 "I didn't get that"; so does a conversation's first message of a word or two the bot does not
-know ("öppet", "moi"): a person would ask how they can help, not say they did not understand. A message not understood is a miss: the first miss shows buttons for the
-two or three likeliest topics (the common ones when none is likely); a second miss in a row offers a person or a callback; a third
-hands the conversation to a person. Misses are counted from what the bot answered, so both paths
+know ("öppet", "moi"): a person would ask how they can help, not say they did not understand.
+A message not understood is a miss: the first miss shows buttons for the two or three likeliest
+topics (the common ones when none is likely); a second miss in a row offers a person or a
+callback; a third hands the conversation to a person. Misses are counted from what the bot
+answered, so both paths
 count, and a message taken back still counts.
 """
 
