@@ -15,8 +15,7 @@ know ("öppet", "moi"): a person would ask how they can help, not say they did n
 A message not understood is a miss: the first miss shows buttons for the two or three likeliest
 topics (the common ones when none is likely); a second miss in a row offers a person or a
 callback; a third hands the conversation to a person. Misses are counted from what the bot
-answered, so both paths
-count, and a message taken back still counts.
+answered, so both paths count, and a message taken back still counts.
 """
 
 from __future__ import annotations
