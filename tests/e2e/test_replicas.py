@@ -92,23 +92,39 @@ def replica_url(stack: RunningStack, name: str) -> str:
     return f"http://{found[1]}"
 
 
-async def requests_taken(http: aiohttp.ClientSession, stack: RunningStack) -> dict[str, int]:
-    """How many requests (or sockets) HAProxy gave each replica, from its statistics."""
+async def replicas(http: aiohttp.ClientSession, stack: RunningStack) -> list[dict[str, str]]:
+    """HAProxy's statistics of each replica."""
     found = re.search(r"listen stats\n    bind (127\.0\.0\.1:\d+)", balancer_config(stack))
     assert found
     async with http.get(f"http://{found[1]}/;csv") as response:
         text = (await response.text()).removeprefix("# ")
-    return {
-        row["svname"]: int(row["stot"])
+    return [
+        row
         for row in csv.DictReader(io.StringIO(text))
         if row["pxname"] in KINDS and row["svname"] not in ("FRONTEND", "BACKEND")
-    }
+    ]
+
+
+async def requests_taken(http: aiohttp.ClientSession, stack: RunningStack) -> dict[str, int]:
+    """How many requests (or sockets) HAProxy gave each replica."""
+    return {row["svname"]: int(row["stot"]) for row in await replicas(http, stack)}
+
+
+async def every_replica_up(http: aiohttp.ClientSession, stack: RunningStack) -> None:
+    """The stack answers once one replica of each kind does; HAProxy takes the others in after
+    two good checks more."""
+
+    async def up() -> bool:
+        return all(row["status"] == "UP" for row in await replicas(http, stack))
+
+    await eventually(up, 60, "HAProxy to send to every replica")
 
 
 async def test_customers_spread_over_both_replicas_and_each_conversations_turns_stay_in_order(
     replicated: RunningStack,
 ) -> None:
     async with aiohttp.ClientSession() as http:
+        await every_replica_up(http, replicated)
         widgets = [await Widget.open(http, replicated) for _ in range(6)]
 
         async def chat(widget: Widget) -> None:
