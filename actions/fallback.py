@@ -11,10 +11,11 @@ asked again. A value the message carried (a customer number, a postal code) is k
 
 A message understood but out of place ("ok", "no", a bare number) gets a short question, not
 "I didn't get that"; so does a conversation's first message of a word or two the bot does not
-know ("öppet", "moi"): a person would ask how they can help, not say they did not understand. A message not understood is a miss: the first miss shows buttons for the
-two or three likeliest topics; a second miss in a row offers a person or a callback; a third
-hands the conversation to a person. Misses are counted from what the bot answered, so both paths
-count, and a message taken back still counts.
+know ("öppet", "moi"): a person would ask how they can help, not say they did not understand.
+A message not understood is a miss: the first miss shows buttons for the two or three likeliest
+topics (the common ones when none is likely); a second miss in a row offers a person or a
+callback; a third hands the conversation to a person. Misses are counted from what the bot
+answered, so both paths count, and a message taken back still counts.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from core.intents import FALLBACK, MISS_ANSWERS, NOT_SUGGESTED, OFFER_HUMAN, REPHRASE
+from core.intents import (
+    COMMON_TOPICS,
+    FALLBACK,
+    MISS_ANSWERS,
+    NOT_SUGGESTED,
+    OFFER_HUMAN,
+    REPHRASE,
+)
 
 HAND_OFF_AFTER = 3
 MAX_TOPICS = 3
@@ -91,7 +99,7 @@ def fallback_answer(
         return None, {}
     if misses == 2:
         return OFFER_HUMAN, {}
-    return REPHRASE, {"topics": likeliest_topics(ranking)}
+    return REPHRASE, {"topics": likeliest_topics(ranking) or list(COMMON_TOPICS)}
 
 
 def likeliest_topics(ranking: Iterable[Mapping[str, Any]]) -> list[str]:

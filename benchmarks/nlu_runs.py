@@ -59,6 +59,7 @@ class Parse:
     # With the blend's `explain` on: DIET's and the linear model's confidences before blending.
     diet: dict[str, float] | None = None
     linear: dict[str, float] | None = None
+    knows_a_word: bool = True  # False: the blend judged the message mash (not understood)
 
 
 def prepare_environment() -> None:
@@ -183,6 +184,7 @@ async def parse(agent: Agent, text: str) -> Parse:
         cpu_seconds=cpu_seconds,
         diet=parsed.get("diet_intent_ranking"),
         linear=parsed.get("linear_intent_ranking"),
+        knows_a_word=bool(parsed.get("knows_a_word", True)),
     )
 
 
@@ -254,6 +256,8 @@ class Blending:
             raise ValueError("parse without the blend's explain output")
         from nlu.linear_intent import blend
 
+        if not parse.knows_a_word:
+            return FALLBACK
         ranked = blend(parse.diet, parse.linear, self.weight)
         best, top = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0

@@ -25,6 +25,7 @@ from core.survey import (
     Moment,
     Question,
     SurveyPolicy,
+    answered_a_matter,
     parse_helped,
     parse_score,
     question_for,
@@ -123,6 +124,7 @@ class Asking:
             asked_this_turn=asked.this_turn,
             rated_this_contact=asked.rated_this_contact,
             nps_lately=asked.nps_lately,
+            answered_a_matter=answered_a_matter(tracker.get("events") or []),
         )
         kind = question_for(moment, self._policy, self._draw(conversation_id))
         if kind is None:

@@ -18,6 +18,10 @@ NOT_SUGGESTED = frozenset(
     {FALLBACK, "greet", "goodbye", "thank", "affirm", "deny", "inform", "out_of_scope"}
 )
 
+# The matters most customers come about: the topics a miss offers when nothing in the message
+# points to one (keyboard mash), so "pick a topic below" always has topics below it.
+COMMON_TOPICS = ("invoice_explain", "power_outage", "moving")
+
 # Intents that say how the customer talks or what they want done with the conversation, not
 # what their matter is about: never the topic on a context card. Asking for a person or a call
 # back is a fine suggestion when the bot is lost, but it is not the customer's matter.

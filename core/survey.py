@@ -3,7 +3,9 @@
 The rules of asking (docs/ARCHITECTURE.md, "Asking the customer"): a question goes with an
 answer that ends a topic ("did that help?") or a contact (CSAT, or NPS for a sampled share of
 contacts); never in a form, never to a customer waiting for or talking to a person, never in
-the bot's turn right after one that asked, at most one per turn, and one rating per contact.
+the bot's turn right after one that asked, at most one per turn, and one rating per contact,
+and only after the bot has answered a matter of the customer's in that contact: a first "thanks"
+has nothing to rate.
 Which answers end a topic or a contact is content (content/answers/, docs/content.md).
 """
 
@@ -13,8 +15,11 @@ import enum
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from core.intents import NOT_TOPICS
 
 # One contact: as long as Rasa's session (domain.yml, session_expiration_time: 240 minutes),
 # after which a customer writing again starts a new contact.
@@ -84,6 +89,7 @@ class Moment:
     asked_this_turn: bool  # an answer earlier in this turn asked already
     rated_this_contact: bool  # CSAT or NPS was asked in this contact already
     nps_lately: bool  # this customer was asked NPS within the policy's period
+    answered_a_matter: bool  # the bot answered a matter earlier in this contact
 
 
 def sample_point(conversation_id: str) -> float:
@@ -100,12 +106,31 @@ def question_for(moment: Moment, policy: SurveyPolicy, draw: float) -> Kind | No
     if moment.in_form or moment.with_person or moment.asked_last_turn or moment.asked_this_turn:
         return None
     if moment.ends_contact:
-        if moment.rated_this_contact:
+        if moment.rated_this_contact or not moment.answered_a_matter:
             return None
         return Kind.NPS if not moment.nps_lately and draw < policy.nps_share else Kind.CSAT
     if moment.ends_topic:
         return Kind.HELPED
     return None
+
+
+def answered_a_matter(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a message of the customer's before the latest, in this contact (Rasa's session,
+    from its tracker events), was about a matter (an intent that is a topic): only then has
+    the bot answered something to rate."""
+    latest_seen = False
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind in ("session_started", "restart"):
+            return False
+        if kind != "user":
+            continue
+        if latest_seen:
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent and intent not in NOT_TOPICS:
+                return True
+        latest_seen = True  # the message being answered now
+    return False
 
 
 # --- Reading the customer's answer ------------------------------------------------------------

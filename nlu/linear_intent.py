@@ -13,6 +13,13 @@ words in context, the linear model counts what is there. Each message's intent r
 `(1 - weight) * DIET + weight * linear`, so the FallbackClassifier after it judges the blend.
 DIET's entities are untouched.
 
+A message none of whose words the training data knows, in any language, is not understood,
+whatever the two models rank: keyboard mash and made-up words would otherwise get the topic
+whose n-grams they happen to share. A word is known when the word vectoriser has it, or when at
+least `known_word_share` of its character 3- and 4-grams occur in the training data, so typos
+and missing diacritics of known words still count ("stromen", "sahkokatko"). Words shorter than
+three letters, and messages with a digit (a customer number, a rating), are not judged.
+
 The model is stored as plain arrays (vocabularies, idf weights, coefficients), not pickles, so
 loading a model file cannot run code.
 """
@@ -22,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +43,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -46,6 +55,11 @@ log = logging.getLogger(__name__)
 
 RANKING_LENGTH = 10
 _FILE = "linear_intent.npz"
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+# The n-grams a word's known share is measured with, and the shortest word judged.
+_KNOWN_NGRAMS = (3, 4)
+_SHORTEST_JUDGED = 3
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -61,8 +75,11 @@ class LinearIntentBlend(IntentClassifier, GraphComponent):  # type: ignore[misc]
             "C": 20.0,
             "char_ngrams": [1, 4],
             "word_ngrams": [1, 2],
+            # A word is known when this share of its character 3- and 4-grams is (0: off).
+            "known_word_share": 0.5,
             # Also output both rankings before blending (`diet_intent_ranking`,
-            # `linear_intent_ranking`), so a benchmark can compare weights from one training.
+            # `linear_intent_ranking`) and `knows_a_word`, so a benchmark can compare weights
+            # from one training.
             "explain": False,
         }
 
@@ -76,6 +93,8 @@ class LinearIntentBlend(IntentClassifier, GraphComponent):  # type: ignore[misc]
     def validate_config(cls, config: dict[str, Any]) -> None:
         if not 0.0 <= float(config["weight"]) <= 1.0:
             raise InvalidConfigException("LinearIntentBlend: weight must be between 0 and 1")
+        if not 0.0 <= float(config["known_word_share"]) <= 1.0:
+            raise InvalidConfigException("LinearIntentBlend: known_word_share must be 0 to 1")
         if float(config["C"]) <= 0:
             raise InvalidConfigException("LinearIntentBlend: C must be positive")
 
@@ -141,21 +160,32 @@ class LinearIntentBlend(IntentClassifier, GraphComponent):  # type: ignore[misc]
         texts = [m.get(TEXT) or "" for m in messages]
         linear = self.model.probabilities(texts)
         weight = float(self.config["weight"])
+        share = float(self.config["known_word_share"])
         for message, row in zip(messages, linear, strict=True):
             diet = {
                 r[INTENT_NAME_KEY]: float(r[PREDICTED_CONFIDENCE_KEY])
                 for r in message.get("intent_ranking") or []
             }
             own = dict(zip(self.model.classes, map(float, row), strict=True))
-            ranking = [
-                {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
-                for name, confidence in blend(diet, own, weight)[:RANKING_LENGTH]
-            ]
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set("intent_ranking", ranking, add_to_output=True)
+            known = not share or self.model.knows_a_word(message.get(TEXT) or "", share)
             if self.config["explain"]:
                 message.set("diet_intent_ranking", diet, add_to_output=True)
                 message.set("linear_intent_ranking", own, add_to_output=True)
+                message.set("knows_a_word", known, add_to_output=True)
+            if known:
+                ranking = [
+                    {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+                    for name, confidence in blend(diet, own, weight)[:RANKING_LENGTH]
+                ]
+            else:  # no topic to suggest either: its n-grams say nothing about one
+                ranking = [
+                    {
+                        INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                        PREDICTED_CONFIDENCE_KEY: 1.0,
+                    }
+                ]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set("intent_ranking", ranking, add_to_output=True)
         return messages
 
 
@@ -203,6 +233,22 @@ class LinearModel:
     def probabilities(self, texts: list[str]) -> npt.NDArray[np.float64]:
         features = scipy.sparse.hstack([self.chars.transform(texts), self.words.transform(texts)])
         return np.asarray(self.classifier.predict_proba(features.tocsr()), dtype=np.float64)
+
+    def knows_a_word(self, text: str, share: float) -> bool:
+        """Whether the message has a word the training data knows, or is not one to judge: it
+        has a digit, or no word of three letters or more."""
+        if _DIGIT.search(text):
+            return True
+        judged = [w for w in _LETTERS.findall(text.lower()) if len(w) >= _SHORTEST_JUDGED]
+        return not judged or any(self._known(word, share) for word in judged)
+
+    def _known(self, word: str, share: float) -> bool:
+        if word in self.words.vocabulary_:
+            return True
+        padded = f" {word} "  # as the char_wb vectoriser pads words
+        grams = [padded[i : i + n] for n in _KNOWN_NGRAMS for i in range(len(padded) - n + 1)]
+        known = sum(gram in self.chars.vocabulary_ for gram in grams)
+        return known >= share * len(grams)
 
     def save(self, path: Any) -> None:
         np.savez_compressed(
@@ -257,4 +303,5 @@ def _restored(
 ) -> TfidfVectorizer:
     vectorizer = _vectorizer(analyzer, tuple(settings["ngrams"]), vocabulary=settings["vocabulary"])
     vectorizer.idf_ = idf
+    vectorizer.vocabulary_ = vectorizer.vocabulary  # as fitting leaves it, for knows_a_word
     return vectorizer

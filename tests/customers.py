@@ -42,9 +42,15 @@ class Widget:
     reads all the time, as a browser does, so the socket answers the server's heartbeat
     while the customer waits for a part to come back."""
 
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse, conversation_id: str) -> None:
+    def __init__(
+        self,
+        ws: aiohttp.ClientWebSocketResponse,
+        conversation_id: str,
+        answer_seconds: float = ANSWER_SECONDS,
+    ) -> None:
         self.ws = ws
         self.conversation_id = conversation_id
+        self.answer_seconds = answer_seconds  # the longest the customer waits for a turn
         self.sent: list[str] = []
         self.turns: list[list[dict[str, Any]]] = []
         self._frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -61,12 +67,17 @@ class Widget:
         assert self._frames.empty(), "nothing more may come after the last turn"
 
     @classmethod
-    async def open(cls, http: aiohttp.ClientSession, stack: RunningStack) -> Widget:
+    async def open(
+        cls,
+        http: aiohttp.ClientSession,
+        stack: RunningStack,
+        answer_seconds: float = ANSWER_SECONDS,
+    ) -> Widget:
         ws = await http.ws_connect(f"{stack.url.replace('http', 'ws')}/ws")
         new = await ws.receive_json(timeout=30)
         assert new["type"] == "conversation"
         assert (await ws.receive_json(timeout=30))["type"] == "history"
-        return cls(ws, f"web:{new['id']}")
+        return cls(ws, f"web:{new['id']}", answer_seconds)
 
     @property
     def connected(self) -> bool:
@@ -90,7 +101,7 @@ class Widget:
         await self.ws.send_json(message | ({"payload": payload} if payload else {}))
         turn: list[dict[str, Any]] = []
         while not turn or turn[-1]["type"] != "done":
-            turn.append(await asyncio.wait_for(self._frames.get(), ANSWER_SECONDS))
+            turn.append(await asyncio.wait_for(self._frames.get(), self.answer_seconds))
         self.turns.append(turn)
 
     async def next_message(self, seconds: float = ANSWER_SECONDS) -> str:
@@ -128,6 +139,38 @@ async def settled(redis: Redis, seconds: float) -> None:
 
     await eventually(empty, seconds, "the Messenger inbox to drain")
     assert await redis.xlen(keys.inbox_dead("messenger")) == 0
+
+
+async def each_answered_once(
+    redis: Redis,
+    graph: fb.FakeGraphAPI,
+    widgets: list[Widget],
+    messenger: list[MessengerCustomer],
+) -> list[list[list[str]]]:
+    """Every message of every customer acknowledged (on the socket) and answered exactly once,
+    as the transcript keeps it, and each Messenger answer sent to Facebook once. Returns each
+    customer's answers, message by message (widgets first), for what the caller expects of
+    them."""
+    answered: list[list[list[str]]] = []
+    for widget in widgets:
+        answers = widget.answers()
+        acks = [[f["id"] for f in turn if f["type"] == "ack"] for turn in widget.turns]
+        assert acks == [[f"m{n}"] for n in range(1, len(widget.sent) + 1)], (
+            "each message acknowledged once"
+        )
+        assert all(answers), f"{widget.conversation_id}: a message without an answer"
+        assert await turns(redis, widget.conversation_id) == list(
+            zip(widget.sent, answers, strict=True)
+        )
+        answered.append(answers)
+    for customer in messenger:
+        said = await turns(redis, customer.conversation_id)
+        assert [text for text, _ in said] == customer.sent
+        assert all(answers for _, answers in said), f"{customer.psid}: a message unanswered"
+        sent = [call.text for call in graph.messages(customer.psid)]
+        assert sent == [text for _, answers in said for text in answers], "each answer sent once"
+        answered.append([answers for _, answers in said])
+    return answered
 
 
 async def turns(redis: Redis, conversation_id: str) -> list[tuple[str, list[str]]]:

@@ -268,6 +268,16 @@ class RunningStack:
     def pid(self, name: str) -> int:
         return int((self.logs / f"{name}.pid").read_text())
 
+    async def restarted(self, name: str, killed: int, seconds: float = 60) -> int:
+        """The pid of the process the supervisor started in place of the `killed` one: its pid
+        file names the killed one until then (the supervisor waits a moment first)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if (pid := self.pid(name)) != killed and alive(pid):
+                return pid
+            await asyncio.sleep(0.5)
+        raise AssertionError(f"the supervisor did not start {name} again")
+
     async def wait_healthy(self, seconds: float) -> None:
         """Wait until /healthz says every part answers (after a process was killed)."""
         deadline = time.monotonic() + seconds

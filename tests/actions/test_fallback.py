@@ -53,6 +53,16 @@ def test_first_miss_offers_the_likeliest_topics_without_small_talk() -> None:
     )
 
 
+def test_a_miss_with_no_likely_topic_offers_the_common_topics() -> None:
+    # Keyboard mash: the NLU ranks nothing but the fallback, yet the answer says "pick a topic
+    # below", so there must be topics below it.
+    mash = [{"name": "nlu_fallback", "confidence": 1.0}]
+    assert fallback_answer("nlu_fallback", mash, earlier=0) == (
+        "utter_ask_rephrase",
+        {"topics": ["invoice_explain", "power_outage", "moving"]},
+    )
+
+
 async def test_not_understood_by_the_nlu_asks_again_and_leaves_the_listening_to_the_rule() -> None:
     said, returned = await run([user("greet"), bot("utter_greet"), user("nlu_fallback")])
     assert said == ["utter_ask_rephrase"]

@@ -53,18 +53,27 @@ async def answer(
     language: str,
     intent: str = "moving",
     text: str = "jeg skal flytte, hva gjør jeg?",
+    earlier: tuple[str, ...] = ("opening_hours",),
     **tracker: Any,
 ) -> dict[str, Any]:
-    """Ask the NLG endpoint for an answer as Rasa does, in a turn about `intent`."""
+    """Ask the NLG endpoint for an answer as Rasa does, in a turn about `intent`, after
+    earlier turns about the `earlier` intents in the same contact."""
     metadata = {"language": language, "channel": "api", **tracker.pop("metadata", {})}
+    latest = {"text": text, "intent": {"name": intent}, "metadata": metadata}
+    turns = [({"text": "...", "intent": {"name": i}}, "...") for i in earlier]
+    events: list[dict[str, Any]] = [{"event": "session_started"}]
+    for said, answered in turns:
+        events += [{"event": "user", "parse_data": said}, {"event": "bot", "text": answered}]
+    events.append({"event": "user", "text": text, "parse_data": latest})
     body = {
         "response": name,
         "arguments": {},
         "tracker": {
             "sender_id": conversation,
             "slots": {},
-            "latest_message": {"text": text, "intent": {"name": intent}, "metadata": metadata},
+            "latest_message": latest,
             "active_loop": tracker.pop("active_loop", {}),
+            "events": events,
         },
     }
     reply = await client.post("/nlg", params={"token": TOKEN}, json=body)
@@ -194,6 +203,31 @@ async def test_the_end_of_a_contact_asks_csat_once_and_a_typed_rating_is_kept(
     # Thanks and bye again in the same contact: no second rating question.
     again = await answer(front_door, "utter_thank", "api:bye", "en", intent="thank", text="thx")
     assert again["buttons"] == []
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+@pytest.mark.parametrize(
+    ("language", "thanks"), [("nb", "takk"), ("en", "thanks"), ("fi", "kiitos"), ("sv", "tack")]
+)
+async def test_thanks_or_bye_before_the_bot_answered_anything_asks_no_rating(
+    aiohttp_client,
+    profile_share: Callable[[float], Settings],
+    redis_client: Redis,  # type: ignore[no-untyped-def]
+    share: float,
+    language: str,
+    thanks: str,
+) -> None:
+    front_door = await aiohttp_client(create_app(profile_share(share)))
+    await Conversations(redis_client).touch("api:first", "api")
+    for name, intent, earlier in [
+        ("utter_thank", "thank", ()),
+        ("utter_goodbye", "goodbye", ("greet",)),
+    ]:
+        said = await answer(
+            front_door, name, "api:first", language, intent=intent, text=thanks, earlier=earlier
+        )
+        assert "\n\n" not in said["text"] and said["buttons"] == []
+    assert not (await front_door.app[STORES].surveys.asked("api:first")).rated_this_contact
 
 
 async def test_nps_is_asked_in_the_sample_and_never_twice_within_the_period(

@@ -13,6 +13,7 @@ from core.survey import (
     Moment,
     Question,
     SurveyPolicy,
+    answered_a_matter,
     parse_helped,
     parse_rating,
     parse_score,
@@ -30,6 +31,7 @@ TOPIC_DONE = Moment(
     asked_this_turn=False,
     rated_this_contact=False,
     nps_lately=False,
+    answered_a_matter=True,
 )
 GOODBYE = replace(TOPIC_DONE, ends_topic=False, ends_contact=True)
 HALF = SurveyPolicy(nps_share=0.5, nps_every_days=90)
@@ -70,18 +72,56 @@ def test_a_customer_asked_nps_lately_gets_csat_and_a_rated_contact_nothing() -> 
     assert question_for(replace(GOODBYE, rated_this_contact=True), HALF, 0.0) is None
 
 
+def test_the_end_of_a_contact_in_which_nothing_was_answered_asks_no_rating() -> None:
+    first_thanks = replace(GOODBYE, answered_a_matter=False)
+    assert question_for(first_thanks, HALF, 0.0) is None
+    assert question_for(first_thanks, HALF, 0.9) is None
+
+
+def user(intent: str) -> dict[str, object]:
+    return {"event": "user", "text": "...", "parse_data": {"intent": {"name": intent}}}
+
+
+BOT = {"event": "bot", "text": "..."}
+STARTED = {"event": "session_started"}
+
+
+@pytest.mark.parametrize(
+    ("events", "answered"),
+    [
+        ([STARTED, user("thank")], False),
+        ([STARTED, user("greet"), BOT, user("thank")], False),
+        ([STARTED, user("nlu_fallback"), BOT, user("affirm"), BOT, user("goodbye")], False),
+        ([STARTED, user("moving"), BOT, user("thank")], True),
+        ([STARTED, user("greet"), BOT, user("opening_hours"), BOT, user("goodbye")], True),
+        # A matter answered in an earlier contact is not this contact's.
+        ([user("moving"), BOT, STARTED, user("thank")], False),
+        # The message being answered now is not yet answered.
+        ([STARTED, user("opening_hours")], False),
+        ([], False),
+    ],
+)
+def test_a_matter_counts_as_answered_once_a_later_message_came_in_the_same_contact(
+    events: list[dict[str, object]], answered: bool
+) -> None:
+    assert answered_a_matter(events) is answered
+
+
 @given(
     st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.booleans(),
-    st.booleans(), st.booleans(), st.floats(0, 1, exclude_max=True), st.floats(0, 1),
+    st.booleans(), st.booleans(), st.booleans(), st.floats(0, 1, exclude_max=True),
+    st.floats(0, 1),
 )  # fmt: skip
-def test_no_question_ever_comes_twice_in_a_row_in_a_form_or_near_a_person(
+def test_no_question_ever_comes_twice_in_a_row_in_a_form_near_a_person_or_before_an_answer(
     topic: bool, contact: bool, form: bool, person: bool, last: bool, this: bool,
-    rated: bool, lately: bool, draw: float, share: float,
+    rated: bool, lately: bool, answered: bool, draw: float, share: float,
 ) -> None:  # fmt: skip
-    moment = Moment(topic, contact, form, person, last, this, rated, lately)
+    moment = Moment(topic, contact, form, person, last, this, rated, lately, answered)
     kind = question_for(moment, SurveyPolicy(nps_share=share), draw)
     if form or person or last or this or not (topic or contact):
         assert kind is None
+    if kind in (Kind.CSAT, Kind.NPS):
+        assert answered
     if kind is Kind.NPS:
         assert contact and not lately and not rated and draw < share
 

@@ -18,7 +18,14 @@ import pytest_asyncio
 from redis.asyncio import Redis
 
 from store import keys
-from tests.customers import MessengerCustomer, Widget, messenger_env, settled, turns
+from tests.customers import (
+    MessengerCustomer,
+    Widget,
+    each_answered_once,
+    messenger_env,
+    settled,
+    turns,
+)
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.helpers import RunningStack, eventually, start_stack
 
@@ -93,26 +100,8 @@ async def through_a_fault(
         for widget in widgets:
             await widget.close()
 
-    for widget in widgets:
-        answers = widget.answers()
-        assert [[f["id"] for f in t if f["type"] == "ack"] for t in widget.turns] == [
-            ["m1"],
-            ["m2"],
-            ["m3"],
-            ["m4"],
-        ], "each message acknowledged once"
-        assert all(answers), f"{widget.conversation_id}: a message without an answer"
-        assert await turns(redis, widget.conversation_id) == list(
-            zip(widget.sent, answers, strict=True)
-        )
+    for answers in await each_answered_once(redis, graph, widgets, messenger):
         assert answers[2][0].startswith(UNAVAILABLE) or not polite_during
-    for customer in messenger:
-        said = await turns(redis, customer.conversation_id)
-        assert [text for text, _ in said] == customer.sent
-        assert all(answers for _, answers in said), f"{customer.psid}: a message unanswered"
-        sent = [call.text for call in graph.messages(customer.psid)]
-        assert sent == [text for _, answers in said for text in answers], "each answer sent once"
-        assert said[2][1][0].startswith(UNAVAILABLE) or not polite_during
 
 
 @pytest.mark.parametrize(

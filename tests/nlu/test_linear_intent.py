@@ -3,10 +3,13 @@ blends its ranking with DIET's by the configured weight."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
@@ -30,6 +33,7 @@ def training_data() -> TrainingData:
     )
 
 
+@functools.cache
 def fitted() -> LinearModel:
     texts = [t for texts in EXAMPLES.values() for t in texts]
     intents = [i for i, texts in EXAMPLES.items() for _ in texts]
@@ -98,8 +102,73 @@ def test_with_nothing_stored_or_one_intent_to_learn_diet_ranking_passes_through(
         assert message.get("intent_ranking") == diet
 
 
-@pytest.mark.parametrize("config", [{"weight": 1.5}, {"weight": -0.1}, {"C": 0}])
-def test_a_weight_outside_0_to_1_or_a_non_positive_c_is_refused(config: dict) -> None:
+def test_a_message_with_no_word_the_training_data_knows_is_not_understood(
+    tmp_path: Path,
+) -> None:
+    blend = LinearIntentBlend({"weight": 0.6}, LocalModelStorage(tmp_path), Resource("l"))
+    blend.train(training_data())
+    for text in ["asdf qwer zxcv uiop", "xyzzy plugh", "Qwqwq!"]:
+        message = Message.build(text=text)
+        message.set("intent_ranking", [{"name": "greet", "confidence": 0.9}])
+        blend.process([message])
+        assert message.get("intent") == {"name": "nlu_fallback", "confidence": 1.0}, text
+        assert message.get("intent_ranking") == [message.get("intent")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "strommen e borte",  # without ø, and a word it never saw
+        "strømmen er vekk",
+        "regningene",
+        "HEI!",
+        "hei asdf qwer",  # one known word is enough
+        "ok",  # too short to judge
+        "👍",
+        "12345678",  # a number: a customer number, a postal code
+        "asdf 1234",
+        "",
+    ],
+)
+def test_typos_short_words_and_numbers_are_not_taken_for_mash(text: str) -> None:
+    assert fitted().knows_a_word(text, 0.5)
+
+
+def test_with_known_word_share_zero_every_message_is_blended(tmp_path: Path) -> None:
+    blend = LinearIntentBlend({"known_word_share": 0.0}, LocalModelStorage(tmp_path), Resource("l"))
+    blend.train(training_data())
+    message = Message.build(text="asdf qwer zxcv uiop")
+    message.set("intent_ranking", [{"name": "greet", "confidence": 0.9}])
+    blend.process([message])
+    assert message.get("intent")["name"] != "nlu_fallback"
+
+
+# Letters no training example has: no n-gram of a word made of them can be known.
+UNSEEN_LETTERS = "jqxzäåæö"
+KNOWN_WORDS = sorted({w for ts in EXAMPLES.values() for t in ts for w in t.split() if len(w) > 2})
+
+
+@settings(deadline=None)
+@given(st.lists(st.text(UNSEEN_LETTERS, min_size=3, max_size=12), min_size=1, max_size=5))
+def test_words_of_letters_the_training_data_never_had_are_mash(words: list[str]) -> None:
+    assert not fitted().knows_a_word(" ".join(words), 0.5)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.text(UNSEEN_LETTERS, min_size=3, max_size=12), max_size=4),
+    st.sampled_from(KNOWN_WORDS),
+    st.integers(0, 4),
+)
+def test_a_known_word_among_mash_is_always_enough(mash: list[str], known: str, where: int) -> None:
+    mash.insert(where, known)
+    assert fitted().knows_a_word(" ".join(mash), 0.5)
+
+
+@pytest.mark.parametrize(
+    "config", [{"weight": 1.5}, {"weight": -0.1}, {"C": 0}, {"known_word_share": 1.5}]
+)
+def test_a_weight_or_share_outside_0_to_1_or_a_non_positive_c_is_refused(config: dict) -> None:
     with pytest.raises(InvalidConfigException):
         LinearIntentBlend.validate_config({**LinearIntentBlend.get_default_config(), **config})
 
@@ -116,7 +185,7 @@ def test_the_cross_validation_benchmark_blends_and_falls_back_as_the_pipeline_do
     )
     blend.train(training_data())
     fallback = FallbackClassifier({"threshold": threshold, "ambiguity_threshold": 0.05})
-    for text in ["strommen e borte", "hei", "regning", "xq"]:
+    for text in ["strommen e borte", "hei", "regning", "xq", "asdf qwer zxcv"]:
         message = Message.build(text=text)
         message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in diet.items()])
         fallback.process(blend.process([message]))
@@ -125,5 +194,6 @@ def test_the_cross_validation_benchmark_blends_and_falls_back_as_the_pipeline_do
             intent=output["intent"]["name"], top_intent="", confidence=0.0, entities=[],
             seconds=0.0, cpu_seconds=0.0,
             diet=output["diet_intent_ranking"], linear=output["linear_intent_ranking"],
+            knows_a_word=output["knows_a_word"],
         )  # fmt: skip
         assert Blending(0.6, threshold, 0.05).intent(parse) == parse.intent
