@@ -137,6 +137,7 @@ class CompanyProfile:
     customer_number_digits: int
     postal_code_digits: int
     postal_code_example: str
+    place_example: str  # a place the price area lookup knows (content/price_areas.yml)
     phone_example: str
     weekly: dict[int, OpeningHours | None]
     closed_days: tuple[date, ...]
@@ -200,6 +201,7 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         customer_number_digits=int(company["customer_number_digits"]),
         postal_code_digits=int(company["postal_code_digits"]),
         postal_code_example=str(company["postal_code_example"]),
+        place_example=str(company["place_example"]),
         phone_example=str(company["phone_example"]),
         weekly={i: _hours(raw["opening_hours"][day]) for i, day in enumerate(WEEKDAYS)},
         closed_days=tuple(_closed_days(raw.get("closed_days") or [])),

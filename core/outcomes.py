@@ -30,8 +30,11 @@ from core.intents import MISS_ANSWERS, NOT_TOPICS
 COMPLAINT_ACTION = "action_register_complaint"
 CALLBACK_ACTION = "action_register_callback"
 HANDOFF_ACTION = "action_handoff"
-# How an agent closes a chat when the matter is solved (bot/desk/api.py OUTCOMES).
+# How an agent closes a chat (the desk offers these; the log and reports keep the pick).
 AGENT_RESOLVED = "resolved"
+AGENT_FOLLOW_UP = "follow_up"  # the chat becomes a task to contact the customer again
+AGENT_OUTCOMES = (AGENT_RESOLVED, AGENT_FOLLOW_UP, "customer_left")
+STILL_OPEN = "open"  # a handoff no agent has closed yet
 NO_TOPIC = ""
 
 
@@ -43,6 +46,13 @@ class Outcome(str, enum.Enum):
     COMPLAINT = "complaint"
     ABANDONED = "abandoned"
     NOT_UNDERSTOOD = "not_understood"
+
+
+# Every name `outcome_name` gives: the insights page shows each with a label from the locale.
+OUTCOME_NAMES = (
+    *(outcome.value for outcome in Outcome),
+    *(f"{Outcome.HANDED_OFF.value}:{end}" for end in (*AGENT_OUTCOMES, STILL_OPEN)),
+)
 
 
 @dataclass(frozen=True)
@@ -308,3 +318,10 @@ def mark_recontacts(contacts: Iterable[Contact], window_seconds: float) -> list[
 
 def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+def outcome_name(contact: Contact) -> str:
+    """How a contact ended, as reports name it: a handoff with how the agent closed it."""
+    if contact.outcome is Outcome.HANDED_OFF and contact.handoff is not None:
+        return f"{Outcome.HANDED_OFF.value}:{contact.handoff.outcome or STILL_OPEN}"
+    return contact.outcome.value

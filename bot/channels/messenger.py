@@ -34,13 +34,14 @@ from bot.keys import LANGUAGES, ROUTER, SETTINGS, STORES
 from bot.messages import Inbound, Outbound
 from bot.request_checks import json_object
 from bot.router import Router
+from core import channels
 from core.settings import Settings
 from store.conversations import Mode
 from store.stores import Stores
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "messenger"
+CHANNEL = channels.MESSENGER
 PREFIX = "fb:"
 PATH = "/webhooks/messenger"
 SIGNATURE_HEADER = "X-Hub-Signature-256"

@@ -52,6 +52,7 @@ from bot.messages import Inbound, Outbound
 from bot.request_checks import json_object
 from bot.router import Router
 from bot.tasks import cancel_and_wait
+from core import channels
 from core.content.answers import Button
 from core.settings import Settings
 from store.conversations import Mode
@@ -59,7 +60,7 @@ from store.stores import Stores
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
+CHANNEL = channels.TELEGRAM
 PREFIX = "tg:"
 PATH = "/webhooks/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -31,12 +31,13 @@ from bot.request_checks import check_bearer_or_loopback, check_origin, json_body
 from bot.spool import REDIS_AWAY, kept_for_later
 from bot.tasks import cancel_and_wait
 from bot.web import STATIC, page
+from core.channels import API, WEB
 from store.message_ids import Seen
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "web"
-API_CHANNEL = "api"
+CHANNEL = WEB
+API_CHANNEL = API
 HISTORY_ON_CONNECT = 50
 # What the API answers when a client sends too much (the customer reads the polite answer).
 TOO_MANY = "too many messages; wait a little and send again"

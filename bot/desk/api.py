@@ -20,14 +20,11 @@ from bot.desk.auth import current_session, json_body, supervisor_session
 from bot.keys import CLOCK, RASA, SETTINGS, STORES
 from bot.messages import Outbound, check_text
 from bot.rasa_client import RasaUnavailable
+from core.outcomes import AGENT_FOLLOW_UP, AGENT_OUTCOMES
 from store.handoffs import Conflict, Handoff, NotFound, State
 
 log = logging.getLogger(__name__)
 
-# How a chat ended, as the agent picks it when closing (the log and reports keep it).
-OUTCOMES = ("resolved", "follow_up", "customer_left")
-# Closed so, the chat becomes a task to contact the customer again (bot/desk/follow_ups.py).
-FOLLOW_UP = "follow_up"
 # The intent that lets the bot speak first after the desk (data/handoff.yml).
 CLOSED_INTENT = "handoff_closed"
 
@@ -167,9 +164,9 @@ async def close(request: web.Request) -> web.Response:
     rating. When Rasa does not answer, the chat stays with the agent (503; try again)."""
     session = await current_session(request, csrf=True)
     body = await json_body(request)
-    outcome = str(body.get("outcome") or OUTCOMES[0])
-    if outcome not in OUTCOMES:
-        raise web.HTTPBadRequest(reason=f"outcome must be one of {', '.join(OUTCOMES)}")
+    outcome = str(body.get("outcome") or AGENT_OUTCOMES[0])
+    if outcome not in AGENT_OUTCOMES:
+        raise web.HTTPBadRequest(reason=f"outcome must be one of {', '.join(AGENT_OUTCOMES)}")
     found = await _handoff(request)
     stores = request.app[STORES]
     me = session.agent.username
@@ -193,7 +190,7 @@ async def close(request: web.Request) -> web.Response:
             await relay.to_customer(request.app, found.conversation_id, reply)
     except relay.ChannelUnavailable as error:  # closed all the same; the customer's next
         log.warning("desk: %s", error)  # message reaches the bot
-    if outcome == FOLLOW_UP:
+    if outcome == AGENT_FOLLOW_UP:
         made = await follow_ups.open_follow_up(request.app, found)
         return web.json_response({"ok": True, "follow_up": made.case_number})
     return web.json_response({"ok": True})

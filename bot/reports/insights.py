@@ -32,6 +32,7 @@ from core.outcomes import (
     Outcome,
     contacts_of,
     mark_recontacts,
+    outcome_name,
     rate,
     turns_from_tracker,
     with_answers,
@@ -126,7 +127,7 @@ def tables(
     return [
         _solved("per_day", "day", contacts, lambda c: day(c.start)),
         _solved("per_topic", "topic", contacts, lambda c: c.topic or "-"),
-        _count("outcomes", "outcome", (_outcome_name(c) for c in contacts)),
+        _count("outcomes", "outcome", (outcome_name(c) for c in contacts)),
         _csat(ratings, day, profile.insights.csat_excellent),
         _nps(recommends, day, profile.insights.nps_excellent),
         _count("handoff_reasons", "reason", (h.reason for h in handoffs), "handoffs"),
@@ -159,12 +160,6 @@ def _solved(
         )  # fmt: skip
     columns = (key, "contacts", "bot_resolved", "contained", "containment_pct", "fcr", "fcr_pct")
     return Table(name, columns, tuple(rows))
-
-
-def _outcome_name(contact: Contact) -> str:
-    if contact.outcome is Outcome.HANDED_OFF and contact.handoff is not None:
-        return f"handed_off:{contact.handoff.outcome or 'open'}"
-    return contact.outcome.value
 
 
 def _count(name: str, key: str, values: Iterable[str], unit: str = "contacts") -> Table:

@@ -10,8 +10,10 @@ from typing import Any
 
 from core.card import CardTexts, Reason
 from core.card import summary as card_summary
+from core.channels import CHANNELS
 from core.content.inventory import Content, Problem, fact_finders
 from core.content.readability import word_count
+from core.outcomes import OUTCOME_NAMES
 from core.transcript import Entry
 
 # Agent texts are labels and one-line hints: no LIX (a two-word label's figure means nothing),
@@ -20,6 +22,9 @@ MAX_AGENT_WORDS = 25
 
 
 LOCALE_FILE = "content/locale.yml"
+# Codes the insights page shows in its tables (bot/reports/insights.py), each under its label
+# `desk_insights.v_<code>`: how contacts ended, why a person took over, the channel.
+INSIGHT_CODES = (*OUTCOME_NAMES, *(reason.value for reason in Reason), *CHANNELS)
 
 
 def agent_languages(content: Content) -> list[Problem]:
@@ -27,6 +32,7 @@ def agent_languages(content: Content) -> list[Problem]:
     found = {lang: content.agent_texts(lang) for lang in content.languages}
     wanted = set().union(*found.values()) | {f"card.{key}" for key in CardTexts.KEYS}
     wanted |= {f"language_names.{lang}" for lang in content.languages}
+    wanted |= {f"desk_insights.v_{code}" for code in INSIGHT_CODES}
     return [
         Problem("missing translation", LOCALE_FILE, key, lang, "no text in this language")
         for key in sorted(wanted)

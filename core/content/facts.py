@@ -14,7 +14,7 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
     promises = profile.promises
     figures = profile.figures
     currency = profile.currency
-    return {
+    facts = {
         # Not said: the renderer picks an answer's text for this role (core/content/answers.py).
         "company_role": profile.role,
         "grid_company": profile.grid_company.name,
@@ -28,11 +28,6 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
         "fixed_exit_fee": locale.money(figures.fixed_exit_fee, currency),
         "broadband_binding": locale.month_count(figures.broadband_binding_months),
         **state_scheme_facts(profile, locale),
-        # In a language the company does not serve (an agent's), the company's own name for it.
-        **{
-            name: texts.get(locale.language, texts[profile.default_language])
-            for name, texts in profile.named.items()
-        },
         "company_name": profile.name,
         "assistant_name": profile.assistant_name,
         "phone": profile.phone,
@@ -44,6 +39,8 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
         "opening_hours": locale.weekly_hours(profile.weekly),
         "postal_code_digits": str(profile.postal_code_digits),
         "postal_code_example": profile.postal_code_example,
+        "place_example": profile.place_example,
+        "price_area_count": str(len(profile.price_areas)),
         "phone_example": profile.phone_example,
         "phone_answer_time": locale.minutes(promises.phone_answer_minutes),
         "email_answer_time": locale.workdays(promises.email_answer_workdays),
@@ -51,6 +48,13 @@ def company_facts(profile: CompanyProfile, locale: Locale) -> dict[str, str]:
         "complaint_answer_time": locale.workdays(promises.complaint_answer_workdays),
         "callback_time": locale.workdays(promises.callback_workdays),
     }
+    # A named text may name the facts above ("{grid_company} may cut off the power"). In a
+    # language the company does not serve (an agent's), the company's own text for it.
+    named = {
+        name: filled(texts.get(locale.language, texts[profile.default_language]), facts)
+        for name, texts in profile.named.items()
+    }
+    return {**facts, **named}
 
 
 # Placeholders only a company with Norway's schemes has; the answer that uses them is never sent

@@ -168,6 +168,7 @@ def fact_finders(profile: CompanyProfile) -> list[tuple[str, re.Pattern[str]]]:
         ("email", text(profile.email)),
         ("web", link(profile.web)),
         ("my_page", link(profile.my_page)),
+        ("place_example", re.compile(rf"\b{re.escape(profile.place_example)}\b")),
     ]
     finders += [
         ("post_address", text(part))

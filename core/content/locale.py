@@ -23,6 +23,7 @@ AGENT_SECTIONS = (
     "desk_complaints",
     "desk_follow_ups",
     "desk_privacy",
+    "desk_insights",
 )
 
 

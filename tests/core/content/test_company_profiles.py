@@ -18,6 +18,7 @@ from core.content.check import main
 from core.content.facts import company_facts
 from core.content.locale import Locale
 from core.content.values import area_prices_value, minor_value, written_out
+from core.price_areas import PriceAreas
 from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -26,11 +27,19 @@ PROFILES = [Path("content/company.yml"), FINNISH]
 LOCALES = Locale.load_all(ROOT / "content/locale.yml")
 ANSWERS = AnswerBook.load(ROOT / "content/answers")
 
-# Facts of the Norwegian company and of Norway that must never reach a Finnish customer.
+# Facts of the Norwegian company and of Norway that must never reach a Finnish customer: its
+# bodies, schemes, services, money, places and the Norwegian company's own names and numbers.
 NORWEGIAN = re.compile(
     r"Elhub|Norgespris|strømstøtte|\bNAV\b|Elklagenemnda|Forbrukerrådet|strompris\.no|"
     r"\bNOK\b|\bkr\b|kroner|øre\b|\bNO[1-5]\b|AvtaleGiro|eFaktura|BankID|\bAMS\b|nettleie|"
-    r"D-num|55 55 33 39|\+47|Straumen|Linjenett|Oslo|skifteattest|tingrett",
+    r"D-num|55 55 33 39|\+47|Straumen|Linjenett|skifteattest|tingrett|Husbanken|"
+    r"Oslo|Bergen|Trondheim|Stavanger|Tromsø|Norway|Norge|Norja|Norwegian|norsk|"
+    r"five price areas|viidellä hinta-alueella|fem prisområder|"
+    r"beløpsgrense|winter bill is over the limit|talven lasku|vinterräkning|"
+    r"expensive power|kallista sähköä|dyr el\b|dyr strøm|a lot of power at the same time|"
+    r"paljon sähköä yhtä aikaa|mycket el samtidigt|"
+    r"Only \w+ can|Bara \w+ kan|Vain \w+ voi|Sen voi tehdä vain|"
+    r"(?-i:\b\d{4} [A-ZÆØÅ]{3,})",  # a Norwegian postal address: "0150 OSLO"
     re.IGNORECASE,
 )
 
@@ -71,8 +80,9 @@ def test_no_answer_tells_a_customer_of_the_finnish_company_a_norwegian_fact() ->
             assert variant is not None, f"{answer.name} has no {language} text"
             wanted = {n for _, n, _, _ in string.Formatter().parse(variant.text) if n}
             samples = {name: "<value>" for name in wanted - set(facts)}
-            text = ANSWERS.render(answer.name, language, {**facts, **samples}, language).text
-            if found := NORWEGIAN.search(text):
+            rendered = ANSWERS.render(answer.name, language, {**facts, **samples}, language)
+            said = "\n".join([rendered.text, *(b.title for b in rendered.buttons)])
+            if found := NORWEGIAN.search(said):
                 leaks[answer.name, language] = found.group()
     assert leaks == {}
 
@@ -115,3 +125,47 @@ def test_a_named_fact_that_starts_a_sentence_starts_with_a_capital() -> None:
     norwegian = company_facts(Settings.from_env({}).load_profile(), LOCALES["en"])
     fees = ANSWERS.render("utter_fees", "en", norwegian, "en").text
     assert "NOK 39. eFaktura in your online bank and e-mail are free." in fees
+
+
+def test_the_price_area_question_says_the_profile_s_count_and_a_place_of_its_own() -> None:
+    norwegian = Settings.from_env({}).load_profile()
+    asked = ANSWERS.render(
+        "utter_ask_price_area", "en", company_facts(norwegian, LOCALES["en"]), "en"
+    ).text
+    assert asked == (
+        "The country has 5 price areas, each with its own price. What is your postal code, "
+        "or the place you live? For example 0150 or Bergen."
+    )
+    areas = PriceAreas.load(ROOT / "content/price_areas.yml")
+    assert areas.in_text(norwegian.place_example, norwegian.postal_code_digits) == "NO5"
+    # Finland is one price area: the bot never asks there (tests/actions/test_spot_price.py).
+    assert list(finnish().price_areas) == ["FI"]
+
+
+def test_what_direct_debit_does_with_a_large_bill_follows_the_company_s_country() -> None:
+    norwegian = company_facts(Settings.from_env({}).load_profile(), LOCALES["en"])
+    setup = ANSWERS.render("utter_einvoice_setup", "en", norwegian, "en").text
+    assert setup.endswith(
+        "Set a high enough amount limit. If a winter bill is over the limit, it is not paid."
+    )
+    finnish_facts = company_facts(finnish(), LOCALES["en"])
+    setup = ANSWERS.render("utter_einvoice_setup", "en", finnish_facts, "en").text
+    assert setup.endswith("A bill over the limit you set in your bank waits there for you to pay.")
+    trouble = ANSWERS.render(
+        "utter_payment_trouble", "fi", company_facts(finnish(), LOCALES["fi"]), "fi"
+    ).text
+    assert (
+        "Eikö suoramaksu veloittanut laskua automaattisesti? Tarkista raja verkkopankissa"
+        in trouble
+    )
+
+
+def test_moving_without_a_plan_and_the_grid_fee_follow_the_company_s_country() -> None:
+    finnish_facts = company_facts(finnish(), LOCALES["en"])
+    moving = ANSWERS.render("utter_moving", "en", finnish_facts, "en").text
+    assert "Without a plan, Lähiverkko may cut off the power." in moving  # a fact naming a fact
+    grid = ANSWERS.render("utter_invoice_part_grid_rent", "en", finnish_facts, "en").text
+    assert "It has a basic fee each month." in grid
+    norwegian = company_facts(Settings.from_env({}).load_profile(), LOCALES["nb"])
+    moving = ANSWERS.render("utter_moving", "nb", norwegian, "nb").text
+    assert "Men uten avtale får du dyr strøm fra Linjenett en stund." in moving
