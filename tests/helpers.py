@@ -65,6 +65,12 @@ GRID_PHONE = "+47 21 00 00 50"
 GRID_OUTAGE_MAP = "https://linjenett.example/strombrudd"
 EMAIL = "kundeservice@straumen.example"
 HOURS = {"nb": "mandag–fredag kl. 08.00–16.00", "en": "Monday to Friday, 08:00–16:00"}
+# The opening-hours answer on a weekday morning (the shared and fault stacks' clocks).
+OPEN_NOW = {
+    "nb": f"Vi har åpent nå, til kl. 16.00. Ring {PHONE}, eller skriv til oss her.",
+    "en": f"We're open now, until 16:00. Call {PHONE}, or write to us here.",
+    "sv": f"Vi har öppet nu, till kl. 16.00. Ring {PHONE}, eller skriv till oss här.",
+}
 GREETING = {
     "nb": "Hei! Jeg er Svar, en chatbot hos Straumen Energi. Hva lurer du på? "
     "Skriv med egne ord, eller velg et tema under.",

@@ -36,6 +36,9 @@ from store.message_ids import Seen
 
 log = logging.getLogger(__name__)
 
+# The server pings an open chat socket this often; a socket with no pong within half of it is closed.
+HEARTBEAT_SECONDS = 25
+
 CHANNEL = WEB
 API_CHANNEL = API
 HISTORY_ON_CONNECT = 50
@@ -144,7 +147,7 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
         # The same answer whether the conversation exists or not: an id tells nothing.
         raise web.HTTPForbidden(reason="unknown conversation or wrong token")
     conversation_id = f"{CHANNEL}:{conversation}"
-    ws = web.WebSocketResponse(heartbeat=25, max_msg_size=settings.max_body_bytes)
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=settings.max_body_bytes)
     await ws.prepare(request)
     if new is not None:
         await ws.send_json({**new, "idle_seconds": settings.widget_idle_seconds})
@@ -152,15 +155,37 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     await ws.send_json({"type": "history", "entries": [e.to_dict() for e in history]})
     sockets = request.app[SOCKETS]
     sockets.setdefault(conversation_id, set()).add(ws)
+    # The turns are answered beside the reading, in order: a turn may wait a minute for Rasa,
+    # and aiohttp reads the heartbeat's pong only while the socket is read; unread, it would
+    # close the socket after half a heartbeat, and the answer would miss the customer.
+    frames: asyncio.Queue[str | None] = asyncio.Queue()
+    answering = asyncio.create_task(_answer_in_order(request, ws, conversation_id, frames))
     try:
         async for frame in ws:
             if frame.type is WSMsgType.TEXT:
-                await _from_widget(request, ws, conversation_id, frame.data)
+                frames.put_nowait(frame.data)
     finally:
         sockets[conversation_id].discard(ws)
         if not sockets[conversation_id]:
             del sockets[conversation_id]
+        frames.put_nowait(None)
+        # Messages already read are answered and kept even when the socket went away: a
+        # reconnect shows them in the history.
+        await asyncio.shield(answering)
     return ws
+
+
+async def _answer_in_order(
+    request: web.Request,
+    ws: web.WebSocketResponse,
+    conversation_id: str,
+    frames: asyncio.Queue[str | None],
+) -> None:
+    while (data := await frames.get()) is not None:
+        try:
+            await _from_widget(request, ws, conversation_id, data)
+        except ConnectionResetError:
+            log.info("conversation %s: the socket closed before the answer", conversation_id)
 
 
 async def _from_widget(

@@ -17,6 +17,7 @@ import pytest
 import pytest_asyncio
 from redis.asyncio import Redis
 
+from bot.channels.webchat import HEARTBEAT_SECONDS
 from store import keys
 from tests.customers import (
     MessengerCustomer,
@@ -27,7 +28,7 @@ from tests.customers import (
     turns,
 )
 from tests.fakes.graph_api import FakeGraphAPI
-from tests.helpers import RunningStack, eventually, start_stack
+from tests.helpers import OPEN_NOW, RunningStack, eventually, start_stack
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(900)]
 
@@ -127,6 +128,26 @@ async def test_a_process_killed_mid_conversation_every_message_is_answered_once(
         psid_prefix,
         polite_during=polite_during,
     )
+
+
+async def test_a_widget_turn_longer_than_the_heartbeat_is_answered_on_the_same_socket(
+    faulty: RunningStack, redis: Redis
+) -> None:
+    rasa = faulty.pid("rasa")
+    async with aiohttp.ClientSession() as http:
+        widget = await Widget.open(http, faulty, answer_seconds=BACK_SECONDS)
+        os.killpg(rasa, signal.SIGSTOP)  # the turn waits for Rasa longer than a heartbeat
+        try:
+            saying = asyncio.create_task(widget.say(AT))
+            # No state to poll: what is tested is time passing beyond the heartbeat's pong.
+            await asyncio.sleep(2 * HEARTBEAT_SECONDS)
+        finally:
+            os.killpg(rasa, signal.SIGCONT)
+        await saying
+        assert widget.connected
+        [answer] = widget.answers()
+        assert answer and answer[0].startswith(OPEN_NOW["nb"]), answer
+        await widget.close()
 
 
 async def test_a_front_door_killed_holding_events_answers_each_once_after_its_restart(
