@@ -88,7 +88,9 @@ class Inbox:
         self._handle = handle
         self._concurrency = concurrency
         self._claim_after_ms = int(claim_after * 1000)
-        self._claim_every = min(CLAIM_EVERY_SECONDS, claim_after)
+        # The events in hand are kept fresh well within `claim_after` (the read loop may come
+        # round a second late), or another front door would take over a slow turn's event.
+        self._claim_every = min(CLAIM_EVERY_SECONDS, claim_after / 4)
         self._consumer = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._accept = redis.register_script(_ACCEPT)
         self._running: dict[str, asyncio.Task[None]] = {}  # by stream entry id

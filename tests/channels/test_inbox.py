@@ -84,6 +84,25 @@ async def test_events_a_stopped_front_door_had_in_hand_are_processed_by_another(
     assert sorted(done) == [0, 1, 2]
 
 
+async def test_a_slow_event_in_hand_is_not_taken_over_by_another_front_door(
+    redis_client: Redis,
+) -> None:
+    handled: list[int] = []
+
+    async def slow(data: dict[str, Any]) -> None:
+        handled.append(data["n"])
+        await asyncio.sleep(5)  # a turn waiting on Rasa, longer than claim_after
+
+    inboxes = [Inbox(redis_client, "test", slow, claim_after=2.0) for _ in range(2)]
+    for inbox in inboxes:
+        await inbox.start()
+    await inboxes[0].accept([Event("m1", "c:1", {"n": 1})])
+    await drained(inboxes[0])
+    for inbox in inboxes:
+        await inbox.stop()
+    assert handled == [1]
+
+
 async def test_a_failing_event_is_logged_and_does_not_stop_the_others(redis_client: Redis) -> None:
     done: list[int] = []
 
