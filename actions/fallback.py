@@ -36,6 +36,7 @@ from core.intents import (
     OFFER_HUMAN,
     REPHRASE,
 )
+from core.tracker_events import this_session_newest_first
 
 HAND_OFF_AFTER = 3
 MAX_TOPICS = 3
@@ -118,10 +119,8 @@ def earlier_misses(events: Sequence[Event]) -> int:
     misses = 0
     latest_seen = False
     answered_miss = False
-    for event in reversed(events):
+    for event in this_session_newest_first(events):
         kind = event.get("event")
-        if kind in ("session_started", "restart"):
-            break
         if kind == "bot" and (event.get("metadata") or {}).get("utter_action") in MISS_ANSWERS:
             answered_miss = True
         elif kind == "user":
@@ -137,11 +136,7 @@ def earlier_misses(events: Sequence[Event]) -> int:
 
 def short_first_message(events: Sequence[Event], text: str) -> bool:
     """Whether the customer's latest message is their first in this session, and short."""
-    said = 0
-    for event in reversed(events):
-        if event.get("event") in ("session_started", "restart"):
-            break
-        said += event.get("event") == "user"
+    said = sum(e.get("event") == "user" for e in this_session_newest_first(events))
     return said <= 1 and len(text.split()) <= SHORT_FIRST_MESSAGE_WORDS
 
 

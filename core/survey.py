@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.intents import NOT_TOPICS
+from core.tracker_events import this_session_newest_first
 
 # One contact: as long as Rasa's session (domain.yml, session_expiration_time: 240 minutes),
 # after which a customer writing again starts a new contact.
@@ -119,11 +120,8 @@ def answered_a_matter(events: Sequence[Mapping[str, Any]]) -> bool:
     from its tracker events), was about a matter (an intent that is a topic): only then has
     the bot answered something to rate."""
     latest_seen = False
-    for event in reversed(events):
-        kind = event.get("event")
-        if kind in ("session_started", "restart"):
-            return False
-        if kind != "user":
+    for event in this_session_newest_first(events):
+        if event.get("event") != "user":
             continue
         if latest_seen:
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
