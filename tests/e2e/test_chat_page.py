@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import datetime
+from typing import Any
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Page, expect
 
 from core.clock import system_clock
 from store.ops_notices import OpsNotice
@@ -37,10 +39,26 @@ async def test_customer_types_a_norwegian_greeting_and_sees_the_answer(
     await page.screenshot(path=str(stack.logs / "chat.png"))
 
 
+STORED_CHAT = "JSON.parse(localStorage.getItem('svar.chat'))"
+
+
+async def _stored_chat_other_than(page: Page, chat_id: str) -> dict[str, Any]:
+    """The chat the page keeps once it is not `chat_id`, polled from Python:
+    `wait_for_function` evaluates its predicate with eval, which the page's
+    Content-Security-Policy refuses in newer Chromium builds."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        chat = await page.evaluate(STORED_CHAT)
+        if chat and chat["id"] != chat_id:
+            return chat
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the page still keeps chat {chat_id} (or none) after 30 s")
+
+
 async def test_the_chat_is_kept_across_a_reload_and_forgotten_when_ended_or_idle(
     stack: RunningStack, browser: Browser
 ) -> None:
-    stored = "JSON.parse(localStorage.getItem('svar.chat'))"
+    stored = STORED_CHAT
     page = await browser.new_page()
     await page.goto(stack.url + "/")
     box = page.get_by_role("textbox")
@@ -56,8 +74,7 @@ async def test_the_chat_is_kept_across_a_reload_and_forgotten_when_ended_or_idle
 
     await page.get_by_role("button", name="Avslutt").click()  # "End chat"
     await expect(page.locator(".svar-msg")).to_have_count(0)
-    await page.wait_for_function(f"{stored} && {stored}.id !== '{first['id']}'")
-    second = await page.evaluate(stored)
+    second = await _stored_chat_other_than(page, first["id"])
 
     # A day idle: the next visitor at this computer starts afresh.
     await page.evaluate(
@@ -65,7 +82,7 @@ async def test_the_chat_is_kept_across_a_reload_and_forgotten_when_ended_or_idle
         {**second, "last": 0},
     )
     await page.reload()
-    await page.wait_for_function(f"{stored} && {stored}.id !== '{second['id']}'")
+    await _stored_chat_other_than(page, second["id"])
     await expect(page.locator(".svar-msg")).to_have_count(0)
 
 
