@@ -6,7 +6,7 @@ by editing that file alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -162,6 +162,15 @@ class CompanyProfile:
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    def as_role(self, role: str) -> CompanyProfile:
+        """The same company in another role, to render each role's texts with its facts: as
+        grid or both, the grid company is the company itself, on its on-call phone."""
+        if role == self.role:
+            return self
+        own = GridCompany(self.name, self.grid_company.outage_map, self.on_call_phone)
+        grid = self.grid_company if role == "supplier" else own
+        return replace(self, role=_role(role), grid_company=grid)
 
     @classmethod
     def load(cls, path: Path, root: Path) -> CompanyProfile:

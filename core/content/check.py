@@ -1,9 +1,11 @@
 """The plain-language check editors run on the answers and on the texts agents read (the context
 card's and the desk's, in content/locale.yml): `python -m core.content.check [--root .]`.
 
-It prints each problem as `<file>: <answer> [<lang>]: <why>` with the text below it, then the
-LIX figures per language and a summary line, and exits 1 when anything is wrong. The rules are
-those of docs/content.md; the test suite runs this check on the real content.
+It prints each problem as `<file>: <answer> [<lang>]: <why>` with the text below it (a length,
+readability or jargon problem of an answer as rendered prefixed by the profile and roles that
+render it, core/content/plain.py), then the LIX figures per language and a summary line, and
+exits 1 when anything is wrong. The rules are those of docs/content.md; the test suite runs this
+check on the real content.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import re
 import statistics
 import sys
 from collections import Counter
@@ -21,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from core.company import ROLES
+from core.content import plain
 from core.content.agent_checks import (
     agent_languages,
     agent_placeholders,
@@ -32,12 +34,8 @@ from core.content.facts import STATE_SCHEME_FACTS
 from core.content.inventory import Content, Problem, fact_finders
 from core.content.reach import reached_answers
 from core.content.readability import readability as readability_score
-from core.content.readability import word_count
 from core.intents import NOT_SUGGESTED
 from core.settings import company_path
-
-MAX_WORDS = 60
-MAX_LIX = 40.0  # an answer's LIX must be under this
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,9 +70,9 @@ def check(content: Content) -> list[Problem]:
         roles,
         reachable,
         buttons,
-        length,
-        readability,
-        jargon,
+        plain.length,
+        plain.readability,
+        plain.jargon,
         literal_facts,
         placeholders,
         rendering,
@@ -90,18 +88,19 @@ def check(content: Content) -> list[Problem]:
 
 
 def lix_figures(content: Content) -> list[str]:
+    """Each language's LIX over its answers as rendered, an answer's hardest rendering each."""
+    scores: dict[str, dict[str, float]] = {}
+    for each in plain.renderings(content):
+        hardest = scores.setdefault(each.language, {})
+        score = readability_score(each.said.text, each.language)
+        hardest[each.answer.name] = max(score, hardest.get(each.answer.name, 0.0))
     lines = []
     for language in content.languages:
-        scores = {
-            a.name: readability_score(v.text, language)
-            for a, lang, v in content.variants()
-            if lang == language
-        }
-        if scores:
-            worst = max(scores, key=scores.__getitem__)
+        if by_answer := scores.get(language):
+            worst = max(by_answer, key=by_answer.__getitem__)
             lines.append(
-                f"LIX [{language}]: median {statistics.median(scores.values()):.1f}, "
-                f"max {scores[worst]:.1f} ({worst}) over {len(scores)} answers"
+                f"LIX [{language}]: median {statistics.median(by_answer.values()):.1f}, "
+                f"max {by_answer[worst]:.1f} ({worst}) over {len(by_answer)} answers"
             )
     return lines
 
@@ -210,31 +209,9 @@ def buttons(content: Content) -> list[Problem]:
     return problems
 
 
-@per_variant("too long")
-def length(content: Content, answer: Answer, lang: str, variant: Variant) -> list[str]:
-    words = word_count(variant.text)
-    return [f"{words} words (at most {MAX_WORDS})"] if words > MAX_WORDS else []
-
-
-@per_variant("hard to read")
-def readability(content: Content, answer: Answer, lang: str, variant: Variant) -> list[str]:
-    score = readability_score(variant.text, lang)
-    return [f"LIX {score:.1f} (must be under {MAX_LIX:.0f})"] if score >= MAX_LIX else []
-
-
-@per_variant("unexplained jargon")
-def jargon(content: Content, answer: Answer, lang: str, variant: Variant) -> list[str]:
-    said = _said(variant)
-    return [
-        f"{term!r} is not explained here (explain it, e.g. with {explanations[0]!r})"
-        for term, explanations in content.jargon.get(lang, {}).items()
-        if _mentions(said, term) and not any(e.lower() in said.lower() for e in explanations)
-    ]
-
-
 @per_variant("literal fact")
 def literal_facts(content: Content, answer: Answer, lang: str, variant: Variant) -> list[str]:
-    said = _said(variant)
+    said = plain.said(variant)
     return [
         f"writes out a company fact ({found.group()!r}); use {{{placeholder}}}"
         for placeholder, pattern in fact_finders(content.profile)
@@ -247,24 +224,21 @@ def placeholders(content: Content, answer: Answer, lang: str, variant: Variant) 
     allowed = (
         set(content.facts[content.profile.default_language])
         | STATE_SCHEME_FACTS
-        | _values(content, answer)
+        | content.passed(answer)
     )
     return [
         f"unknown placeholder {{{name}}}: not a company fact, and docs/answers.md lists "
         "no such value for this answer"
-        for name in sorted(_names(variant) - allowed)
+        for name in sorted(plain.placeholder_names(variant) - allowed)
     ]
 
 
 @per_variant("cannot render")
 def rendering(content: Content, answer: Answer, lang: str, variant: Variant) -> list[str]:
     facts = content.facts.get(lang, content.facts[content.profile.default_language])
-    # The text for the company's role is rendered: samples for what any of its texts names.
-    named = {name for _, _, each in answer.each() for name in _names(each)}
-    wanted = (named - set(facts)) | _values(content, answer)
-    samples = {name: f"<{name}>" for name in wanted}
+    # The text for the company's role is rendered, with what any of its texts names.
     try:
-        content.book.render(answer.name, lang, {**facts, **samples}, lang)
+        content.book.render(answer.name, lang, plain.check_values(content, answer, facts), lang)
     except (ContentError, AttributeError, TypeError, ValueError) as error:
         return [f"cannot be rendered: {error}"]
     return []
@@ -356,29 +330,6 @@ def next_steps(content: Content) -> list[Problem]:
         for lang in content.languages
         if not (content.topics.get(answer.ends_topic) or {}).get(lang)
     ]
-
-
-def _said(variant: Variant) -> str:
-    """Everything the customer reads: the text and the button titles."""
-    return "\n".join([variant.text, *(b.title for b in variant.buttons)])
-
-
-def _mentions(text: str, term: str) -> bool:
-    """The term at the start of a word; any case only when the term is all lowercase."""
-    pattern = r"(?<!\w)" + re.escape(term).replace(r"\ ", r"\s+")
-    return re.search(pattern, text, 0 if term != term.lower() else re.IGNORECASE) is not None
-
-
-def _names(variant: Variant) -> set[str]:
-    try:
-        return variant.placeholders()
-    except ValueError:  # a broken placeholder: the rendering check reports it
-        return set()
-
-
-def _values(content: Content, answer: Answer) -> set[str]:
-    entry = content.listed.get(answer.name)
-    return set(entry.values) if entry else set()
 
 
 if __name__ == "__main__":

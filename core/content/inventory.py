@@ -33,10 +33,12 @@ class Problem:
     language: str  # "all" when the problem is not about one language
     why: str
     text: str = ""
+    profile: str = ""  # the profile the answer was rendered with, when that matters
 
     def __str__(self) -> str:
         quoted = "".join(f"\n    | {line}" for line in self.text.splitlines())
-        return f"{self.file}: {self.answer} [{self.language}]: {self.why}{quoted}"
+        rendered_with = f"{self.profile}: " if self.profile else ""
+        return f"{rendered_with}{self.file}: {self.answer} [{self.language}]: {self.why}{quoted}"
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,21 @@ class Content:
     listed: dict[str, Listed]  # answer name -> docs/answers.md entry
     intents: list[str]
     locales: dict[str, Locale]  # language -> content/locale.yml's section
+    # Every profile the answers are rendered with: the checked one first, then the shipped
+    # ones (content/company.yml, content/companies/*.yml), by root-relative path.
+    profiles: dict[str, CompanyProfile]
 
     @classmethod
     def load(cls, root: Path, company: Path | None = None) -> Content:
         """The content under `root`, checked for the company profile at `company` (root-relative)."""
         root = root.resolve()
-        profile = CompanyProfile.load(root / (company or Path("content/company.yml")), root)
+        checked = root / (company or Path("content/company.yml"))
+        shipped = [*root.glob("content/company.yml"), *sorted(root.glob("content/companies/*.yml"))]
+        profiles = {
+            _relative(path, root): CompanyProfile.load(path, root)
+            for path in dict.fromkeys(p.resolve() for p in (checked, *shipped))
+        }
+        profile = next(iter(profiles.values()))
         locales = Locale.load_all(root / "content/locale.yml")
         answers = {
             row[1].strip("`"): Listed(row[0], frozenset(re.findall(r"\{(\w+)\}", row[2])))
@@ -83,6 +94,7 @@ class Content:
             listed=answers,
             intents=[row[0].strip("`") for row in _table(root / "docs/intents.md")],
             locales=locales,
+            profiles=profiles,
         )
 
     @property
@@ -101,6 +113,11 @@ class Content:
                     seen.add(id(variant))
                     yield answer, language, variant
 
+    def passed(self, answer: Answer) -> set[str]:
+        """The values the bot passes with the answer (docs/answers.md lists them)."""
+        entry = self.listed.get(answer.name)
+        return set(entry.values) if entry else set()
+
     def file(self, path: Path) -> str:
         return str(path.relative_to(self.root))
 
@@ -113,6 +130,10 @@ class Content:
             for section in AGENT_SECTIONS
             for key, value in _flatten(section, spec.get(section)).items()
         }
+
+
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def _flatten(prefix: str, value: Any) -> dict[str, Any]:

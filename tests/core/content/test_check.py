@@ -62,6 +62,14 @@ class ContentCopy:
         self.set_text(topic, answer, language, text)
         return self.failed()
 
+    def breaking_named(self, profile: str, name: str, language: str, text: str) -> str:
+        """The check's report with one of a profile's `named:` texts replaced; it must fail."""
+
+        def change(data: dict[str, Any]) -> None:
+            data["named"][name][language] = text
+
+        return self.breaking(profile, change)
+
     def failed(self) -> str:
         code, out = self.check()
         assert code == 1, out
@@ -181,7 +189,12 @@ def test_a_hard_finnish_answer_is_reported_with_its_finnish_lix(content: Content
 def test_an_answer_over_60_words_is_reported(content: ContentCopy) -> None:
     long_text = " ".join(["Vi ringer deg."] * 21)  # 63 short words
     out = content.breaking_text("conversation", "utter_thank", "nb", long_text)
-    assert "content/answers/conversation.yml: utter_thank [nb]: 63 words (at most 60)" in out
+    # nb is the Norwegian company's: its profile renders it, the same in every role.
+    assert (
+        "content/company.yml: content/answers/conversation.yml: utter_thank [nb]: "
+        "63 words (at most 60)"
+    ) in out
+    assert out.splitlines()[-1].endswith("1 problem (1 too long)")
     assert "    | Vi ringer deg." in out  # the text is printed below the problem
 
 
@@ -193,6 +206,63 @@ def test_a_hard_to_read_answer_is_reported_with_its_lix(content: ContentCopy) ->
     )
     out = content.breaking_text("meter", "utter_meter_reading", "nb", text)
     assert "utter_meter_reading [nb]: LIX 74.6 (must be under 40)" in out
+
+
+WORDY_CUT_OFF_RULE = (
+    "Your power can be cut off only after we have sent you a letter by post that tells you the "
+    "date and gives you at least two weeks to pay the whole bill."
+)  # 33 words where the profile has 12
+HARD_GRID_FIXED_FEE = (
+    "Beløpet beregnes etter husholdningens gjennomsnittlige effektuttak i månedens tre "
+    "høyeste forbrukstimer."
+)
+
+
+@pytest.mark.parametrize(
+    ("profile", "name", "language", "text", "reported", "summary"),
+    [
+        # Said by the Finnish supplier's payment answers; not by the grid texts, nor in Norway.
+        (
+            "content/companies/kuusivirta.yml",
+            "cut_off_rule",
+            "en",
+            WORDY_CUT_OFF_RULE,
+            [
+                "content/companies/kuusivirta.yml: content/answers/payment.yml: "
+                "utter_payment_plan [en]: 77 words (at most 60)",
+                "content/companies/kuusivirta.yml: content/answers/payment_trouble.yml: "
+                "utter_payment_trouble [en]: 80 words (at most 60)",
+            ],
+            "2 problems (2 too long)",
+        ),
+        # Said by every role's text, each rendered with that role's facts.
+        (
+            "content/company.yml",
+            "grid_fixed_fee",
+            "nb",
+            HARD_GRID_FIXED_FEE,
+            [
+                f"content/company.yml{role}: content/answers/invoice.yml: "
+                f"utter_invoice_part_grid_rent [nb]: LIX {lix} (must be under 40)"
+                for role, lix in [("", "53.5"), (" as grid", "50.0"), (" as both", "52.5")]
+            ],
+            "3 problems (3 hard to read)",
+        ),
+    ],
+)
+def test_a_profile_sentence_that_makes_an_answer_too_long_or_hard_is_reported_where_said(
+    content: ContentCopy,
+    profile: str,
+    name: str,
+    language: str,
+    text: str,
+    reported: list[str],
+    summary: str,
+) -> None:
+    out = content.breaking_named(profile, name, language, text)
+    for line in reported:
+        assert line in out
+    assert out.splitlines()[-1].endswith(summary)
 
 
 def test_unexplained_jargon_is_reported(content: ContentCopy) -> None:
