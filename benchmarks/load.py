@@ -186,10 +186,12 @@ async def greeting(http: aiohttp.ClientSession, url: str, n: int) -> float:
 
 
 def unavailable_prefixes() -> tuple[str, ...]:
-    """The first words of the front door's apology when Rasa fails, in every language."""
+    """The front door's apology when Rasa fails, in every language, up to its first company
+    fact. Not its first word: "Sorry," and "Beklager," also begin the bot's own answers (a
+    message it did not understand), which are answers, not failures."""
     book = AnswerBook.load(ROOT / "content" / "answers")
     answer = next(a for a in book if a.name == "utter_unavailable")
-    return tuple({variant.text.split(",")[0] for _, _, variant in answer.each()})
+    return tuple({variant.text.split("{")[0] for _, _, variant in answer.each()})
 
 
 async def measure(

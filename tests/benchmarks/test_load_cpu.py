@@ -1,4 +1,5 @@
-"""The load benchmark's CPU time per message: what a stack's processes and their children spent."""
+"""The load benchmark's figures: CPU time per message (what a stack's processes and their
+children spent), and which answers count as failed."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import os
 import subprocess
 import sys
 
-from benchmarks.load import Run, table
-from benchmarks.load_stacks import cpu_spent
+from benchmarks.load import Run, table, unavailable_prefixes
+from benchmarks.load_stacks import ROOT, cpu_spent
+from core.content.answers import AnswerBook
 
 # A child process that spends half a second of CPU, says so, then waits for its stdin to close.
 BUSY_CHILD = """
@@ -52,3 +54,11 @@ def test_cpu_per_message_sums_both_passes_and_an_older_run_shows_a_dash() -> Non
     )
     assert "| now | 10 | 2.0 | 150 | 300 | 25 |" in printed
     assert "| earlier | 10 | 2.0 | 150 | 300 | – |" in printed
+
+
+def test_only_the_front_doors_apology_counts_as_a_failed_message() -> None:
+    prefixes = unavailable_prefixes()
+    for answer in AnswerBook.load(ROOT / "content" / "answers"):
+        for _, _, variant in answer.each():
+            failed = variant.text.startswith(prefixes)
+            assert failed == (answer.name == "utter_unavailable"), (answer.name, variant.text)
