@@ -14,9 +14,10 @@ and the same conversations straight to Rasa's REST channel with the metadata the
 sends. Each (configuration, target) gets half its conversations in a first pass over the
 configurations and half in a second pass in the reverse order. Then greetings one at a time
 through the front door, taking turns between the configurations. It prints messages per second,
-median and p95 per message, the front door's cost as ratios, and each configuration against the
-first one named; `--save` keeps the figures as JSON, `--compare` prints them beside an earlier
-run's.
+median and p95 per message, the CPU time the configuration's processes (front door, Rasa and
+action server, children included) spent per message answered, the front door's cost as ratios,
+and each configuration against the first one named; `--save` keeps the figures as JSON,
+`--compare` prints them beside an earlier run's.
 
     .venv/bin/python -m benchmarks.load [--configs baseline ours stock] [--baseline DIR]
         [--concurrency 10 50] [--save after.json] [--compare before.json] [--profile DIR]
@@ -42,7 +43,7 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.load_stacks import CONFIGS, ROOT, Running, profiled, running
+from benchmarks.load_stacks import CONFIGS, ROOT, Running, cpu_spent, profiled, running
 from core.content.answers import AnswerBook
 from stack.scratch_redis import reachable_redis
 
@@ -67,11 +68,13 @@ GREETINGS = ["hei", "hello"]
 
 @dataclasses.dataclass
 class Run:
-    """The per-message latencies and wall time of one load level against one target."""
+    """The per-message latencies and wall time of one load level against one target, and the
+    CPU seconds each of the configuration's processes spent meanwhile."""
 
     latencies: list[float]
     seconds: float
     failed: int
+    cpu: dict[str, float] = dataclasses.field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -85,14 +88,19 @@ class Run:
     def p95(self) -> float:
         return percentile(self.latencies, 0.95)
 
+    @property
+    def cpu_per_message(self) -> float:
+        return sum(self.cpu.values()) / len(self.latencies)
+
     def __add__(self, other: Run) -> Run:
         return Run(
             self.latencies + other.latencies,
             self.seconds + other.seconds,
             self.failed + other.failed,
+            {name: self.cpu.get(name, 0) + other.cpu.get(name, 0) for name in self.cpu | other.cpu},
         )
 
-    def to_dict(self) -> dict[str, float]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "messages": len(self.latencies),
             "seconds": self.seconds,
@@ -100,6 +108,8 @@ class Run:
             "rate": self.rate,
             "median": self.median,
             "p95": self.p95,
+            "cpu_per_message": self.cpu_per_message,
+            "cpu_seconds": self.cpu,
         }
 
 
@@ -176,10 +186,12 @@ async def greeting(http: aiohttp.ClientSession, url: str, n: int) -> float:
 
 
 def unavailable_prefixes() -> tuple[str, ...]:
-    """The first words of the front door's apology when Rasa fails, in every language."""
+    """The front door's apology when Rasa fails, in every language, up to its first company
+    fact. Not its first word: "Sorry," and "Beklager," also begin the bot's own answers (a
+    message it did not understand), which are answers, not failures."""
     book = AnswerBook.load(ROOT / "content" / "answers")
     answer = next(a for a in book if a.name == "utter_unavailable")
-    return tuple({variant.text.split(",")[0] for _, _, variant in answer.each()})
+    return tuple({variant.text.split("{")[0] for _, _, variant in answer.each()})
 
 
 async def measure(
@@ -222,10 +234,13 @@ async def measure(
             # target gets the same share of it.
             order = [(s, kind) for s in started for kind in ("door", "rasa")]
             halves: dict[tuple[str, str], list[Run]] = {}
+            print(f"{c} customers, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
             for s, kind in order + order[::-1]:
-                with profiled(s.pids, profile, f"{s.name}-c{c}-{kind}"):
+                # Every process of the configuration is counted whichever the target: Rasa
+                # asks the front door's /nlg for its answers.
+                with profiled(s.pids, profile, f"{s.name}-c{c}-{kind}"), cpu_spent(s.pids) as cpu:
                     run = await closed_loop(http, targets[s.name][kind], c, n // 2, f"{kind}{c}")
-                halves.setdefault((s.name, kind), []).append(run)
+                halves.setdefault((s.name, kind), []).append(dataclasses.replace(run, cpu=cpu))
             for s in started:
                 door, alone = (
                     sum(halves[(s.name, k)][1:], halves[(s.name, k)][0]) for k in ("door", "rasa")
@@ -249,17 +264,31 @@ async def measure(
 def line(door: Run, rasa: Run) -> str:
     return (
         f"front door {door.rate:.1f} msg/s (median {door.median * 1000:.0f} ms, p95 "
-        f"{door.p95 * 1000:.0f} ms, {door.failed} failed); Rasa alone {rasa.rate:.1f} msg/s "
-        f"(median {rasa.median * 1000:.0f} ms, p95 {rasa.p95 * 1000:.0f} ms, {rasa.failed} failed)"
+        f"{door.p95 * 1000:.0f} ms, {door.failed} failed, CPU {cpu_by_process(door)}); "
+        f"Rasa alone {rasa.rate:.1f} msg/s (median {rasa.median * 1000:.0f} ms, p95 "
+        f"{rasa.p95 * 1000:.0f} ms, {rasa.failed} failed, CPU {cpu_by_process(rasa)})"
     )
+
+
+def cpu_by_process(run: Run) -> str:
+    """CPU milliseconds per message answered, in all and by process."""
+    each = ", ".join(
+        f"{name} {seconds / len(run.latencies) * 1000:.0f}" for name, seconds in run.cpu.items()
+    )
+    return f"{run.cpu_per_message * 1000:.0f} ms/msg: {each}"
+
+
+def cpu_ms(figures: dict[str, Any]) -> str:
+    """CPU milliseconds per message, or a dash for a run saved before they were measured."""
+    return f"{figures['cpu_per_message'] * 1000:.0f}" if "cpu_per_message" in figures else "–"
 
 
 def table(runs: dict[str, dict[str, Any]]) -> str:
     """One row per configuration and concurrency; ratios say what the front door costs."""
     rows = [
-        "| run | customers | front door msg/s | median ms | p95 ms | Rasa alone msg/s | median ms"
-        " | p95 ms | door/Rasa msg/s | door/Rasa p95 | failed |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| run | customers | front door msg/s | median ms | p95 ms | CPU ms/msg | Rasa alone msg/s"
+        " | median ms | p95 ms | CPU ms/msg | door/Rasa msg/s | door/Rasa p95 | failed |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, result in runs.items():
         for level, figures in result.items():
@@ -268,8 +297,9 @@ def table(runs: dict[str, dict[str, Any]]) -> str:
             d, r = figures["frontdoor"], figures["rasa"]
             rows.append(
                 f"| {label} | {level[1:]} | {d['rate']:.1f} | {d['median'] * 1000:.0f} | "
-                f"{d['p95'] * 1000:.0f} | {r['rate']:.1f} | {r['median'] * 1000:.0f} | "
-                f"{r['p95'] * 1000:.0f} | {d['rate'] / r['rate']:.2f} | {d['p95'] / r['p95']:.2f} |"
+                f"{d['p95'] * 1000:.0f} | {cpu_ms(d)} | {r['rate']:.1f} | {r['median'] * 1000:.0f} | "
+                f"{r['p95'] * 1000:.0f} | {cpu_ms(r)} | {d['rate'] / r['rate']:.2f} | "
+                f"{d['p95'] / r['p95']:.2f} |"
                 f" {d['failed']}+{r['failed']} |"
             )
     rows.append("")
@@ -303,21 +333,22 @@ def against_first(runs: dict[str, dict[str, Any]]) -> str:
 def ratios(reference: str, pairs: dict[str, tuple[dict[str, Any], dict[str, Any]]]) -> str:
     rows = [
         f"| run | customers | door msg/s ÷ {reference} | door p95 ÷ {reference} |"
-        f" Rasa msg/s ÷ {reference} | Rasa p95 ÷ {reference} |",
-        "|---|---:|---:|---:|---:|---:|",
+        f" door CPU/msg ÷ {reference} | Rasa msg/s ÷ {reference} | Rasa p95 ÷ {reference} |"
+        f" Rasa CPU/msg ÷ {reference} |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, (result, then) in pairs.items():
         for level, figures in result.items():
             if level == "sequential" or level not in then:
                 continue
             now, ref = figures, then[level]
-            rows.append(
-                f"| {label} | {level[1:]} | "
-                f"{now['frontdoor']['rate'] / ref['frontdoor']['rate']:.2f} | "
-                f"{now['frontdoor']['p95'] / ref['frontdoor']['p95']:.2f} | "
-                f"{now['rasa']['rate'] / ref['rasa']['rate']:.2f} | "
-                f"{now['rasa']['p95'] / ref['rasa']['p95']:.2f} |"
-            )
+            cells = []
+            for target in ("frontdoor", "rasa"):
+                a, b = now[target], ref[target]
+                cells += [f"{a['rate'] / b['rate']:.2f}", f"{a['p95'] / b['p95']:.2f}"]
+                both = "cpu_per_message" in a and "cpu_per_message" in b
+                cells.append(f"{a['cpu_per_message'] / b['cpu_per_message']:.2f}" if both else "–")
+            rows.append(f"| {label} | {level[1:]} | {' | '.join(cells)} |")
     return "\n".join(rows)
 
 

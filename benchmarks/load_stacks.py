@@ -22,10 +22,11 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psutil
 import redis
 import requests
 import yaml
@@ -207,3 +208,27 @@ def profiled(pids: dict[str, int], out: Path | None, label: str) -> Iterator[Non
             recorder.send_signal(2)  # SIGINT: py-spy writes its file and exits
         for recorder in recorders:
             recorder.wait(60)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds a process and its descendants have spent so far: each live
+    one's own, and what the children each has waited for spent (a reaped child's time moves
+    into its parent's)."""
+    try:
+        process = psutil.Process(pid)
+        times = process.cpu_times()
+        children = process.children()
+    except psutil.NoSuchProcess:
+        return 0.0
+    own = float(times.user + times.system + times.children_user + times.children_system)
+    return own + sum(cpu_seconds(child.pid) for child in children)
+
+
+@contextlib.contextmanager
+def cpu_spent(pids: Mapping[str, int]) -> Iterator[dict[str, float]]:
+    """The CPU seconds each named process (children included) spent while the block ran,
+    filled in when it ends."""
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    spent: dict[str, float] = {}
+    yield spent
+    spent.update({name: cpu_seconds(pid) - before[name] for name, pid in pids.items()})
