@@ -56,6 +56,13 @@ def test_a_saved_model_loads_with_the_same_probabilities(tmp_path: Path) -> None
     assert np.allclose(loaded.probabilities(texts), model.probabilities(texts))
 
 
+def test_a_loaded_model_multiplies_by_its_weights_without_copying_them(tmp_path: Path) -> None:
+    fitted().save(tmp_path / "model.npz")
+    loaded = LinearModel.load(tmp_path / "model.npz")
+    # scikit-learn multiplies the features by coef_.T; laid out otherwise, every parse copies it.
+    assert loaded.classifier.coef_.T.flags["C_CONTIGUOUS"]
+
+
 def test_the_blend_weighs_diet_and_the_linear_model_by_the_configured_weight(
     tmp_path: Path,
 ) -> None:
