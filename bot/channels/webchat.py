@@ -181,11 +181,17 @@ async def _answer_in_order(
     conversation_id: str,
     frames: asyncio.Queue[str | None],
 ) -> None:
-    while (data := await frames.get()) is not None:
-        try:
-            await _from_widget(request, ws, conversation_id, data)
-        except ConnectionResetError:
-            log.info("conversation %s: the socket closed before the answer", conversation_id)
+    try:
+        while (data := await frames.get()) is not None:
+            try:
+                await _from_widget(request, ws, conversation_id, data)
+            except ConnectionResetError:
+                log.info("conversation %s: the socket closed before the answer", conversation_id)
+    except Exception:
+        # Unexpected: close the socket, or its reading would go on queueing messages nobody
+        # answers; the widget reconnects and sends again what was not acknowledged.
+        await ws.close()
+        raise
 
 
 async def _from_widget(
