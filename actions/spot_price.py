@@ -1,8 +1,10 @@
-"""What power costs now: the spot price in the customer's own price area (NO1–NO5).
+"""What power costs now: the spot price in the customer's own price area (the profile's: NO1–NO5,
+SE1–SE4).
 
-The area comes from what the customer wrote (a postal code, a place, "NO5"), from earlier in
-the conversation, or is asked once (price_area_form). A reply the bot cannot place still gets
-an answer: every area's price, so the customer is never asked twice.
+The area comes from what the customer wrote (a postal code, a place, "NO5", "elområde 3"), from
+earlier in the conversation, or is asked once (price_area_form). A reply the bot cannot place
+still gets an answer: every area's price, so the customer is never asked twice. Only the
+profile's areas count: "NO3" places no customer of a Swedish company.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.context import context
 from core.content.values import area_prices_value, minor_value, time_value
 from core.price_areas import PriceAreas
-from core.spot_prices import AREAS, AreaPrices, SpotPrices, area_prices_at, spot_prices_at
+from core.spot_prices import AreaPrices, SpotPrices, area_prices_at, spot_prices_at
 
 SLOT = "price_area"
 # The price area slot when the customer was asked and the reply named no area.
@@ -35,12 +37,11 @@ class ActionPriceArea(Action):
         if len(ctx.profile.price_areas) == 1:  # one area (Finland): nothing to find or ask
             return [SlotSet(SLOT, next(iter(ctx.profile.price_areas)))]
         area = price_area(
-            _areas(),
+            PriceAreas.for_company(ctx.profile),
             text=tracker.latest_message.get("text") or "",
             postal_code_entity=next(tracker.get_latest_entity_values("postal_code"), None),
             remembered=tracker.get_slot(SLOT),
             postal_code_slot=tracker.get_slot("postal_code"),
-            postal_code_digits=ctx.profile.postal_code_digits,
         )
         return [SlotSet(SLOT, area)] if area else []
 
@@ -55,7 +56,7 @@ class ValidatePriceAreaForm(FormValidationAction):
         text = str(value or "")
         if text in (*context().profile.price_areas, EVERY_AREA):  # found by action_price_area
             return {SLOT: text}
-        area = _areas().in_text(text, context().profile.postal_code_digits)
+        area = PriceAreas.for_company(context().profile).in_text(text)
         return {SLOT: area or EVERY_AREA}
 
 
@@ -91,13 +92,12 @@ def price_area(
     postal_code_entity: str | None,
     remembered: str | None,
     postal_code_slot: str | None,
-    postal_code_digits: int,
 ) -> str | None:
     """The customer's area: what this message says first, then what the conversation knows."""
     return (
         (areas.for_postal_code(postal_code_entity) if postal_code_entity else None)
-        or areas.in_text(text, postal_code_digits)
-        or (remembered if remembered in AREAS else None)
+        or areas.in_text(text)
+        or (remembered if remembered in areas.areas else None)
         or (areas.for_postal_code(postal_code_slot) if postal_code_slot else None)
         or remembered  # asked before, and the reply named no area: not asked again
     )
@@ -128,7 +128,3 @@ def spot_price_answer(prices: SpotPrices | None) -> tuple[str, dict[str, Any]]:
         "ends": time_value(prices.ends),
         "area_prices": area_prices_value(prices.by_area),
     }
-
-
-def _areas() -> PriceAreas:
-    return PriceAreas.load(context().settings.content_dir / "price_areas.yml")

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from core.calendar import BusinessCalendar, OpeningHours
+from core.market_areas import AREAS_BY_COUNTRY, KNOWN_AREAS, country_of
 from core.retention import Retention
 from core.survey import SurveyPolicy
 
@@ -21,6 +22,9 @@ from core.survey import SurveyPolicy
 # both. Answers that depend on it have one text per role (docs/content.md, "Role").
 ROLES = ("supplier", "grid", "both")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Where a customer's price area is looked up (postal codes and places) unless the profile names
+# a file of its own (`price_area_lookup:`): Norway's.
+DEFAULT_PRICE_AREA_LOOKUP = "content/price_areas.yml"
 # Recurring closed days (MM-DD) are expanded over this span; far beyond any deadline asked.
 _RECURRING_YEARS = range(2000, 2101)
 
@@ -137,7 +141,7 @@ class CompanyProfile:
     customer_number_digits: int
     postal_code_digits: int
     postal_code_example: str
-    place_example: str  # a place the price area lookup knows (content/price_areas.yml)
+    place_example: str  # a place the price area lookup knows (`price_area_lookup`)
     phone_example: str
     weekly: dict[int, OpeningHours | None]
     closed_days: tuple[date, ...]
@@ -153,7 +157,10 @@ class CompanyProfile:
     state_schemes: StateSchemes | None
     currency: str  # "NOK", "EUR": content/locale.yml writes amounts in it per language
     # The spot price areas in the price feed, in order: code -> language -> the area's name.
+    # Each is one of the country's known areas (core/market_areas.py).
     price_areas: dict[str, dict[str, str]]
+    # The postal code ranges and places per area (core/price_areas.py reads it).
+    price_area_lookup: Path
     # What the answers call the country's services, schemes and bodies, in each language
     # (`named:`; docs/content.md): placeholder -> language -> text.
     named: dict[str, dict[str, str]]
@@ -226,9 +233,12 @@ def _parse(raw: dict[str, Any], base: Path) -> CompanyProfile:
         state_schemes=_state_schemes(raw["state_schemes"]),
         currency=str(company["currency"]),
         price_areas={
-            str(code): _by_language(names, languages, f"price_areas.{code}")
+            _price_area(str(code), str(company["country"])): _by_language(
+                names, languages, f"price_areas.{code}"
+            )
             for code, names in raw["price_areas"].items()
         },
+        price_area_lookup=base / str(raw.get("price_area_lookup") or DEFAULT_PRICE_AREA_LOOKUP),
         named={
             str(name): _by_language(text, languages, f"named.{name}")
             for name, text in raw["named"].items()
@@ -255,6 +265,20 @@ def _by_language(value: Any, languages: tuple[str, ...], where: str) -> dict[str
     if missing:
         raise ValueError(f"{where} has no text in {', '.join(missing)}")
     return {str(language): str(text) for language, text in value.items()}
+
+
+def _price_area(code: str, country: str) -> str:
+    """A price area the market has, in the company's own country."""
+    own = AREAS_BY_COUNTRY.get(country)
+    if code not in KNOWN_AREAS:
+        known = ", ".join(own or KNOWN_AREAS)
+        raise ValueError(f"price_areas: {code!r} is not a price area; the known ones are {known}")
+    if own is not None and code not in own:
+        raise ValueError(
+            f"price_areas: {code} is a price area of {country_of(code)}, but company.country is "
+            f"{country}, whose areas are {', '.join(own)}"
+        )
+    return code
 
 
 def _feed(source: str, base: Path) -> Path | str:

@@ -1,4 +1,5 @@
-"""Spot prices per price area (the profile's: NO1–NO5, FI), from the price feed the profile names.
+"""Spot prices per price area (the profile's: NO1–NO5, SE1–SE4 or FI, core/market_areas.py), from
+the price feed the profile names.
 
 The feed (content/spot_prices.yml by default; an http(s) URL in production, fetched by
 actions/price_feed.py) is the market data export: one list of prices per area and day, one per
@@ -14,10 +15,6 @@ from datetime import date, datetime, timedelta
 from statistics import mean
 from typing import Any
 from zoneinfo import ZoneInfo
-
-# Norway's price areas, which content/price_areas.yml finds from a postal code or a place. The
-# areas a company's answers list are its profile's (`price_areas:`, e.g. FI for Finland).
-AREAS = ("NO1", "NO2", "NO3", "NO4", "NO5")
 
 
 @dataclass(frozen=True)

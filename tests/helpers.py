@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import redis
+import yaml
 from aiohttp.test_utils import TestClient
 from rasa_sdk import Tracker
 from redis.asyncio import Redis
@@ -105,6 +106,51 @@ DID_IT_HELP = {"nb": "Hjalp dette?", "en": "Did that help?"}
 def answer_asking(name: str, language: str) -> str:
     """An answer that ends a topic, as the customer reads it: "did that help?" below it."""
     return f"{answer(name, language)}\n\n{DID_IT_HELP[language]}"
+
+
+# --- A Swedish company --------------------------------------------------------------------
+# No Swedish profile ships; a Swedish company adopts Svar by editing its profile. This one is the
+# Norwegian profile with what a Swedish company changes: its country, languages, money and price
+# areas (docs/content.md), and names of services in Swedish.
+
+SWEDISH_AREAS = {
+    "SE1": {"sv": "Luleå", "en": "Luleå"},
+    "SE2": {"sv": "Sundsvall", "en": "Sundsvall"},
+    "SE3": {"sv": "Stockholm", "en": "Stockholm"},
+    "SE4": {"sv": "Malmö", "en": "Malmö"},
+}
+
+
+def swedish_profile(folder: Path, **changes: Any) -> Path:
+    """A Swedish company's profile written in `folder`, with `changes` to its top-level keys."""
+    raw = yaml.safe_load((CONTENT / "company.yml").read_text(encoding="utf-8"))
+    raw["company"].update(
+        country="SE",
+        timezone="Europe/Stockholm",
+        languages=["sv", "en"],
+        currency="SEK",
+        postal_code_digits=5,
+        postal_code_example="113 56",
+        place_example="Göteborg",
+    )
+    # The names of services and bodies in Swedish and English: the Finnish example company's.
+    finnish = yaml.safe_load((CONTENT / "companies/kuusivirta.yml").read_text(encoding="utf-8"))
+    raw["named"] = {
+        **finnish["named"],
+        "debt_advice": {"sv": "Kommunens skuldrådgivning", "en": "Your municipality"},
+        "debt_advice_phone": "08-508 000 00",
+    }
+    raw.update(
+        {
+            "state_schemes": "none",
+            "price_areas": SWEDISH_AREAS,
+            "price_area_lookup": "content/price_areas_se.yml",
+            **changes,
+        }
+    )
+    path = folder / "company.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
 
 
 # --- Records as the stores keep them ---------------------------------------------------------

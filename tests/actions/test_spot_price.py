@@ -3,6 +3,7 @@ answer's values."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,11 @@ from actions.spot_price import (
     area_price_answer,
     spot_price_answer,
 )
-from core.spot_prices import AREAS, area_prices_at, spot_prices_at
+from core.spot_prices import area_prices_at, spot_prices_at
+from tests.helpers import swedish_profile
 
 OSLO = ZoneInfo("Europe/Oslo")
+AREAS = ("NO1", "NO2", "NO3", "NO4", "NO5")
 FEED = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "content" / "spot_prices.yml").read_text()
 )
@@ -33,6 +36,27 @@ def tracker(text: str, slots: dict[str, Any] | None = None, postal_code: str = "
     entities = [{"entity": "postal_code", "value": postal_code}] if postal_code else []
     latest = {"text": text, "entities": entities, "intent": {"name": "spot_price_now"}}
     return Tracker("web:p1", slots or {}, latest, [], False, None, None, "action_listen")
+
+
+async def area_found(asked: Tracker) -> str | None:
+    """The area action_price_area sets in the slot, or None when it sets nothing (the form
+    asks)."""
+    events = await ActionPriceArea().run(CollectingDispatcher(), asked, {})
+    if not events:
+        return None
+    [event] = events
+    assert (event["event"], event["name"]) == ("slot", "price_area")
+    return str(event["value"])
+
+
+async def placed(reply: str) -> dict[str, Any]:
+    """The form's reading of the reply to its question, which it never asks again."""
+    dispatcher = CollectingDispatcher()
+    result = await ValidatePriceAreaForm().validate_price_area(
+        reply, dispatcher, tracker(reply), {}
+    )
+    assert dispatcher.messages == []
+    return result
 
 
 def test_the_quarter_hour_now_falls_in_gives_every_area_s_price() -> None:
@@ -108,14 +132,11 @@ def test_before_tomorrow_s_prices_are_out_the_answer_gives_today_only() -> None:
 async def test_the_price_area_is_found_in_the_message_then_in_the_conversation(
     action_env: None, text: str, slots: dict[str, Any], postal_code: str, found: str
 ) -> None:
-    events = await ActionPriceArea().run(
-        CollectingDispatcher(), tracker(text, slots, postal_code), {}
-    )
-    assert events == [{"event": "slot", "timestamp": None, "name": "price_area", "value": found}]
+    assert await area_found(tracker(text, slots, postal_code)) == found
 
 
 async def test_no_area_anywhere_leaves_the_slot_for_the_form_to_ask(action_env: None) -> None:
-    assert await ActionPriceArea().run(CollectingDispatcher(), tracker("strøm nå?"), {}) == []
+    assert await area_found(tracker("strøm nå?")) is None
 
 
 @pytest.mark.parametrize(
@@ -125,12 +146,7 @@ async def test_no_area_anywhere_leaves_the_slot_for_the_form_to_ask(action_env: 
 async def test_the_reply_to_the_question_is_placed_or_gets_every_area_never_a_second_question(
     action_env: None, reply: str, area: str
 ) -> None:
-    dispatcher = CollectingDispatcher()
-    result = await ValidatePriceAreaForm().validate_price_area(
-        reply, dispatcher, tracker(reply), {}
-    )
-    assert result == {"price_area": area}
-    assert dispatcher.messages == []
+    assert await placed(reply) == {"price_area": area}
 
 
 async def test_the_action_answers_for_the_customer_s_area_at_the_set_clock(
@@ -168,3 +184,94 @@ async def test_a_company_with_one_price_area_never_asks_for_it(
     finally:
         context.cache_clear()
     assert events == [{"event": "slot", "name": "price_area", "value": "FI", "timestamp": None}]
+
+
+@pytest.mark.parametrize(("reply", "area"), [("SE3", "all"), ("i Malmö", "all"), ("NO3", "NO3")])
+async def test_only_the_norwegian_company_s_own_areas_count(
+    action_env: None, reply: str, area: str
+) -> None:
+    assert await placed(reply) == {"price_area": area}
+
+
+# --- A Swedish company: its profile names SE1-SE4 and content/price_areas_se.yml ---------------
+
+# An hour's prices in öre per kWh, the same all day, and tomorrow's a little higher.
+SWEDISH_FEED = {
+    "interval_minutes": 60,
+    "days": {
+        "2026-11-25": {"SE1": [12.5] * 24, "SE2": [13.0] * 24, "SE3": [88.2] * 24,
+                       "SE4": [121.4] * 24},
+        "2026-11-26": {"SE1": [14.5] * 24, "SE2": [15.0] * 24, "SE3": [90.2] * 24,
+                       "SE4": [131.4] * 24},
+    },
+}  # fmt: skip
+
+
+@pytest.fixture
+def swedish_company(
+    action_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[None]:
+    """The action server of a Swedish company, on Wednesday 25 November 2026 at 10:00."""
+    feed = tmp_path / "spot_prices.yml"
+    feed.write_text(yaml.safe_dump(SWEDISH_FEED), encoding="utf-8")
+    profile = swedish_profile(tmp_path, spot_price_feed=str(feed))
+    monkeypatch.setenv("SVAR_COMPANY", str(profile))
+    monkeypatch.setenv("SVAR_CLOCK", "2026-11-25T10:00:00+01:00")
+    context.cache_clear()
+    yield
+    context.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "postal_code", "found"),
+    [
+        ("vad kostar elen i SE3 nu", {}, "", "SE3"),
+        ("elpriset i elområde 3?", {}, "", "SE3"),
+        ("vad kostar strömmen, vi bor i område 4", {}, "", "SE4"),
+        ("elpris för 113 56", {}, "", "SE3"),
+        ("elpris för 113 56", {}, "113 56", "SE3"),
+        ("vad kostar elen i Luleå", {}, "", "SE1"),
+        ("och i Malmö?", {"price_area": "SE3"}, "", "SE4"),
+        ("elpriset nu", {"price_area": "SE2"}, "", "SE2"),
+        ("elpriset nu", {"postal_code": "41105"}, "", "SE3"),
+    ],
+)
+async def test_a_swedish_company_finds_the_customer_s_elomrade(
+    swedish_company: None, text: str, slots: dict[str, Any], postal_code: str, found: str
+) -> None:
+    assert await area_found(tracker(text, slots, postal_code)) == found
+
+
+@pytest.mark.parametrize("text", ["vad kostar elen i NO3", "prisområde no 3 i Bergen"])
+async def test_a_norwegian_area_is_no_area_of_a_swedish_company(
+    swedish_company: None, text: str
+) -> None:
+    assert await area_found(tracker(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "area"),
+    [("113 56", "SE3"), ("Göteborg", "SE3"), ("elområde 2", "SE2"), ("SE4", "SE4"),
+     ("NO3", "all"), ("vet inte", "all")],
+)  # fmt: skip
+async def test_a_swedish_reply_is_placed_or_gets_every_area_never_a_second_question(
+    swedish_company: None, reply: str, area: str
+) -> None:
+    assert await placed(reply) == {"price_area": area}
+
+
+async def test_a_swedish_company_answers_with_the_customer_s_elomrade_or_every_one(
+    swedish_company: None,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionSpotPrice().run(dispatcher, tracker("", {"price_area": "SE4"}), {})
+    await ActionSpotPrice().run(dispatcher, tracker("", {"price_area": "all"}), {})
+    one, every = dispatcher.messages
+    assert one["response"] == "utter_spot_price_area"
+    assert (one["area"], one["price_now"], one["tomorrow_average"]) == (
+        "SE4",
+        {"type": "minor", "value": 121.4},
+        {"type": "minor", "value": 131.4},
+    )
+    assert every["response"] == "utter_spot_price"
+    assert every["area_prices"]["value"] == {"SE1": 12.5, "SE2": 13.0, "SE3": 88.2, "SE4": 121.4}

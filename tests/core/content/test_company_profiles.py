@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from actions.power_support import power_support_answer
-from core.company import CompanyProfile
+from core.company import CompanyProfile, ProfileError
 from core.content.answers import AnswerBook
 from core.content.check import main
 from core.content.facts import company_facts
@@ -20,6 +20,7 @@ from core.content.locale import Locale
 from core.content.values import area_prices_value, minor_value, written_out
 from core.price_areas import PriceAreas
 from core.settings import Settings
+from tests.helpers import SWEDISH_AREAS, swedish_profile
 
 ROOT = Path(__file__).resolve().parents[3]
 FINNISH = Path("content/companies/kuusivirta.yml")
@@ -127,17 +128,21 @@ def test_a_named_fact_that_starts_a_sentence_starts_with_a_capital() -> None:
     assert "NOK 39. eFaktura in your online bank and e-mail are free." in fees
 
 
+def asked_for_the_area(profile: CompanyProfile, language: str) -> str:
+    """The question for the customer's price area, as the profile's customer reads it."""
+    facts = company_facts(profile, LOCALES[language])
+    return ANSWERS.render("utter_ask_price_area", language, facts, language).text
+
+
 def test_the_price_area_question_says_the_profile_s_count_and_a_place_of_its_own() -> None:
     norwegian = Settings.from_env({}).load_profile()
-    asked = ANSWERS.render(
-        "utter_ask_price_area", "en", company_facts(norwegian, LOCALES["en"]), "en"
-    ).text
-    assert asked == (
+    assert asked_for_the_area(norwegian, "en") == (
         "The country has 5 price areas, each with its own price. What is your postal code, "
         "or the place you live? For example 0150 or Bergen."
     )
-    areas = PriceAreas.load(ROOT / "content/price_areas.yml")
-    assert areas.in_text(norwegian.place_example, norwegian.postal_code_digits) == "NO5"
+    areas = PriceAreas.for_company(norwegian)
+    assert norwegian.price_area_lookup == ROOT / "content/price_areas.yml"
+    assert areas.in_text(norwegian.place_example) == "NO5"
     # Finland is one price area: the bot never asks there (tests/actions/test_spot_price.py).
     assert list(finnish().price_areas) == ["FI"]
 
@@ -169,3 +174,50 @@ def test_moving_without_a_plan_and_the_grid_fee_follow_the_company_s_country() -
     norwegian = company_facts(Settings.from_env({}).load_profile(), LOCALES["nb"])
     moving = ANSWERS.render("utter_moving", "nb", norwegian, "nb").text
     assert "Men uten avtale får du dyr strøm fra Linjenett en stund." in moving
+
+
+# --- A Swedish company sets its price areas in its profile -------------------------------------
+
+
+def test_a_swedish_company_adopts_svar_with_its_elomraden_by_its_profile_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = swedish_profile(tmp_path)
+    assert main(["--root", str(ROOT), "--company", str(path)]) == 0, capsys.readouterr().out
+    swedish = Settings.from_env({"SVAR_COMPANY": str(path)}).load_profile()
+    assert list(swedish.price_areas) == ["SE1", "SE2", "SE3", "SE4"]
+    assert swedish.price_area_lookup == ROOT / "content/price_areas_se.yml"
+    assert asked_for_the_area(swedish, "sv") == (
+        "Landet har 4 prisområden, med olika pris. Vad är ditt postnummer, eller orten där du "
+        "bor? Till exempel 113 56 eller Göteborg."
+    )
+    prices = area_prices_value({"SE3": 88.2, "SE4": 121.4})
+    assert written_out({"p": prices}, LOCALES["en"], swedish)["p"] == (
+        "Stockholm (SE3): 88.2 öre\nMalmö (SE4): 121.4 öre"
+    )
+
+
+def test_a_profile_without_a_price_area_lookup_uses_norway_s(tmp_path: Path) -> None:
+    raw = (ROOT / "content/company.yml").read_text(encoding="utf-8")
+    path = tmp_path / "company.yml"
+    path.write_text(raw.replace("price_area_lookup: content/price_areas.yml\n", ""))
+    assert "\nprice_area_lookup:" not in path.read_text()
+    profile = CompanyProfile.load(path, ROOT)
+    assert profile.price_area_lookup == ROOT / "content/price_areas.yml"
+    assert finnish().price_area_lookup == ROOT / "content/price_areas.yml"  # never read: one area
+
+
+def test_an_area_the_market_does_not_have_is_a_profile_error(tmp_path: Path) -> None:
+    path = swedish_profile(tmp_path, price_areas={**SWEDISH_AREAS, "SE5": "Visby"})
+    with pytest.raises(
+        ProfileError, match="'SE5' is not a price area; the known ones are SE1, SE2, SE3, SE4"
+    ):
+        CompanyProfile.load(path, ROOT)
+
+
+def test_an_area_of_another_country_is_a_profile_error(tmp_path: Path) -> None:
+    path = swedish_profile(tmp_path, price_areas={**SWEDISH_AREAS, "NO1": "Oslo"})
+    with pytest.raises(
+        ProfileError, match=r"NO1 is a price area of NO, but company\.country is SE"
+    ):
+        CompanyProfile.load(path, ROOT)
