@@ -32,6 +32,7 @@ from core.content.agent_checks import (
 from core.content.answers import Answer, ContentError, Variant
 from core.content.facts import STATE_SCHEME_FACTS
 from core.content.inventory import Content, Problem, fact_finders
+from core.content.price_area_checks import price_area_lookup
 from core.content.reach import reached_answers
 from core.content.readability import readability as readability_score
 from core.intents import NOT_SUGGESTED
@@ -83,6 +84,7 @@ def check(content: Content) -> list[Problem]:
         agent_texts,
         agent_placeholders,
         card_rendering,
+        price_area_lookup,
     )
     return [problem for each in checks for problem in each(content)]
 

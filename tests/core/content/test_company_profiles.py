@@ -8,6 +8,7 @@ import re
 import string
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -221,3 +222,31 @@ def test_an_area_of_another_country_is_a_profile_error(tmp_path: Path) -> None:
         ProfileError, match=r"NO1 is a price area of NO, but company\.country is SE"
     ):
         CompanyProfile.load(path, ROOT)
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"price_area_lookup": "content/price_areas.yml"}, "is none of the company's"),
+        ({"price_area_lookup": "content/nowhere.yml"}, "cannot be read"),
+        ({"price_areas": {**SWEDISH_AREAS, "NO1": "Oslo"}}, "is a price area of NO"),
+    ],
+)
+def test_the_content_check_refuses_a_price_area_lookup_of_other_areas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], changes: dict[str, Any], said: str
+) -> None:
+    path = swedish_profile(tmp_path, **changes)
+    assert main(["--root", str(ROOT), "--company", str(path)]) == 1
+    assert said in capsys.readouterr().out
+
+
+def test_the_content_check_says_when_the_examples_the_bot_gives_lead_to_no_area(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = swedish_profile(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Göteborg", "Bergen").replace("113 56", "'0150'"))
+    assert main(["--root", str(ROOT), "--company", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "place_example [all]: 'Bergen', the example the bot gives, is no place" in out
+    assert "postal_code_example [all]: '0150', the example the bot gives, is in no range" in out
