@@ -161,8 +161,7 @@ def test_what_direct_debit_does_with_a_large_bill_follows_the_company_s_country(
         "utter_payment_trouble", "fi", company_facts(finnish(), LOCALES["fi"]), "fi"
     ).text
     assert (
-        "Eikö suoramaksu veloittanut laskua automaattisesti? Tarkista raja verkkopankissa"
-        in trouble
+        "Eikö suoramaksu maksanut laskua automaattisesti? Tarkista raja verkkopankissa" in trouble
     )
 
 
