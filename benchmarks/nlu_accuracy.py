@@ -60,7 +60,8 @@ async def run(model: Path | None) -> None:
         detector = LanguageDetector.from_training_data(served, nlu)
         examples = load_data(str(HELDOUT / f"{language}.yml")).intent_examples
         truths, predictions, latencies = [], [], []
-        entity_hits = entity_truths = entity_predictions = 0
+        expected_entities: list[set[tuple[str, str]]] = []
+        found_entities: list[set[tuple[str, str]]] = []
         language_hits = among_all = kept_from_other = 0
         other = next((lang for lang in served if lang != language), language)
         for example in examples:
@@ -70,21 +71,18 @@ async def run(model: Path | None) -> None:
             latencies.append(time.perf_counter() - started)
             truths.append(example.get("intent"))
             predictions.append(parsed["intent"]["name"])
-            expected = {(e["entity"], e["value"]) for e in example.get("entities") or []}
-            found = {(e["entity"], str(e["value"])) for e in parsed.get("entities") or []}
-            entity_hits += len(expected & found)
-            entity_truths += len(expected)
-            entity_predictions += len(found)
+            expected_entities.append(nlu_runs.annotated_entities(example))
+            found_entities.append(
+                {(e["entity"], str(e["value"])) for e in parsed.get("entities") or []}
+            )
             language_hits += detector.detect(text, None) == language
             among_all += all_four.detect(text, None) == language
             kept_from_other += detector.detect(text, other) == other
         _report(language, truths, predictions, latencies)
-        precision = entity_hits / entity_predictions if entity_predictions else 0.0
-        recall = entity_hits / entity_truths if entity_truths else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        entities = nlu_runs.entity_score(expected_entities, found_entities)
         print(
-            f"  entities: F1 {f1:.3f} (precision {precision:.3f}, recall {recall:.3f}, "
-            f"{entity_truths} annotated)"
+            f"  entities: F1 {entities.f1:.3f} (precision {entities.precision:.3f}, "
+            f"recall {entities.recall:.3f}, {entities.annotated} annotated)"
         )
         print(
             f"  language of a first message: {language_hits / len(examples):.3f} right among "

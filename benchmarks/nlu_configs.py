@@ -126,20 +126,16 @@ def language_figures(examples: list[Message], parses: list[nlu_runs.Parse]) -> L
     truths = [e.get("intent") for e in examples]
     predictions = [p.intent for p in parses]
     answered = [(t, p) for t, p in zip(truths, predictions, strict=True) if p != nlu_runs.FALLBACK]
-    hits = found = expected = 0
-    for example, parse in zip(examples, parses, strict=True):
-        truth = {(e["entity"], str(e["value"])) for e in example.get("entities") or []}
-        hits += len(truth & set(parse.entities))
-        found += len(parse.entities)
-        expected += len(truth)
-    precision, recall = hits / max(found, 1), hits / max(expected, 1)
+    entities = nlu_runs.entity_score(
+        map(nlu_runs.annotated_entities, examples), (set(p.entities) for p in parses)
+    )
     median, p95 = nlu_runs.latency_ms(parses)
     return LanguageFigures(
         accuracy=nlu_runs.accuracy(truths, predictions),
         macro_f1=nlu_runs.macro_f1(truths, predictions),
         fallback_rate=1 - len(answered) / len(truths),
         accuracy_when_answering=sum(t == p for t, p in answered) / max(len(answered), 1),
-        entity_f1=2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        entity_f1=entities.f1,
         parse_median_ms=median,
         parse_p95_ms=p95,
         parse_cpu_median_ms=nlu_runs.cpu_ms(parses),

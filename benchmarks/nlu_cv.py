@@ -3,7 +3,7 @@
 For each language, splits data/nlu/<lang>/ into k stratified folds (seeded), trains config.yml's
 pipeline (with data/nlu/regex.yml) on k-1 folds and parses the held-back fold, and prints over
 all folds: intent accuracy and macro F1 as the bot answers (nlu_fallback counts as wrong) and
-as the classifier ranks, the fallback rate, and the worst confused pairs. It measures how
+as the classifier ranks, the fallback rate, entity F1 and the worst confused pairs. It measures how
 consistent the training data is with itself; benchmarks.nlu_accuracy measures generalisation
 to new customers. `--with-other-languages` adds every other language's data to each training
 fold, as in the bot's one multilingual model: fold i of every language is held back
@@ -49,6 +49,8 @@ class LanguageCV:
     classifier_macro_f1: float
     fallback_rate: float
     mash_rate: float  # judged keyboard mash by the blend: no word the training data knows
+    entity_f1: float
+    entities_annotated: int
     training_seconds_per_fold: float
     worst_pairs: list[tuple[str, str, int, int]]  # intent a, intent b, a→b, b→a
     # Other blends of the same trainings: (weight, threshold, ambiguity, accuracy, fallback).
@@ -117,6 +119,7 @@ class _FoldRuns:
     """One language's held-back examples over all folds, and what the models made of them."""
 
     truths: list[str]
+    entities: list[set[tuple[str, str]]]
     parses: list[nlu_runs.Parse]
     seconds: float
 
@@ -132,7 +135,7 @@ def _run_folds(
         nlu_runs.pipeline_config(epochs=epochs, explain=True), work / "config.yml"
     )
     splits = {lang: stratified_folds(examples, k) for lang, examples in data.items()}
-    runs = {lang: _FoldRuns([], [], 0.0) for lang in data}
+    runs = {lang: _FoldRuns([], [], [], 0.0) for lang in data}
     for fold in range(k):
         train = [m for lang in data for m in splits[lang][fold][0]]
         tests = {lang: splits[lang][fold][1] for lang in data}
@@ -147,6 +150,7 @@ def _run_folds(
         parses = iter(asyncio.run(nlu_runs.parse_all(model.path, texts)))
         for lang, test in tests.items():
             runs[lang].truths += [m.get("intent") for m in test]
+            runs[lang].entities += [nlu_runs.annotated_entities(m) for m in test]
             runs[lang].parses += [next(parses) for _ in test]
             runs[lang].seconds += model.seconds
     return runs
@@ -156,6 +160,7 @@ def _language_result(language: str, k: int, examples: int, runs: _FoldRuns) -> L
     truths, parses = runs.truths, runs.parses
     bot = [p.intent for p in parses]
     classifier = [p.top_intent for p in parses]
+    entities = nlu_runs.entity_score(runs.entities, (set(p.entities) for p in parses))
     return LanguageCV(
         language=language,
         folds=k,
@@ -166,6 +171,8 @@ def _language_result(language: str, k: int, examples: int, runs: _FoldRuns) -> L
         classifier_macro_f1=nlu_runs.macro_f1(truths, classifier),
         fallback_rate=sum(p == nlu_runs.FALLBACK for p in bot) / len(bot),
         mash_rate=sum(not p.knows_a_word for p in parses) / len(parses),
+        entity_f1=entities.f1,
+        entities_annotated=entities.annotated,
         training_seconds_per_fold=runs.seconds / k,
         worst_pairs=worst_pairs(truths, classifier, 8),
         blends=other_blends(truths, parses),
@@ -247,6 +254,7 @@ def report(r: LanguageCV) -> None:
         f"  classifier top-1:     accuracy {r.classifier_accuracy:.3f}  "
         f"macro F1 {r.classifier_macro_f1:.3f}"
     )
+    print(f"  entities:             F1 {r.entity_f1:.3f} ({r.entities_annotated} annotated)")
     print("  worst confused pairs (classifier, a→b / b→a):")
     for a, b, ab, ba in r.worst_pairs:
         print(f"    {a} ↔ {b}: {ab} / {ba}")

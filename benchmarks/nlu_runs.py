@@ -203,6 +203,33 @@ def macro_f1(truths: Sequence[str], predictions: Sequence[str]) -> float:
     return statistics.mean(scores) if scores else 0.0
 
 
+@dataclass(frozen=True)
+class EntityScore:
+    """Entities found against those annotated, as (entity, value) pairs per message."""
+
+    precision: float
+    recall: float
+    f1: float
+    annotated: int
+
+
+def annotated_entities(example: Message) -> set[tuple[str, str]]:
+    return {(e["entity"], str(e["value"])) for e in example.get("entities") or []}
+
+
+def entity_score(
+    expected: Iterable[set[tuple[str, str]]], found: Iterable[set[tuple[str, str]]]
+) -> EntityScore:
+    hits = annotated = predicted = 0
+    for truth, guess in zip(expected, found, strict=True):
+        hits += len(truth & guess)
+        annotated += len(truth)
+        predicted += len(guess)
+    precision, recall = hits / max(predicted, 1), hits / max(annotated, 1)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return EntityScore(precision, recall, f1, annotated)
+
+
 def confused_pairs(
     truths: Sequence[str], predictions: Sequence[str], n: int
 ) -> list[tuple[str, str, int]]:
