@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -14,8 +12,8 @@ from actions.context import context
 from actions.language import conversation_language
 from core.content.values import date_time_value
 from core.outages import Outage, find_outage
+from core.postal_codes import normalise_postal_code
 
-_NON_DIGIT = re.compile(r"\D")
 OPERATIONS_NOTICE = "utter_operations_notice"
 
 
@@ -50,19 +48,6 @@ class ActionOutageLookup(Action):
             text = notice.text.get(language) or next(iter(notice.text.values()))
             dispatcher.utter_message(response=OPERATIONS_NOTICE, notice=text)
         return []
-
-
-def normalise_postal_code(value: Any, digits: int) -> str | None:
-    """'0550', ' 0550 ', '0550 Oslo' -> '0550'; Sweden's spaced '114 32' -> '11432' (digits=5);
-    anything without exactly `digits` digits -> None."""
-    if value is None:
-        return None
-    words = str(value).strip().split(" ")
-    first = _NON_DIGIT.sub("", words[0])
-    if len(first) == digits:
-        return first
-    leading = "".join(itertools.takewhile(str.isdigit, words))  # "114 32 Stockholm" -> 11432
-    return leading if len(leading) == digits else None
 
 
 def outage_answer(

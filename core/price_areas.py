@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from core.company import CompanyProfile
+from core.postal_codes import normalise_postal_code
 
 _WORD = re.compile(r"[\w-]+")
 # An area by its number after a word for it: "elområde 3", "område 4", "prisområde 3", "area 2".
@@ -76,8 +77,8 @@ class PriceAreas:
     def for_postal_code(self, postal_code: str) -> str | None:
         """The area of a postal code ("5003" -> "NO5", "113 56" -> "SE3"), or None for one
         outside every range or not of the company's length."""
-        digits = "".join(postal_code.split())
-        if not digits.isdigit() or len(digits) != self.postal_code_digits:
+        digits = normalise_postal_code(postal_code, self.postal_code_digits)
+        if digits is None:
             return None
         number = int(digits)
         return next((r.area for r in self.ranges if r.first <= number <= r.last), None)

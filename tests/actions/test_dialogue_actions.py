@@ -16,7 +16,7 @@ from actions.context import context
 from actions.invoice import ActionInvoicePart, invoice_part_answer
 from actions.language import conversation_language
 from actions.opening_hours import ActionOpeningHours, opening_hours_answer
-from actions.outage import normalise_postal_code, outage_answer
+from actions.outage import outage_answer
 from core.outages import find_outage
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -64,41 +64,6 @@ async def test_opening_hours_action_reads_the_set_clock_and_sends_the_answer_wit
     [message] = dispatcher.messages
     assert message["response"] == "utter_opening_hours_closed"
     assert message["next_opening"] == {"type": "date_time", "value": "2026-11-23T08:00:00+01:00"}
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("0550", "0550"),
-        (" 0550 ", "0550"),
-        ("0550 Oslo", "0550"),
-        ("550", None),
-        ("12345", None),
-        ("hei", None),
-        (None, None),
-    ],
-)
-def test_postal_codes_are_normalised_or_refused(value: Any, expected: str | None) -> None:
-    assert normalise_postal_code(value, digits=4) == expected
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("00100", "00100"),
-        ("00100 Helsingfors", "00100"),
-        ("114 32", "11432"),
-        ("114 32 Stockholm", "11432"),
-        ("11432", "11432"),
-        ("114 3", None),
-        ("114 32 1", None),
-        ("0550", None),
-    ],
-)
-def test_five_digit_postal_codes_are_taken_as_written_in_finland_and_sweden(
-    value: str, expected: str | None
-) -> None:
-    assert normalise_postal_code(value, digits=5) == expected
 
 
 def test_a_known_outage_is_described_with_its_times_and_cause_in_the_language() -> None:

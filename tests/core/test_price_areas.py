@@ -103,6 +103,19 @@ def test_a_swedish_postal_code_of_five_digits_gives_its_area(
     assert SWEDEN.for_postal_code(postal_code) == area
 
 
+@pytest.mark.parametrize(
+    ("written", "area"), [("0550 Oslo", "NO1"), (" 5003 ", "NO5"), ("5003 Bergen", "NO5")]
+)
+def test_a_postal_code_with_its_place_after_it_gives_its_area_as_the_outage_form_takes_it(
+    written: str, area: str
+) -> None:
+    assert AREAS.for_postal_code(written) == area
+
+
+def test_a_spaced_swedish_postal_code_with_its_town_gives_its_area() -> None:
+    assert SWEDEN.for_postal_code("114 32 Stockholm") == "SE3"
+
+
 def test_every_swedish_area_is_found_from_a_postal_code_and_a_place() -> None:
     assert {r.area for r in SWEDEN.ranges} == {"SE1", "SE2", "SE3", "SE4"}
     assert set(SWEDEN.places.values()) == {"SE1", "SE2", "SE3", "SE4"}
