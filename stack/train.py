@@ -60,21 +60,22 @@ def _train(root: Path, state: Path, model: Path, config: str) -> None:
         )
     log.info("training %s (the training data or config changed)", model.name)
     partial = model.with_name(f"partial-{os.getpid()}")
-    subprocess.run(
-        [
-            sys.executable, "-m", "rasa", "train",
-            "--config", config, "--domain", "domain.yml", "--data", "data",
-            "--out", str(partial.parent), "--fixed-model-name", partial.name,
-        ],
-        cwd=root,
-        check=True,
-        env=env,
-    )  # fmt: skip
+    subprocess.run(train_command(config, partial), cwd=root, check=True, env=env)
     os.replace(partial.with_name(f"{partial.name}.tar.gz"), model)
     prefix = model.name.rsplit("-", 1)[0]
     models = sorted(model.parent.glob(f"{prefix}-*.tar.gz"), key=lambda p: p.stat().st_mtime)
     for old in models[:-KEEP_MODELS]:
         old.unlink()
+
+
+def train_command(config: str, model: Path) -> list[str]:
+    """Rasa's training of the whole assistant (NLU and dialogue) into `model`.tar.gz, run in the
+    project's folder."""
+    return [
+        sys.executable, "-m", "rasa", "train",
+        "--config", config, "--domain", "domain.yml", "--data", "data",
+        "--out", str(model.parent), "--fixed-model-name", model.name,
+    ]  # fmt: skip
 
 
 def fingerprint(root: Path, config: str = "config.yml") -> str:
