@@ -5,8 +5,9 @@ Trains each config named (default: config.yml) on the project's domain and data 
 .state/benchmarks/training/. Several configs and runs are interleaved (A B A B ...), so all meet
 the same machine. Prints per config the median wall time of the whole training, each
 component's training time and the time between components (reading and featurising the
-training data, saving the model), medians over the runs, and the ratio to the first config.
-Each component's time is read from Rasa's training hooks' log lines as they arrive.
+training data, saving the model), each run as it ends and then medians over the runs, with the
+ratio to the first config. Each component's time is read from Rasa's training hooks' log lines
+as they arrive.
 
     .venv/bin/python -m benchmarks.training_time [--configs config.yml other.yml] [--runs 1]
 """
@@ -48,7 +49,9 @@ def main() -> None:
     for run in range(args.runs):
         for config in args.configs:
             print(f"== {config}, run {run + 1}/{args.runs}", flush=True)
-            results[config].append(train(config))
+            training = train(config)
+            results[config].append(training)
+            report_steps(training.seconds, training.steps)  # as it goes: a run is long
     print(f"after: {nlu_runs.load_average()}")
     report(args.configs, results)
 
@@ -98,9 +101,15 @@ def report(configs: list[str], results: dict[str, list[Training]]) -> None:
             f"{total / first:.2f}x {configs[0]}"
         )
         steps = {step for t in runs for step in t.steps}
-        medians = {step: statistics.median(t.steps.get(step, 0.0) for t in runs) for step in steps}
-        for step, seconds in sorted(medians.items(), key=lambda item: -item[1]):
-            print(f"  {step:<52} {seconds:7.1f} s  {seconds / total:6.1%}")
+        report_steps(
+            total, {step: statistics.median(t.steps.get(step, 0.0) for t in runs) for step in steps}
+        )
+
+
+def report_steps(total: float, steps: dict[str, float]) -> None:
+    print(f"  {'whole training':<52} {total:7.1f} s")
+    for step, seconds in sorted(steps.items(), key=lambda item: -item[1]):
+        print(f"  {step:<52} {seconds:7.1f} s  {seconds / total:6.1%}")
 
 
 def _minutes(seconds: float) -> str:
