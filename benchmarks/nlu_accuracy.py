@@ -71,10 +71,8 @@ async def run(model: Path | None) -> None:
             latencies.append(time.perf_counter() - started)
             truths.append(example.get("intent"))
             predictions.append(parsed["intent"]["name"])
-            expected_entities.append(nlu_runs.annotated_entities(example))
-            found_entities.append(
-                {(e["entity"], str(e["value"])) for e in parsed.get("entities") or []}
-            )
+            expected_entities.append(nlu_runs.entity_pairs(example))
+            found_entities.append(nlu_runs.entity_pairs(parsed))
             language_hits += detector.detect(text, None) == language
             among_all += all_four.detect(text, None) == language
             kept_from_other += detector.detect(text, other) == other

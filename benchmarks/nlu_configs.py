@@ -127,7 +127,7 @@ def language_figures(examples: list[Message], parses: list[nlu_runs.Parse]) -> L
     predictions = [p.intent for p in parses]
     answered = [(t, p) for t, p in zip(truths, predictions, strict=True) if p != nlu_runs.FALLBACK]
     entities = nlu_runs.entity_score(
-        map(nlu_runs.annotated_entities, examples), (set(p.entities) for p in parses)
+        map(nlu_runs.entity_pairs, examples), (set(p.entities) for p in parses)
     )
     median, p95 = nlu_runs.latency_ms(parses)
     return LanguageFigures(

@@ -3,9 +3,9 @@
 For each language, splits data/nlu/<lang>/ into k stratified folds (seeded), trains config.yml's
 pipeline (with data/nlu/regex.yml) on k-1 folds and parses the held-back fold, and prints over
 all folds: intent accuracy and macro F1 as the bot answers (nlu_fallback counts as wrong) and
-as the classifier ranks, the fallback rate, entity F1 and the worst confused pairs. It measures how
-consistent the training data is with itself; benchmarks.nlu_accuracy measures generalisation
-to new customers. `--with-other-languages` adds every other language's data to each training
+as the classifier ranks, the fallback rate, entity F1 and the worst confused pairs. It measures
+how consistent the training data is with itself; benchmarks.nlu_accuracy measures
+generalisation to new customers. `--with-other-languages` adds every other language's data to each training
 fold, as in the bot's one multilingual model: fold i of every language is held back
 together, so k trainings test all four languages. With the linear intent blend in the pipeline it
 also prints, from the same parses, the accuracy and fallback rate of other blend weights and
@@ -150,7 +150,7 @@ def _run_folds(
         parses = iter(asyncio.run(nlu_runs.parse_all(model.path, texts)))
         for lang, test in tests.items():
             runs[lang].truths += [m.get("intent") for m in test]
-            runs[lang].entities += [nlu_runs.annotated_entities(m) for m in test]
+            runs[lang].entities += [nlu_runs.entity_pairs(m) for m in test]
             runs[lang].parses += [next(parses) for _ in test]
             runs[lang].seconds += model.seconds
     return runs

@@ -179,7 +179,7 @@ async def parse(agent: Agent, text: str) -> Parse:
         intent=parsed["intent"]["name"],
         top_intent=top["name"],
         confidence=float(top["confidence"]),
-        entities=[(e["entity"], str(e["value"])) for e in parsed.get("entities") or []],
+        entities=sorted(entity_pairs(parsed)),
         seconds=seconds,
         cpu_seconds=cpu_seconds,
         diet=parsed.get("diet_intent_ranking"),
@@ -213,8 +213,9 @@ class EntityScore:
     annotated: int
 
 
-def annotated_entities(example: Message) -> set[tuple[str, str]]:
-    return {(e["entity"], str(e["value"])) for e in example.get("entities") or []}
+def entity_pairs(message: Message | dict[str, Any]) -> set[tuple[str, str]]:
+    """(entity, value) pairs of a training example's annotations or of a parse result's finds."""
+    return {(e["entity"], str(e["value"])) for e in message.get("entities") or []}
 
 
 def entity_score(

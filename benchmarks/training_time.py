@@ -15,7 +15,6 @@ as they arrive.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import subprocess
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import nlu_runs
-from stack.train import train_command
+from stack.train import train_command, train_environment
 
 HOOK = re.compile(r"- (Starting to train|Finished training) component '(\w+)'")
 BETWEEN = "between components (reading, featurising, saving)"
@@ -59,9 +58,7 @@ def main() -> None:
 def train(config: str) -> Training:
     out = nlu_runs.STATE / "training" / Path(config).stem
     env = {
-        **os.environ,
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "RASA_TELEMETRY_ENABLED": "false",
+        **train_environment(),
         "RASA_MAX_CACHE_SIZE": "0",  # as on a fresh clone: nothing reused from an earlier training
         "PYTHONUNBUFFERED": "1",
     }

@@ -49,7 +49,7 @@ def model_path(root: Path, state: Path, config: str = "config.yml") -> Path:
 
 def _train(root: Path, state: Path, model: Path, config: str) -> None:
     tokenizer = state / "spacy" / "nordic"
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"}
+    env = train_environment()
     if not tokenizer.exists():
         # In its own process: spaCy's import is heavy and warns, and callers may be tests.
         subprocess.run(
@@ -76,6 +76,11 @@ def train_command(config: str, model: Path) -> list[str]:
         "--config", config, "--domain", "domain.yml", "--data", "data",
         "--out", str(model.parent), "--fixed-model-name", model.name,
     ]  # fmt: skip
+
+
+def train_environment() -> dict[str, str]:
+    """The environment training runs in: TensorFlow quiet, no telemetry sent."""
+    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"}
 
 
 def fingerprint(root: Path, config: str = "config.yml") -> str:
